@@ -1,0 +1,38 @@
+// @qatjs/core: the public API. Importing it registers tfjs's gradients and our fake-quantize kernels.
+import './backend/register-gradients.ts';
+
+export { initBackend, type BackendName } from './backend/init-backend.ts';
+export { QatjsError, QuantizerOptionError, RecipeError, NonFiniteError } from './util/errors.ts';
+export { roundHalfEven } from './util/round.ts';
+export { option, readOptions, type OptionSpec } from './util/options.ts';
+
+export { qrange, validateQuantSpec, fitsIntRuntime, MIN_BITS, MAX_BITS, MAX_INT_RUNTIME_BITS, type QuantSpec, type QRange } from './spec/quant-spec.ts';
+
+export { fakeQuantize, fakeQuantizeWithOps, isTensor, type FakeQuantizeOptions } from './ops/fake-quantize.ts';
+export { roundSTE, floorSTE, gradScale } from './ops/ste.ts';
+
+export type { Observer, ObserverPlugin, ObserverContext, ObserverState, ObservedRange } from './observers/observer.ts';
+export { registerObserver, listObservers, resolveObserver, createObserver, type ObserverChoice, type ObserverConfig } from './observers/registry.ts';
+export { RangeObserver, MeanOfBatchesObserver } from './observers/range-observer.ts';
+export { MinMaxObserver } from './observers/min-max.ts';
+export { MovingAverageMinMaxObserver } from './observers/moving-average-min-max.ts';
+export { PercentileObserver } from './observers/percentile.ts';
+export { MseObserver, quantizationError } from './observers/mse.ts';
+export { qparamsFromRange, MIN_SCALE, type QParams } from './observers/qparams.ts';
+
+export type { QuantRole, QuantPoint, QuantPointDecl, QuantizeContext } from './quantizer/quant-point.ts';
+export type { Quantizer, QuantizerPlugin, QuantizerState, JsonValue } from './quantizer/quantizer.ts';
+export { registerQuantizer, unregisterQuantizer, listQuantizers, getQuantizerPlugin, createQuantizer, validateQuantizerOptions } from './quantizer/registry.ts';
+export { commonOptions, specForPoint, type CommonOptions } from './quantizer/common-options.ts';
+export { ObservedQuantizer } from './quantizer/observed-quantizer.ts';
+export { atPoint } from './quantizer/at-point.ts';
+
+export { Module, Sequential } from './module/module.ts';
+export { QuantController } from './module/quant-controller.ts';
+
+export { compose, type Recipe, type RecipeRule, type PointConfig, type Schedule } from './recipe/recipe.ts';
+export { parseRecipe } from './recipe/parse-recipe.ts';
+export { getPreset, listPresets, type PresetOptions } from './recipe/presets.ts';
+
+export { prepare, unprepare, type PrepareOptions, type PrepareReport, type PreparedPoint } from './prepare.ts';
+export { calibrate, applySchedule, type CalibrateOptions, type CalibrationReport, type CalibrationBatch } from './calibrate.ts';

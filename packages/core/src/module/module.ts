@@ -1,0 +1,172 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { placePoint, type QuantPoint, type QuantPointDecl } from '../quantizer/quant-point.ts';
+import type { Quantizer } from '../quantizer/quantizer.ts';
+import { QatjsError } from '../util/errors.ts';
+import type { QuantController } from './quant-controller.ts';
+
+const NAME = /^[A-Za-z_][\w]*$|^\d+$/;
+
+function checkName(kind: string, what: string, name: string): void {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new QatjsError(`${kind}: ${what} name ${JSON.stringify(name)} must be an identifier or an index (no dots)`);
+  }
+}
+
+/**
+ * A node of a model: parameters, child modules, a train/eval mode, a forward pass, and the
+ * quantization points it declares. Adapters supply the layers; prepare() attaches quantizers to the
+ * declared points; forward() passes tensors through them with `this.quantize(point, x)`.
+ *
+ * Paths name modules by their registered names joined with dots ("encoder.0.attn.qkv").
+ */
+export abstract class Module {
+  /** The layer kind that recipes match on, e.g. "Conv2d". */
+  abstract readonly kind: string;
+  private trainingMode = true;
+  private readonly params = new Map<string, tf.Variable>();
+  private readonly children = new Map<string, Module>();
+  private readonly quantizers = new Map<string, Quantizer>();
+  private controller: QuantController | undefined;
+
+  abstract forward(...inputs: tf.Tensor[]): tf.Tensor;
+
+  /** The points this layer can quantize. Containers declare none. */
+  quantPoints(): QuantPointDecl[] {
+    return [];
+  }
+
+  get training(): boolean {
+    return this.trainingMode;
+  }
+
+  /** Sets train (true) or eval (false) mode on this module and all below it. */
+  train(on = true): this {
+    for (const [, m] of this.namedModules()) m.trainingMode = on;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Creates a parameter from `value`, which it takes over (and disposes). */
+  protected registerParameter(name: string, value: tf.Tensor, trainable = true): tf.Variable {
+    checkName(this.kind, 'parameter', name);
+    if (this.params.has(name) || this.children.has(name)) throw new QatjsError(`${this.kind}: '${name}' is already registered`);
+    const v = tf.variable(value, trainable);
+    value.dispose();
+    this.params.set(name, v);
+    return v;
+  }
+
+  protected registerModule<M extends Module>(name: string, module: M): M {
+    checkName(this.kind, 'module', name);
+    if (!(module instanceof Module)) throw new QatjsError(`${this.kind}: child '${name}' is not a Module`);
+    if (this.params.has(name) || this.children.has(name)) throw new QatjsError(`${this.kind}: '${name}' is already registered`);
+    this.children.set(name, module);
+    return module;
+  }
+
+  /** This module (path '') and every module below it, parents before children, in registration order. */
+  *namedModules(prefix = ''): Generator<[string, Module]> {
+    yield [prefix, this];
+    for (const [name, child] of this.children) yield* child.namedModules(prefix ? `${prefix}.${name}` : name);
+  }
+
+  /** Every parameter below this module with its full path ("features.0.weight"). */
+  namedParameters(): Array<[string, tf.Variable]> {
+    const out: Array<[string, tf.Variable]> = [];
+    for (const [path, m] of this.namedModules()) {
+      for (const [name, v] of m.params) out.push([path ? `${path}.${name}` : name, v]);
+    }
+    return out;
+  }
+
+  /** Own parameters by name (not the children's). */
+  ownParameter(name: string): tf.Variable | undefined {
+    return this.params.get(name);
+  }
+
+  /** Trainable parameters and the learnable variables of attached quantizers. */
+  trainableVariables(): tf.Variable[] {
+    const out = new Set<tf.Variable>();
+    for (const [, v] of this.namedParameters()) if (v.trainable) out.add(v);
+    for (const [, q] of this.namedQuantizers()) for (const v of q.variables) if (v.trainable) out.add(v);
+    return [...out];
+  }
+
+  /** Attached quantizers below this module, by point label ("conv1/weight"). */
+  namedQuantizers(): Array<[string, Quantizer]> {
+    const out: Array<[string, Quantizer]> = [];
+    for (const [, m] of this.namedModules()) for (const q of m.quantizers.values()) out.push([q.point.label, q]);
+    return out;
+  }
+
+  /** The declared points placed at `path`, as prepare() sees them. */
+  placedPoints(path: string): QuantPoint[] {
+    return this.quantPoints().map((d) => placePoint(d, path, this.kind));
+  }
+
+  getQuantizer(point: string): Quantizer | undefined {
+    return this.quantizers.get(point);
+  }
+
+  /** Used by prepare(): attaches a quantizer to one of this layer's declared points. */
+  attachQuantizer(point: string, q: Quantizer): void {
+    if (!this.quantPoints().some((d) => d.name === point)) {
+      throw new QatjsError(`${this.kind}: no quantization point '${point}' (declared: ${this.quantPoints().map((d) => d.name).join(', ') || 'none'})`);
+    }
+    if (this.quantizers.has(point)) throw new QatjsError(`${this.kind}: point '${point}' already has a quantizer`);
+    this.quantizers.set(point, q);
+  }
+
+  /** Removes and disposes every quantizer below this module, and forgets the controller. */
+  detachQuantizers(): void {
+    for (const [, m] of this.namedModules()) {
+      for (const q of m.quantizers.values()) q.dispose();
+      m.quantizers.clear();
+      m.controller = undefined;
+    }
+  }
+
+  /** Shares one controller with every module below this one (prepare() does this). */
+  setController(controller: QuantController): void {
+    for (const [, m] of this.namedModules()) m.controller = controller;
+  }
+
+  get quantController(): QuantController | undefined {
+    return this.controller;
+  }
+
+  /** Passes x through the quantizer attached at `point`, or returns x if there is none. */
+  protected quantize(point: string, x: tf.Tensor): tf.Tensor {
+    const q = this.quantizers.get(point);
+    if (!q || !this.controller) return x;
+    return q.apply(x, this.controller.contextFor(this.trainingMode));
+  }
+
+  /** Disposes parameters and quantizers below this module. */
+  dispose(): void {
+    for (const [, m] of this.namedModules()) {
+      for (const v of m.params.values()) v.dispose();
+      m.params.clear();
+    }
+    this.detachQuantizers();
+  }
+}
+
+/** Runs modules one after another; children are named "0", "1", ... */
+export class Sequential extends Module {
+  readonly kind = 'Sequential';
+  private readonly layers: Module[];
+
+  constructor(layers: Module[]) {
+    super();
+    if (!Array.isArray(layers)) throw new QatjsError('Sequential: expected an array of modules');
+    this.layers = layers.map((m, i) => this.registerModule(String(i), m));
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => this.layers.reduce((h, m) => m.forward(h), x));
+  }
+}

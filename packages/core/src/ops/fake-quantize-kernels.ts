@@ -1,0 +1,114 @@
+// fakeQuantize as a tfjs kernel (forward) plus a gradient kernel, registered for the cpu and wasm
+// backends, and the gradient that ties them together. One pass over the data each, instead of the
+// ten elementwise ops the composed version needs. Gradients are lazy: the engine asks only for the
+// inputs on a path to what is differentiated, so a fixed scale costs no reduction.
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { HOST_MEMORY_BACKENDS, hostMemory, type HostMemoryBackendName } from '../backend/backend-memory.ts';
+import { NonFiniteError } from '../util/errors.ts';
+import { splitAroundAxis } from '../util/shape.ts';
+import {
+  fakeQuantizeForward,
+  fakeQuantizeGradScale,
+  fakeQuantizeGradX,
+  fakeQuantizeGradZeroPoint,
+  integerZeroPoints,
+  type ChannelLayout,
+  type GridParams,
+} from './fake-quantize-math.ts';
+
+export const FAKE_QUANTIZE = 'QatjsFakeQuantize';
+export const FAKE_QUANTIZE_GRAD = 'QatjsFakeQuantizeGrad';
+
+/** Kernel attributes; axis -1 means per-tensor. */
+export interface FakeQuantizeAttrs {
+  qmin: number;
+  qmax: number;
+  axis: number;
+}
+type GradWrt = 'x' | 'scale' | 'zeroPoint';
+
+function layoutOf(shape: number[], axis: number): ChannelLayout {
+  if (axis < 0) {
+    let n = 1;
+    for (const d of shape) n *= d;
+    return { outer: 1, channels: 1, inner: n };
+  }
+  const [outer, channels, inner] = splitAroundAxis(shape, axis);
+  return { outer, channels, inner };
+}
+
+function gridOf(scale: Float32Array, zeroPoint: Float32Array, attrs: FakeQuantizeAttrs): GridParams {
+  return {
+    scale: Float32Array.from(scale),
+    zeroPoint: integerZeroPoints(zeroPoint, attrs.qmin, attrs.qmax),
+    qmin: attrs.qmin,
+    qmax: attrs.qmax,
+  };
+}
+
+function forwardKernel(name: HostMemoryBackendName) {
+  return ({ inputs, attrs, backend }: { inputs: NamedTensorInfoMap; attrs?: NamedAttrMap; backend: unknown }): TensorInfo => {
+    const a = attrs as unknown as FakeQuantizeAttrs;
+    const mem = hostMemory(name, backend as KernelBackend);
+    const x = inputs.x as TensorInfo;
+    return mem.output([...x.shape], (out) => {
+      const grid = gridOf(mem.read(inputs.scale as TensorInfo), mem.read(inputs.zeroPoint as TensorInfo), a);
+      const bad = fakeQuantizeForward(mem.read(x), out, layoutOf(x.shape, a.axis), grid);
+      if (bad < 0) return undefined;
+      const v = mem.read(x)[bad];
+      return new NonFiniteError(`fakeQuantize: input contains ${Number.isNaN(v) ? 'NaN' : v} at flat index ${bad}`);
+    });
+  };
+}
+
+function gradKernel(name: HostMemoryBackendName) {
+  return ({ inputs, attrs, backend }: { inputs: NamedTensorInfoMap; attrs?: NamedAttrMap; backend: unknown }): TensorInfo => {
+    const a = attrs as unknown as FakeQuantizeAttrs & { wrt: GradWrt };
+    const mem = hostMemory(name, backend as KernelBackend);
+    const x = inputs.x as TensorInfo;
+    const scaleInfo = inputs.scale as TensorInfo;
+    const layout = layoutOf(x.shape, a.axis);
+    const shape = a.wrt === 'x' ? [...x.shape] : [...scaleInfo.shape];
+    return mem.output(shape, (out) => {
+      const grid = gridOf(mem.read(scaleInfo), mem.read(inputs.zeroPoint as TensorInfo), a);
+      const dy = mem.read(inputs.dy as TensorInfo);
+      const xv = mem.read(x);
+      if (a.wrt === 'x') fakeQuantizeGradX(dy, xv, out, layout, grid);
+      else out.set(a.wrt === 'scale' ? fakeQuantizeGradScale(dy, xv, layout, grid) : fakeQuantizeGradZeroPoint(dy, xv, layout, grid));
+      return undefined;
+    });
+  };
+}
+
+function runGrad(wrt: GradWrt, dy: tf.Tensor, saved: tf.Tensor[], attrs: NamedAttrMap): tf.Tensor {
+  const [x, scale, zeroPoint] = saved;
+  return tf.engine().runKernel(FAKE_QUANTIZE_GRAD, { dy, x, scale, zeroPoint }, { ...attrs, wrt }) as tf.Tensor;
+}
+
+/** Registers the kernels and the gradient once per process, even if several copies of core load. */
+export function registerFakeQuantizeKernels(): void {
+  for (const backendName of HOST_MEMORY_BACKENDS) {
+    if (!tf.getKernel(FAKE_QUANTIZE, backendName)) {
+      tf.registerKernel({ kernelName: FAKE_QUANTIZE, backendName, kernelFunc: forwardKernel(backendName) as tf.KernelFunc });
+    }
+    if (!tf.getKernel(FAKE_QUANTIZE_GRAD, backendName)) {
+      tf.registerKernel({ kernelName: FAKE_QUANTIZE_GRAD, backendName, kernelFunc: gradKernel(backendName) as tf.KernelFunc });
+    }
+  }
+  if (!tf.getGradient(FAKE_QUANTIZE)) {
+    tf.registerGradient({
+      kernelName: FAKE_QUANTIZE,
+      inputsToSave: ['x', 'scale', 'zeroPoint'],
+      gradFunc: (dy, saved, attrs) => ({
+        x: () => runGrad('x', dy as tf.Tensor, saved, attrs),
+        scale: () => runGrad('scale', dy as tf.Tensor, saved, attrs),
+        zeroPoint: () => runGrad('zeroPoint', dy as tf.Tensor, saved, attrs),
+      }),
+    });
+  }
+}
+
+export function hasFakeQuantizeKernel(backendName: string): boolean {
+  return tf.getKernel(FAKE_QUANTIZE, backendName) !== undefined;
+}

@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Observer, ObserverState } from '../observers/observer.ts';
+import { qparamsFromRange, type QParams } from '../observers/qparams.ts';
+import { createObserver, type ObserverConfig } from '../observers/registry.ts';
+import { fakeQuantize } from '../ops/fake-quantize.ts';
+import type { QuantSpec } from '../spec/quant-spec.ts';
+import { QatjsError } from '../util/errors.ts';
+import { atPoint } from './at-point.ts';
+import type { QuantPoint, QuantizeContext } from './quant-point.ts';
+import type { Quantizer, QuantizerState } from './quantizer.ts';
+
+/**
+ * A quantizer whose grid comes from an observer, as torch.ao's FakeQuantize: the building block of
+ * @qatjs/quantizer-uniform (symmetric specs) and @qatjs/quantizer-asymmetric (affine specs).
+ *
+ * Weights use last-value statistics: each observation replaces the previous one, so the grid follows
+ * the weights as they train. Activations accumulate across batches as the observer says (running
+ * min/max, moving average, mean of percentiles...). A weight point never observed yet observes on
+ * first use, even outside training; an activation point must be calibrated or trained first.
+ */
+export class ObservedQuantizer implements Quantizer {
+  readonly variables: readonly tf.Variable[] = [];
+  private readonly observer: Observer;
+  private cached: QParams | undefined;
+  private isFrozen = false;
+
+  constructor(
+    readonly quantizer: string,
+    readonly point: QuantPoint,
+    readonly spec: QuantSpec,
+    observer: ObserverConfig,
+  ) {
+    this.observer = createObserver(observer, { spec, label: point.label });
+  }
+
+  get frozen(): boolean {
+    return this.isFrozen;
+  }
+
+  private get lastValue(): boolean {
+    return this.point.role !== 'activation';
+  }
+
+  apply(x: tf.Tensor, ctx: QuantizeContext): tf.Tensor {
+    return atPoint(this.quantizer, this.point, () => {
+      if (!this.isFrozen && (ctx.observe || (this.lastValue && this.observer.count === 0))) {
+        if (this.lastValue) this.observer.reset();
+        this.observer.observe(x);
+        this.cached = undefined;
+      }
+      if (!ctx.fakeQuant) return x;
+      const p = this.qparams();
+      return tf.tidy(() =>
+        fakeQuantize(x, this.paramTensor(p.scale), this.paramTensor(Float32Array.from(p.zeroPoint)), {
+          qmin: p.qmin,
+          qmax: p.qmax,
+          ...(p.axis === undefined ? {} : { axis: p.axis }),
+        }),
+      );
+    });
+  }
+
+  private paramTensor(values: Float32Array): tf.Tensor {
+    return this.spec.axis === undefined ? tf.scalar(values[0]) : tf.tensor1d(values);
+  }
+
+  qparams(): QParams {
+    if (this.cached) return this.cached;
+    if (this.observer.count === 0) {
+      throw new QatjsError(
+        `quantizer '${this.quantizer}' at '${this.point.label}' has no statistics yet: run calibrate(model, batches) or train a step first`,
+      );
+    }
+    this.cached = qparamsFromRange(this.observer.range(), this.spec);
+    return this.cached;
+  }
+
+  freeze(): void {
+    this.isFrozen = true;
+  }
+
+  state(): QuantizerState {
+    return { quantizer: this.quantizer, frozen: this.isFrozen, data: { observer: { ...this.observer.state() } } };
+  }
+
+  load(state: QuantizerState): void {
+    atPoint(this.quantizer, this.point, () => {
+      if (state === null || typeof state !== 'object' || state.quantizer !== this.quantizer) {
+        throw new QatjsError(`state is for quantizer ${JSON.stringify((state as QuantizerState | null)?.quantizer)}, not '${this.quantizer}'`);
+      }
+      if (typeof state.frozen !== 'boolean' || state.data === null || typeof state.data !== 'object') {
+        throw new QatjsError('malformed quantizer state (frozen must be a boolean, data an object)');
+      }
+      this.observer.load(state.data.observer as unknown as ObserverState);
+      this.isFrozen = state.frozen;
+      this.cached = undefined;
+    });
+  }
+
+  dispose(): void {
+    this.cached = undefined;
+  }
+}

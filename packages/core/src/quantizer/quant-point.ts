@@ -1,0 +1,43 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** What a quantization point quantizes. */
+export type QuantRole = 'weight' | 'activation' | 'bias';
+
+/** A quantization point as a layer declares it (see Module.quantPoints). */
+export interface QuantPointDecl {
+  /** The point's name in its layer: 'weight', 'input', 'output', or a layer-specific one ('state', ...). */
+  readonly name: string;
+  readonly role: QuantRole;
+  /** Weights: the exact shape. Activations: the shape of one sample if known (no batch axis). */
+  readonly shape?: readonly number[];
+  /** The axis of the tensor passed to apply() that per-channel quantization uses (non-negative). */
+  readonly channelAxis?: number;
+  /** Values are known to be >= 0 (after ReLU): quantizers default to an unsigned grid. */
+  readonly nonNegative?: boolean;
+  /** Weights: the tensor that will be quantized (e.g. BN-folded), for quantizers that initialize from it. */
+  readonly initialValue?: () => tf.Tensor;
+}
+
+/** A declared point placed in a model: where it is and what kind of layer owns it. */
+export interface QuantPoint extends QuantPointDecl {
+  /** Path of the owning layer in the module tree, e.g. "features.0.conv" ('' for the root). */
+  readonly path: string;
+  /** Kind of the owning layer, e.g. "Conv2d". */
+  readonly layerKind: string;
+  /** "path/name", used in every message about this point. */
+  readonly label: string;
+}
+
+export function placePoint(decl: QuantPointDecl, path: string, layerKind: string): QuantPoint {
+  return { ...decl, path, layerKind, label: `${path || '<root>'}/${decl.name}` };
+}
+
+/** What the model is doing when a quantizer is applied. */
+export interface QuantizeContext {
+  /** The owning module is in training mode. */
+  readonly training: boolean;
+  /** Statistics (observers, first-batch initializations) may update: calibration, or training before freezeObserversAt. */
+  readonly observe: boolean;
+  /** Fake quantization is on (off during calibration and float warm-up steps). */
+  readonly fakeQuant: boolean;
+}

@@ -1,0 +1,70 @@
+/**
+ * A point's quantizer settings in a rule: the quantizer's registered name, the common options
+ * (bits, signed, narrowRange, perChannel) and the plugin's own options, flat. In a rule that refines
+ * an earlier one, `quantizer` may be left out: the fields merge into what earlier rules set.
+ */
+export interface PointConfig {
+  readonly quantizer?: string;
+  readonly bits?: number;
+  readonly [option: string]: unknown;
+}
+
+/**
+ * One recipe rule. `match` selects layers: a glob on the layer path ("features.*", "encoder.**.qkv";
+ * `*` stays within one path segment, `**` crosses segments) or on the layer kind ("Conv2d", "*"),
+ * or "@first" / "@last" (the first and last layer that has a weight point). Later rules win.
+ */
+export interface RecipeRule {
+  readonly match: string | readonly string[];
+  readonly weight?: PointConfig | null;
+  readonly input?: PointConfig | null;
+  readonly output?: PointConfig | null;
+  /** Other declared points by name ("state", "bias", ...). */
+  readonly points?: Readonly<Record<string, PointConfig | null>>;
+  /** Matched layers get no quantizers from earlier rules (later rules may still add some). */
+  readonly skip?: boolean;
+}
+
+/** Training-step switches; steps count from 0. */
+export interface Schedule {
+  /** From this step on, observers and first-batch initializations stop updating. */
+  readonly freezeObserversAt?: number;
+  /** From this step on, batch-norm layers use running statistics (and fold them). */
+  readonly freezeBatchNormAt?: number;
+  /** Steps before this one train in float (fake quantization off, observers on). */
+  readonly warmupFloatSteps?: number;
+}
+
+export interface Recipe {
+  readonly name?: string;
+  readonly rules: readonly RecipeRule[];
+  readonly schedule?: Schedule;
+}
+
+export const POINT_KEYS = ['weight', 'input', 'output'] as const;
+export const SCHEDULE_KEYS = ['freezeObserversAt', 'freezeBatchNormAt', 'warmupFloatSteps'] as const;
+
+/** The (point name, config) pairs a rule sets, in a fixed order. */
+export function ruleEntries(rule: RecipeRule): Array<[string, PointConfig | null]> {
+  const out: Array<[string, PointConfig | null]> = [];
+  for (const k of POINT_KEYS) if (rule[k] !== undefined) out.push([k, rule[k] as PointConfig | null]);
+  for (const [k, v] of Object.entries(rule.points ?? {})) out.push([k, v]);
+  return out;
+}
+
+/** Describes a rule in messages: "rule 2 (match \"conv*\")". */
+export function describeRule(rule: RecipeRule, index: number): string {
+  const m = Array.isArray(rule.match) ? rule.match.join('", "') : String(rule.match);
+  return `rule ${index} (match "${m}")`;
+}
+
+/** Recipes compose: rules concatenate (so the later recipe's rules win), schedule fields override. */
+export function compose(...recipes: Recipe[]): Recipe {
+  const names = recipes.map((r) => r.name).filter((n): n is string => typeof n === 'string');
+  const schedule = Object.assign({}, ...recipes.map((r) => r.schedule ?? {})) as Schedule;
+  return {
+    ...(names.length ? { name: names.join('+') } : {}),
+    rules: recipes.flatMap((r) => r.rules),
+    ...(Object.keys(schedule).length ? { schedule } : {}),
+  };
+}

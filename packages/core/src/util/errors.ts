@@ -1,0 +1,26 @@
+/** Every error qatjs throws on bad input is a QatjsError, so callers can tell ours from tfjs's. */
+export class QatjsError extends Error {
+  override readonly name: string = 'QatjsError';
+}
+
+/** A quantizer or observer option is missing, of the wrong type or out of range. */
+export class QuantizerOptionError extends QatjsError {
+  override readonly name = 'QuantizerOptionError';
+}
+
+/** A recipe (JSON or object) is malformed. */
+export class RecipeError extends QatjsError {
+  override readonly name = 'RecipeError';
+}
+
+/** Data that must be finite (inputs, statistics, learned step sizes) is NaN or infinite. */
+export class NonFiniteError extends QatjsError {
+  override readonly name = 'NonFiniteError';
+}
+
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v == null) return String(v);
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return `a ${typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v}`;
+}

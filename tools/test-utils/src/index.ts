@@ -1,0 +1,3 @@
+export * from './reference.ts';
+export * from './random.ts';
+export * from './backends.ts';
