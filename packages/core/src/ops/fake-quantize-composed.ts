@@ -37,13 +37,17 @@ export function fakeQuantizeComposed(
     const qUnclamped = tf.add(r, zB);
     return { sB, zB, v, r, qUnclamped };
   };
-  const op = customOp(([xv, s, z], save) => {
-    const { sB, zB, qUnclamped } = pieces(xv, s, z);
-    save([xv, s, z]);
-    const value = tf.mul(tf.sub(tf.clipByValue(qUnclamped, qmin, qmax), zB), sB);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [xs, ss, zs] = saved;
-      const p = pieces(xs, ss, zs);
+  const op = customOp(([xv, s, z]) => {
+    // The gradient reads the inputs from this closure rather than save(): save() clones them, and on
+    // the wasm backend a clone allocates, which tfjs's test-mode leak check reports as a leak. The
+    // inputs outlive the backward pass: tfjs runs forward and backward inside one tidy scope.
+    // tidy: customGrad does not clean up after the forward function (tfjs flags it as a leak)
+    const value = tf.tidy(() => {
+      const { sB, zB, qUnclamped } = pieces(xv, s, z);
+      return tf.mul(tf.sub(tf.clipByValue(qUnclamped, qmin, qmax), zB), sB);
+    });
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      const p = pieces(xv, s, z);
       const below = tf.less(p.qUnclamped, qmin);
       const above = tf.greater(p.qUnclamped, qmax);
       const inside = tf.logicalNot(tf.logicalOr(below, above));
