@@ -1,0 +1,44 @@
+import type { ObserverConfig } from '../observers/registry.ts';
+import { resolveObserver } from '../observers/registry.ts';
+import { option, readOptions } from '../util/options.ts';
+import { commonOptions, specForPoint, type CommonOptions } from './common-options.ts';
+import { ObservedQuantizer } from './observed-quantizer.ts';
+import type { QuantPoint } from './quant-point.ts';
+import type { QuantizerPlugin } from './quantizer.ts';
+
+export interface ObservedPluginOptions extends CommonOptions {
+  /** The observer; undefined means the role's default. */
+  readonly observer: ObserverConfig | undefined;
+}
+
+export interface ObservedPluginDefinition {
+  readonly name: string;
+  readonly description: string;
+  /** Symmetric grids (zero point 0) or affine ones. */
+  readonly symmetric: boolean;
+  /** The observer when the recipe names none. Default: minMax for weights and biases, movingAverageMinMax for activations. */
+  readonly defaultObserver?: (point: QuantPoint) => string;
+}
+
+const roleDefault = (point: QuantPoint): string => (point.role === 'activation' ? 'movingAverageMinMax' : 'minMax');
+
+/**
+ * Builds an observer-driven quantizer plugin: the common options plus `observer` (a name or
+ * { name, ...observerOptions }), each point getting an ObservedQuantizer.
+ */
+export function observedQuantizerPlugin(def: ObservedPluginDefinition): QuantizerPlugin<ObservedPluginOptions> {
+  const owner = `quantizer '${def.name}'`;
+  const pickObserver = def.defaultObserver ?? roleDefault;
+  return {
+    name: def.name,
+    description: def.description,
+    validate(raw) {
+      const o = readOptions(owner, raw, { ...commonOptions, observer: option.optional(option.custom('an observer name or { name, ...options }', (v) => v)) });
+      return { ...o, observer: o.observer === undefined ? undefined : resolveObserver(o.observer, owner) };
+    },
+    create(options, point) {
+      const spec = specForPoint(owner, options, point, def.symmetric);
+      return new ObservedQuantizer(def.name, point, spec, options.observer ?? resolveObserver(pickObserver(point), owner));
+    },
+  };
+}
