@@ -58,7 +58,7 @@ for (const backend of BACKENDS) {
   for (const [implName, impl, rel] of IMPLS) {
     describe(`fakeQuantize gradients (${implName}, ${backend})`, () => {
       beforeAll(async () => {
-        await useBackend(backend);
+        await useBackend(backend, { kernelLeakChecks: true });
       });
 
       const shapes: Array<[string, number[], number | undefined]> = [

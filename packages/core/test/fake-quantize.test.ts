@@ -29,7 +29,7 @@ for (const backend of BACKENDS) {
   for (const [implName, impl] of IMPLS) {
     describe(`fakeQuantize forward (${implName}, ${backend})`, () => {
       beforeAll(async () => {
-        await useBackend(backend);
+        await useBackend(backend, { kernelLeakChecks: true });
       });
 
       it('rounds exact .5 ties to even', () => {

@@ -8,7 +8,7 @@ import { BACKENDS, useBackend, runtimeName } from '@qatjs/test-utils';
 for (const backend of BACKENDS) {
   describe(`tfjs gradients through @qatjs/core (${backend})`, () => {
     beforeAll(async () => {
-      await useBackend(backend);
+      await useBackend(backend, { kernelLeakChecks: true });
     });
 
     it(`differentiates div, mul, sum, matMul and relu under ${runtimeName()}`, () => {

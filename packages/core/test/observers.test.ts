@@ -25,7 +25,7 @@ function make(name: string, spec: QuantSpec, options: Record<string, unknown> = 
 for (const backend of BACKENDS) {
   describe(`observers (${backend})`, () => {
     beforeAll(async () => {
-      await useBackend(backend);
+      await useBackend(backend, { kernelLeakChecks: true });
     });
 
     it('registers the four built-in observers', () => {

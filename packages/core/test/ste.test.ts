@@ -6,7 +6,7 @@ import { BACKENDS, useBackend } from '@qatjs/test-utils';
 for (const backend of BACKENDS) {
   describe(`STE helpers (${backend})`, () => {
     beforeAll(async () => {
-      await useBackend(backend);
+      await useBackend(backend, { kernelLeakChecks: true });
     });
 
     it('roundSTE rounds half to even and passes the gradient through', () => {

@@ -7,9 +7,15 @@ export type TestBackend = 'cpu' | 'wasm';
 /** The backends every numerics test runs on. */
 export const BACKENDS: readonly TestBackend[] = ['cpu', 'wasm'];
 
-/** Selects a backend for the tests that follow and silences tfjs's console hints. */
-export async function useBackend(name: TestBackend): Promise<void> {
-  tf.env().set('IS_TEST', true);
+/**
+ * Selects a backend for the tests that follow and silences tfjs's console hints (PROD only does
+ * that). `kernelLeakChecks` turns on tfjs's per-kernel leak check (its IS_TEST flag) for tests of our
+ * own kernels; leave it off for training: on wasm it flags tfjs's own customGrad ops (e.g.
+ * softmaxCrossEntropy), whose saved-tensor clones allocate there.
+ */
+export async function useBackend(name: TestBackend, options: { kernelLeakChecks?: boolean } = {}): Promise<void> {
+  tf.env().set('PROD', true);
+  tf.env().set('IS_TEST', options.kernelLeakChecks ?? false);
   if (!(await tf.setBackend(name))) throw new Error(`could not start tfjs backend ${name}`);
   await tf.ready();
 }

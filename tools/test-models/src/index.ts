@@ -1,0 +1,2 @@
+export { Dense, Mlp } from './dense.ts';
+export { trainClassifier, accuracy, type TrainOptions } from './train.ts';
