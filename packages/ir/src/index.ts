@@ -1,0 +1,32 @@
+// @qatjs/ir: the IntModel IR, its binary file format, a builder and a validator. No tfjs, no
+// dependencies: a deployable int8 model needs nothing but the runtime and its file.
+
+export { IntModelError } from './errors.ts';
+export {
+  INT_MODEL_VERSION,
+  type IntModel, type ValueDecl, type Constant, type ConstantData, type Node, type QuantParams,
+  type DType, type ActivationDType, type AttrValue,
+} from './types.ts';
+export { DTYPES, ACTIVATION_DTYPES, dtypeInfo, byteLength, codeRange, isDType, type DTypeInfo } from './dtype.ts';
+export { packCodes, unpackCodes, constantCodes } from './packing.ts';
+export { makeQuant, quantRange, sameQuant, biasQuant, type QuantInit } from './quant.ts';
+export { roundHalfEven, requantMultiplier, requantize, quantizeValue, dequantizeValue, averageMultiplier, addQuantized } from './numerics.ts';
+export { elementCount, windowOutputSize, samePadding } from './shape.ts';
+export { LIMITS, MAX_WINDOW_PARAM, type Limits } from './limits.ts';
+
+export type { OpSchema, OpContext, InputSpec, OutputSpec, AttrSpec, TensorInfo, Inferred } from './ops/schema.ts';
+export { getOpSchema, listOps, registerOp } from './ops/registry.ts';
+export {
+  nodeAttrs,
+  type OpAttrs, type Conv2dAttrs, type DepthwiseConv2dAttrs, type GemmAttrs, type MatmulAttrs, type AddAttrs,
+  type PoolAttrs, type ReshapeAttrs, type Pair, type Pads, type Clamp,
+} from './ops/attr-types.ts';
+
+export { validateModel, type ValidateOptions } from './validate/model.ts';
+export { GraphBuilder, type OutputOptions } from './graph-builder.ts';
+export { ModelBuilder, type QuantizedOutput, type ConvOptions, type PoolOptions } from './builder.ts';
+
+export { encodeModel } from './format/encode.ts';
+export { decodeModel } from './format/decode.ts';
+export { MAGIC, FORMAT_VERSION, BUFFER_ALIGN } from './format/layout.ts';
+export { sizeReport, encodedSize, type SizeReport } from './size.ts';

@@ -1,0 +1,40 @@
+import { IntModelError } from '../errors.ts';
+import type { Node } from '../types.ts';
+
+// Typed views of each built-in op's attributes, for code that executes a validated model.
+
+export type Pair = readonly [number, number];
+/** [top, left, bottom, right] */
+export type Pads = readonly [number, number, number, number];
+/** [lo, hi]: output codes are clamped to this range (inside the output's grid). */
+export type Clamp = readonly [number, number];
+
+export interface Conv2dAttrs { readonly strides: Pair; readonly dilations: Pair; readonly pads: Pads; readonly groups: number; readonly clamp: Clamp }
+export interface DepthwiseConv2dAttrs { readonly strides: Pair; readonly dilations: Pair; readonly pads: Pads; readonly clamp: Clamp }
+export interface GemmAttrs { readonly clamp: Clamp }
+export interface MatmulAttrs { readonly transposeB: boolean; readonly clamp: Clamp }
+export interface AddAttrs { readonly clamp: Clamp }
+export interface PoolAttrs { readonly kernel: Pair; readonly strides: Pair; readonly pads: Pads }
+export interface ReshapeAttrs { readonly shape: readonly number[] }
+export type NoAttrs = Readonly<Record<string, never>>;
+
+export interface OpAttrs {
+  quantize: NoAttrs;
+  dequantize: NoAttrs;
+  conv2d: Conv2dAttrs;
+  depthwiseConv2d: DepthwiseConv2dAttrs;
+  gemm: GemmAttrs;
+  matmul: MatmulAttrs;
+  add: AddAttrs;
+  maxPool: PoolAttrs;
+  avgPool: PoolAttrs;
+  globalAvgPool: NoAttrs;
+  reshape: ReshapeAttrs;
+  flatten: NoAttrs;
+}
+
+/** The attributes of a node of a validated model, typed for its op; throws if the node is another op. */
+export function nodeAttrs<K extends keyof OpAttrs>(node: Node, op: K): OpAttrs[K] {
+  if (node.op !== op) throw new IntModelError('node.op', `node '${node.name}' is ${node.op}, not ${op}`);
+  return node.attrs as unknown as OpAttrs[K];
+}

@@ -1,0 +1,42 @@
+import { IntModelError } from '../errors.ts';
+import type { OpSchema } from './schema.ts';
+import { quantize } from './quantize.ts';
+import { dequantize } from './dequantize.ts';
+import { conv2d } from './conv2d.ts';
+import { depthwiseConv2d } from './depthwise-conv2d.ts';
+import { gemm } from './gemm.ts';
+import { matmul } from './matmul.ts';
+import { add } from './add.ts';
+import { maxPool } from './max-pool.ts';
+import { avgPool } from './avg-pool.ts';
+import { globalAvgPool } from './global-avg-pool.ts';
+import { reshape } from './reshape.ts';
+import { flatten } from './flatten.ts';
+
+// Op kinds by name. The CNN slice is built in; later ops (lstm, gru, layerNorm, softmax, gelu: float32
+// ops between dequantize and quantize) are added with registerOp, one schema file each.
+
+const BUILTIN: readonly OpSchema[] = [
+  quantize, dequantize, conv2d, depthwiseConv2d, gemm, matmul, add, maxPool, avgPool, globalAvgPool, reshape, flatten,
+];
+
+const registry = new Map<string, OpSchema>(BUILTIN.map((s) => [s.op, s]));
+
+/** The schema of `op`, or undefined when no op of that name is registered. */
+export function getOpSchema(op: string): OpSchema | undefined {
+  return registry.get(op);
+}
+
+export function listOps(): string[] {
+  return [...registry.keys()];
+}
+
+/** Adds an op kind. Names are unique: registering a name twice is an error, built-ins included. */
+export function registerOp(schema: OpSchema): void {
+  if (schema === null || typeof schema !== 'object' || typeof schema.op !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(schema.op)) {
+    throw new IntModelError('schema.op', 'an op schema needs a name of letters, digits and _ (starting with a letter)');
+  }
+  if (typeof schema.infer !== 'function') throw new IntModelError('schema.infer', `op '${schema.op}' needs an infer function`);
+  if (registry.has(schema.op)) throw new IntModelError('schema.op', `op '${schema.op}' is already registered`);
+  registry.set(schema.op, schema);
+}

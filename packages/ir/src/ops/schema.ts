@@ -1,0 +1,87 @@
+import type { ActivationDType, AttrValue, ConstantData, DType, QuantParams } from '../types.ts';
+
+/** What an op input must be: a value computed at run time, or a constant (weights, bias). */
+export interface InputSpec {
+  readonly name: string;
+  readonly kind: 'activation' | 'constant';
+  readonly dtypes: readonly DType[];
+  /** Optional inputs come last; a node leaves them out of `inputs`. */
+  readonly optional?: boolean;
+}
+
+export interface OutputSpec {
+  readonly name: string;
+  readonly dtypes: readonly ActivationDType[];
+}
+
+/**
+ * Attribute kinds. Every attribute of a schema must be present on a node. `default` is what the
+ * builder fills in when the caller leaves it out.
+ * - `int`: an integer in [min, max].
+ * - `ints`: a list of integers in [min, max], of exactly `length` entries, or minLength..maxLength.
+ * - `bool`.
+ * - `clamp`: [lo, hi], integer codes with qmin <= lo <= hi <= qmax of output 0's grid; the builder's
+ *   default is the whole grid (no activation). ReLU is [zp, qmax]; ReLU6 is [zp, min(qmax, zp + round(6/s))].
+ */
+export type AttrSpec =
+  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly default?: number }
+  | {
+      readonly kind: 'ints';
+      readonly minLength: number;
+      readonly maxLength: number;
+      readonly min: number;
+      readonly max: number;
+      readonly default?: readonly number[];
+    }
+  | { readonly kind: 'bool'; readonly default?: boolean }
+  | { readonly kind: 'clamp' };
+
+/** A tensor as an op sees it: a declared value or a constant (then `data` is set). */
+export interface TensorInfo {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly quant?: QuantParams;
+  readonly data?: ConstantData;
+}
+
+/** What an op's `infer` gets: its inputs (positional; undefined for an absent optional one) and attrs. */
+export interface OpContext {
+  readonly inputs: readonly (TensorInfo | undefined)[];
+  /** Already checked against the schema's attr specs. */
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+  /** The declared outputs when a whole node is checked; undefined while the builder infers shapes. */
+  readonly outputs: readonly TensorInfo[] | undefined;
+  /** Throws an IntModelError for this node; `field` is relative to it (`inputs[1]`, `attrs.pads`). */
+  fail(field: string, problem: string): never;
+}
+
+/** An inferred output: its shape, and its dtype/quant when the inputs fix them (pooling, reshape). */
+export interface Inferred {
+  readonly shape: readonly number[];
+  readonly dtype?: ActivationDType;
+  readonly quant?: QuantParams;
+}
+
+/**
+ * One op kind. The generic checker verifies arity, input kinds and dtypes, output dtypes and attrs;
+ * `infer` checks the rest (shapes, quant relations, accumulator range) and returns output shapes,
+ * which must equal the declared ones.
+ */
+export interface OpSchema {
+  readonly op: string;
+  readonly inputs: readonly InputSpec[];
+  readonly outputs: readonly OutputSpec[];
+  readonly attrs: Readonly<Record<string, AttrSpec>>;
+  infer(ctx: OpContext): readonly Inferred[];
+}
+
+/** Attribute accessors for `infer`: attrs are already type-checked, so these only narrow types. */
+export const attrInt = (ctx: OpContext, name: string): number => ctx.attrs[name] as number;
+export const attrInts = (ctx: OpContext, name: string): readonly number[] => ctx.attrs[name] as readonly number[];
+export const attrBool = (ctx: OpContext, name: string): boolean => ctx.attrs[name] as boolean;
+
+/** The input at `i`, which the generic checker has already required to be present. */
+export function input(ctx: OpContext, i: number): TensorInfo {
+  return ctx.inputs[i] as TensorInfo;
+}

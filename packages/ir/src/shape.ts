@@ -1,0 +1,42 @@
+// Shape arithmetic shared by the op schemas, the builder and the validator.
+import { IntModelError } from './errors.ts';
+
+/** Product of the dims, with -1 (the run-time batch) counted as 1. */
+export function elementCount(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d === -1 ? 1 : d;
+  return n;
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * Output length of a sliding window (conv, pool) along one axis with explicit padding:
+ * floor((size + padBefore + padAfter - (dilation * (kernel - 1) + 1)) / stride) + 1.
+ * Window o covers input positions o * stride - padBefore + k * dilation, k = 0..kernel-1.
+ * May be <= 0 when the window does not fit; callers reject that.
+ */
+export function windowOutputSize(size: number, kernel: number, stride: number, dilation: number, padBefore: number, padAfter: number): number {
+  return Math.floor((size + padBefore + padAfter - (dilation * (kernel - 1) + 1)) / stride) + 1;
+}
+
+/**
+ * tfjs's (and TensorFlow's) 'same' padding for one axis as [before, after]: the output has
+ * ceil(size / stride) positions and the odd pixel goes after (bottom / right).
+ */
+export function samePadding(size: number, kernel: number, stride: number, dilation = 1): [number, number] {
+  const args = { size, kernel, stride, dilation };
+  for (const [k, v] of Object.entries(args)) {
+    if (!Number.isSafeInteger(v) || v < 1) throw new IntModelError(k, `must be a positive integer, got ${String(v)}`);
+  }
+  const out = Math.ceil(size / stride);
+  const total = Math.max(0, (out - 1) * stride + dilation * (kernel - 1) + 1 - size);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
