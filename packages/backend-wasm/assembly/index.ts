@@ -1,0 +1,17 @@
+// Entry point of the SIMD128 kernel module (asc --enable simd). Every export takes byte offsets
+// into the imported memory; src/ (TypeScript) validates shapes and ranges before any call.
+export { pack_lhs_s8_4xk2_s16 } from './pack/pack-lhs-s8-4xk2-s16';
+export { pack_rhs_s8_8xk2_s16, packed_rhs_panel_bytes } from './pack/pack-rhs-s8-8xk2-s16';
+export { gemm_s8s8_dot16 } from './gemm/gemm-s8s8-dot16';
+export { im2col_s8_nhwc } from './conv/im2col-s8-nhwc';
+export { dwconv2d_s8s8_nhwc_fp32 } from './conv/dwconv2d-s8s8-nhwc-fp32';
+export { maxpool2d_s8_nhwc } from './pool/maxpool2d-s8-nhwc';
+export { avgpool2d_s8_nhwc_fp32 } from './pool/avgpool2d-s8-nhwc-fp32';
+export { quantize_f32_s8_fp32 } from './eltwise/quantize-f32-s8-fp32';
+export { dequantize_s8_f32 } from './eltwise/dequantize-s8-f32';
+export { add_s8s8_fp32 } from './eltwise/add-s8s8-fp32';
+
+/** First byte after the module's static data: the TypeScript heap starts at or above it. */
+export function heap_base(): usize {
+  return __heap_base;
+}

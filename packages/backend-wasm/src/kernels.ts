@@ -1,0 +1,201 @@
+// The entry point: createKernels() instantiates the embedded SIMD128 module over a fresh memory and
+// returns a WasmKernels, which allocates tensors in that memory and runs the int8 ops on them.
+import { Scratch, type KernelContext } from './context.ts';
+import { BackendWasmError } from './errors.ts';
+import { KERNELS_SIMD128_BASE64 } from './generated/kernels-simd128.ts';
+import { decodeBase64 } from './load/base64.ts';
+import type { Simd128Exports } from './load/exports.ts';
+import { Heap, type HeapStats } from './memory/heap.ts';
+import { Conv2dOp, type Conv2dSpec } from './ops/conv2d.ts';
+import { DepthwiseConv2dOp, type DepthwiseConv2dSpec } from './ops/depthwise-conv2d.ts';
+import { add, dequantize, quantize, type AddParams } from './ops/eltwise.ts';
+import { GemmOp, type GemmSpec } from './ops/gemm.ts';
+import { matmul, type MatMulParams } from './ops/matmul.ts';
+import { avgPool, maxPool, poolOutputShape, type AvgPoolParams, type PoolParams } from './ops/pool.ts';
+import type { Clamp, QuantParams } from './numerics/qparams.ts';
+import { detectRelaxedSimd, type RelaxedSimdStatus } from './relaxed/detect.ts';
+import { bytesPerElement, checkShape, WasmTensor, type DType } from './tensor.ts';
+
+const PAGE = 65536;
+const MAX_WASM32_BYTES = 65536 * PAGE;
+
+export interface KernelsOptions {
+  /** Initial WASM memory (default 16 MiB); it grows as tensors and ops need. */
+  readonly initialMemoryBytes?: number;
+  /** Upper bound on the WASM memory (default and maximum 4 GiB). */
+  readonly maximumMemoryBytes?: number;
+}
+
+export interface KernelFeatures {
+  /** Always true: the kernels need WebAssembly SIMD128 and refuse to load without it. */
+  readonly simd128: true;
+  /**
+   * Result of the start-up known-answer check of i32x4.relaxed_dot_i8x16_i7x16_add_s. Reported
+   * only: every kernel runs on the plain SIMD128 path.
+   */
+  readonly relaxedSimd: RelaxedSimdStatus;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+function compileSimd128(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(decodeBase64(KERNELS_SIMD128_BASE64) as Uint8Array<ArrayBuffer>).catch((e: unknown) => {
+    compiled = undefined;
+    throw new BackendWasmError(`this runtime cannot compile the WebAssembly SIMD128 kernels (is SIMD supported?): ${(e as Error).message}`);
+  });
+  return compiled;
+}
+
+function checkBytes(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isSafeInteger(v) || v < PAGE || v > MAX_WASM32_BYTES) {
+    throw new BackendWasmError(`createKernels: ${name} must be an integer in [${PAGE}, ${MAX_WASM32_BYTES}], got ${v}`);
+  }
+  return v;
+}
+
+/** Loads the kernels (compiled once per process, instantiated per call: each instance owns its memory). */
+export async function createKernels(options: KernelsOptions = {}): Promise<WasmKernels> {
+  if (options === null || typeof options !== 'object') throw new BackendWasmError('createKernels: options must be an object');
+  const maximum = checkBytes('maximumMemoryBytes', options.maximumMemoryBytes, MAX_WASM32_BYTES);
+  const initial = Math.min(checkBytes('initialMemoryBytes', options.initialMemoryBytes, 16 << 20), maximum);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(initial / PAGE), maximum: Math.floor(maximum / PAGE) });
+  const instance = await WebAssembly.instantiate(await compileSimd128(), { env: { memory } });
+  const relaxed = await detectRelaxedSimd();
+  return new WasmKernels(memory, instance.exports as unknown as Simd128Exports, Math.floor(maximum / PAGE) * PAGE, relaxed);
+}
+
+export class WasmKernels implements KernelContext {
+  readonly memory: WebAssembly.Memory;
+  readonly heap: Heap;
+  /** The raw kernels: no checks at all. Prefer the methods, which validate every argument. */
+  readonly raw: Simd128Exports;
+  readonly features: KernelFeatures;
+  readonly #scratch: { ptr: number; bytes: number }[] = [];
+  #disposed = false;
+
+  /** Use createKernels(). */
+  constructor(memory: WebAssembly.Memory, raw: Simd128Exports, maxBytes: number, relaxed: RelaxedSimdStatus) {
+    this.memory = memory;
+    this.raw = raw;
+    this.heap = new Heap(memory, raw.heap_base(), maxBytes);
+    this.features = Object.freeze({ simd128: true as const, relaxedSimd: relaxed });
+  }
+
+  // --- memory -------------------------------------------------------------------------------
+
+  /** A new zero-filled tensor in WASM memory, optionally filled from `data`. */
+  tensor<D extends DType>(dtype: D, shape: readonly number[], data?: ArrayLike<number>): WasmTensor<D> {
+    this.#live('tensor');
+    if (dtype !== 'int8' && dtype !== 'int32' && dtype !== 'float32') throw new BackendWasmError(`tensor: dtype must be int8, int32 or float32, got ${String(dtype)}`);
+    const size = checkShape(shape, 'tensor shape');
+    const t = new WasmTensor(this, dtype, shape, this.heap.alloc(size * bytesPerElement(dtype)));
+    if (data !== undefined) {
+      try {
+        t.write(data);
+      } catch (e) {
+        t.dispose();
+        throw e;
+      }
+    }
+    return t;
+  }
+
+  memoryStats(): HeapStats {
+    return this.heap.stats();
+  }
+
+  /** @internal A scratch block for one slot, reused across calls and grown on demand. */
+  scratch(slot: Scratch, bytes: number): number {
+    const s = this.#scratch[slot];
+    if (s && s.bytes >= bytes) return s.ptr;
+    if (s) this.heap.free(s.ptr);
+    this.#scratch[slot] = undefined as never;
+    const want = Math.max(bytes, s ? Math.floor(s.bytes * 1.5) : 0);
+    const ptr = this.heap.alloc(want);
+    this.#scratch[slot] = { ptr, bytes: want };
+    return ptr;
+  }
+
+  /** @internal Copies host data into a new heap block (the caller frees it). */
+  upload(data: Int8Array | Uint8Array | Int16Array | Int32Array | Float32Array): number {
+    const ptr = this.heap.alloc(data.byteLength);
+    new Uint8Array(this.memory.buffer, ptr, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    return ptr;
+  }
+
+  // --- ops with packed weights (create once, run many times) ---------------------------------
+
+  /** Dense layer: weights packed now; run(x [..., k], y [..., n]). */
+  createGemm(spec: GemmSpec): GemmOp {
+    this.#live('createGemm');
+    return new GemmOp(this, spec);
+  }
+
+  /** conv2d, NHWC input, HWIO filter; run(x, y). */
+  createConv2d(spec: Conv2dSpec): Conv2dOp {
+    this.#live('createConv2d');
+    return new Conv2dOp(this, spec);
+  }
+
+  /** Depthwise conv2d, NHWC input, [kh, kw, cin, multiplier] filter; run(x, y). */
+  createDepthwiseConv2d(spec: DepthwiseConv2dSpec): DepthwiseConv2dOp {
+    this.#live('createDepthwiseConv2d');
+    return new DepthwiseConv2dOp(this, spec);
+  }
+
+  // --- ops on activations only ---------------------------------------------------------------
+
+  /** out[..., m, n] = a[..., m, k] . b[..., k, n] (both int8 activations). */
+  matmul(a: WasmTensor<'int8'>, b: WasmTensor<'int8'>, out: WasmTensor<'int8'> | WasmTensor<'int32'>, params: MatMulParams): void {
+    this.#live('matmul');
+    matmul(this, a, b, out, params);
+  }
+
+  /** float32 -> int8: clamp(roundHalfEven(x / scale) + zeroPoint). */
+  quantize(x: WasmTensor<'float32'>, y: WasmTensor<'int8'>, params: QuantParams, clamp?: Clamp): void {
+    this.#live('quantize');
+    quantize(this, x, y, params, clamp);
+  }
+
+  /** int8 -> float32: (x - zeroPoint) * scale. */
+  dequantize(x: WasmTensor<'int8'>, y: WasmTensor<'float32'>, params: QuantParams): void {
+    this.#live('dequantize');
+    dequantize(this, x, y, params);
+  }
+
+  /** int8 + int8 with both inputs rescaled to the output's scale; out may be a or b. */
+  add(a: WasmTensor<'int8'>, b: WasmTensor<'int8'>, out: WasmTensor<'int8'>, params: AddParams): void {
+    this.#live('add');
+    add(this, a, b, out, params);
+  }
+
+  maxPool(x: WasmTensor<'int8'>, y: WasmTensor<'int8'>, params: PoolParams): void {
+    this.#live('maxPool');
+    maxPool(this, x, y, params);
+  }
+
+  avgPool(x: WasmTensor<'int8'>, y: WasmTensor<'int8'>, params: AvgPoolParams): void {
+    this.#live('avgPool');
+    avgPool(this, x, y, params);
+  }
+
+  /** Output shape of maxPool / avgPool for an NHWC input shape. */
+  poolOutputShape(inputShape: readonly number[], params: PoolParams): [number, number, number, number] {
+    return poolOutputShape('pool', inputShape, params);
+  }
+
+  /**
+   * Drops this instance's scratch. Tensors and ops made by it must not be used afterwards; the
+   * memory itself goes when nothing references it.
+   */
+  dispose(): void {
+    for (const s of this.#scratch) if (s) this.heap.free(s.ptr);
+    this.#scratch.length = 0;
+    this.#disposed = true;
+  }
+
+  #live(op: string): void {
+    if (this.#disposed) throw new BackendWasmError(`${op}: the kernels instance was disposed`);
+  }
+}

@@ -1,0 +1,30 @@
+// The raw exports of the SIMD128 module (assembly/index.ts). Pointers are byte offsets into the
+// shared memory; nothing here checks anything, which is the TypeScript layer's job.
+type I = number;
+
+export interface Simd128Exports {
+  heap_base(): I;
+  packed_rhs_panel_bytes(k: I): I;
+  pack_lhs_s8_4xk2_s16(m: I, k: I, a: I, lda: I, zp: I, dst: I): void;
+  pack_rhs_s8_8xk2_s16(k: I, n: I, b: I, strideK: I, strideN: I, wzp: I, bias: I, mult: I, dst: I): void;
+  gemm_s8s8_dot16(m: I, n: I, k: I, aPacked: I, w: I, c: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I): void;
+  im2col_s8_nhwc(
+    batch: I, h: I, w: I, c: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
+    padTop: I, padLeft: I, oh: I, ow: I, x: I, zp: I, dst: I,
+  ): void;
+  dwconv2d_s8s8_nhwc_fp32(
+    batch: I, h: I, w: I, c: I, mult: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
+    padTop: I, padLeft: I, oh: I, ow: I, x: I, zpx: I, wp: I, y: I, acc32: I, zpy: I, lo: I, hi: I,
+  ): void;
+  maxpool2d_s8_nhwc(
+    batch: I, h: I, w: I, c: I, kh: I, kw: I, sh: I, sw: I, padTop: I, padLeft: I, oh: I, ow: I,
+    x: I, y: I, lo: I, hi: I,
+  ): void;
+  avgpool2d_s8_nhwc_fp32(
+    batch: I, h: I, w: I, c: I, kh: I, kw: I, sh: I, sw: I, padTop: I, padLeft: I, oh: I, ow: I,
+    x: I, zpx: I, m: number, y: I, zpy: I, lo: I, hi: I,
+  ): void;
+  quantize_f32_s8_fp32(n: I, x: I, y: I, scale: number, zp: I, lo: I, hi: I): void;
+  dequantize_s8_f32(n: I, x: I, y: I, scale: number, zp: I): void;
+  add_s8s8_fp32(n: I, a: I, b: I, y: I, zpA: I, mA: number, zpB: I, mB: number, zpY: I, lo: I, hi: I): void;
+}

@@ -1,0 +1,53 @@
+// Elementwise ops: quantize (float32 -> int8), dequantize (int8 -> float32), add of two int8
+// tensors with their own scales. Output may be the same tensor as an input (in place).
+import type { KernelContext } from '../context.ts';
+import { checkClamp, checkQuantParams, requantMultiplier, type Clamp, type QuantParams } from '../numerics/qparams.ts';
+import type { WasmTensor } from '../tensor.ts';
+import { checkShapeEquals, checkTensor, fail } from '../validate.ts';
+
+/** y = clamp(roundHalfEven(x / scale) + zeroPoint, clamp.min, clamp.max); NaN gives clamp.min. */
+export function quantize(ctx: KernelContext, x: WasmTensor<'float32'>, y: WasmTensor<'int8'>, q: QuantParams, clamp?: Clamp): void {
+  const op = 'quantize';
+  checkTensor(op, 'x', x, ctx, 'float32');
+  checkTensor(op, 'y', y, ctx, 'int8');
+  checkShapeEquals(op, 'y', y.shape, x.shape);
+  checkQuantParams(op, 'params', q);
+  const { lo, hi } = checkClamp(op, clamp);
+  const scale = requantMultiplier(op, q.scale, 1, 1); // f32(scale), checked to be a normal float32
+  ctx.raw.quantize_f32_s8_fp32(x.size, x.byteOffset, y.byteOffset, scale, q.zeroPoint, lo, hi);
+}
+
+/** y = (x - zeroPoint) * scale in float32. */
+export function dequantize(ctx: KernelContext, x: WasmTensor<'int8'>, y: WasmTensor<'float32'>, q: QuantParams): void {
+  const op = 'dequantize';
+  checkTensor(op, 'x', x, ctx, 'int8');
+  checkTensor(op, 'y', y, ctx, 'float32');
+  checkShapeEquals(op, 'y', y.shape, x.shape);
+  checkQuantParams(op, 'params', q);
+  ctx.raw.dequantize_s8_f32(x.size, x.byteOffset, y.byteOffset, requantMultiplier(op, q.scale, 1, 1), q.zeroPoint);
+}
+
+export interface AddParams {
+  readonly a: QuantParams;
+  readonly b: QuantParams;
+  readonly output: QuantParams;
+  readonly clamp?: Clamp;
+}
+
+/** out = clamp(roundHalfEven((a - zp_a) * s_a / s_out + (b - zp_b) * s_b / s_out) + zp_out); same shapes. */
+export function add(ctx: KernelContext, a: WasmTensor<'int8'>, b: WasmTensor<'int8'>, out: WasmTensor<'int8'>, params: AddParams): void {
+  const op = 'add';
+  if (params === null || typeof params !== 'object') fail(op, 'params must be { a, b, output, clamp? }');
+  checkTensor(op, 'a', a, ctx, 'int8');
+  checkTensor(op, 'b', b, ctx, 'int8');
+  checkTensor(op, 'out', out, ctx, 'int8');
+  checkShapeEquals(op, 'b', b.shape, a.shape);
+  checkShapeEquals(op, 'out', out.shape, a.shape);
+  const qa = checkQuantParams(op, 'params.a', params.a);
+  const qb = checkQuantParams(op, 'params.b', params.b);
+  const qo = checkQuantParams(op, 'params.output', params.output);
+  const { lo, hi } = checkClamp(op, params.clamp);
+  const mA = requantMultiplier(op, qa.scale, 1, qo.scale);
+  const mB = requantMultiplier(op, qb.scale, 1, qo.scale);
+  ctx.raw.add_s8s8_fp32(a.size, a.byteOffset, b.byteOffset, out.byteOffset, qa.zeroPoint, mA, qb.zeroPoint, mB, qo.zeroPoint, lo, hi);
+}

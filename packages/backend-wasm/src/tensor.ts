@@ -1,0 +1,134 @@
+// A tensor that lives in the kernels' WASM memory: activations stay there from op to op, and
+// JavaScript only copies in (write) and out (read) at the ends of a model.
+import { BackendWasmError } from './errors.ts';
+import type { Heap } from './memory/heap.ts';
+
+export type DType = 'int8' | 'int32' | 'float32';
+
+export type TypedArrayFor<D extends DType> = D extends 'int8' ? Int8Array : D extends 'int32' ? Int32Array : Float32Array;
+
+const BYTES: Record<DType, number> = { int8: 1, int32: 4, float32: 4 };
+const RANGE: Record<DType, [number, number] | undefined> = {
+  int8: [-128, 127],
+  int32: [-2147483648, 2147483647],
+  float32: undefined,
+};
+
+export function bytesPerElement(dtype: DType): number {
+  return BYTES[dtype];
+}
+
+export function checkShape(shape: readonly number[], what = 'shape'): number {
+  if (!Array.isArray(shape)) throw new BackendWasmError(`${what} must be an array of non-negative integers, got ${String(shape)}`);
+  let size = 1;
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) throw new BackendWasmError(`${what} [${shape.join(', ')}] has a bad dimension ${d}`);
+    size *= d;
+  }
+  if (!Number.isSafeInteger(size) || size > 2 ** 31) throw new BackendWasmError(`${what} [${shape.join(', ')}] is too large`);
+  return size;
+}
+
+/** What a tensor needs from the kernels instance that made it. */
+export interface TensorOwner {
+  readonly heap: Heap;
+  readonly memory: WebAssembly.Memory;
+}
+
+export class WasmTensor<D extends DType = DType> {
+  readonly dtype: D;
+  readonly #owner: TensorOwner;
+  #shape: readonly number[];
+  readonly #size: number;
+  #ptr: number;
+
+  /** Use WasmKernels.tensor(); this constructor takes a block the heap already reserved. */
+  constructor(owner: TensorOwner, dtype: D, shape: readonly number[], ptr: number) {
+    this.#owner = owner;
+    this.dtype = dtype;
+    this.#shape = Object.freeze([...shape]);
+    this.#size = checkShape(shape);
+    this.#ptr = ptr;
+  }
+
+  get shape(): readonly number[] {
+    return this.#shape;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get byteLength(): number {
+    return this.#size * BYTES[this.dtype];
+  }
+
+  get disposed(): boolean {
+    return this.#ptr < 0;
+  }
+
+  /** Address in the kernels' memory; throws once disposed. */
+  get byteOffset(): number {
+    if (this.#ptr < 0) throw new BackendWasmError(`tensor [${this.#shape.join(', ')}] ${this.dtype} was disposed`);
+    return this.#ptr;
+  }
+
+  /** True if this tensor belongs to `owner` (tensors cannot move between kernels instances). */
+  ownedBy(owner: TensorOwner): boolean {
+    return this.#owner === owner;
+  }
+
+  /**
+   * A view of the data in WASM memory. It goes stale when the memory grows (any allocation may
+   * grow it): take a fresh one after creating tensors or ops, or use read()/write().
+   */
+  view(): TypedArrayFor<D> {
+    const buf = this.#owner.memory.buffer;
+    const p = this.byteOffset;
+    const v = this.dtype === 'int8' ? new Int8Array(buf, p, this.#size) : this.dtype === 'int32' ? new Int32Array(buf, p, this.#size) : new Float32Array(buf, p, this.#size);
+    return v as TypedArrayFor<D>;
+  }
+
+  /** A copy of the data. */
+  read(): TypedArrayFor<D> {
+    return this.view().slice() as TypedArrayFor<D>;
+  }
+
+  /** Copies `data` in; integer dtypes reject values that are not integers in range. */
+  write(data: ArrayLike<number>): this {
+    if (data == null || typeof data.length !== 'number') throw new BackendWasmError('write() needs an array-like of numbers');
+    if (data.length !== this.#size) {
+      throw new BackendWasmError(`write(): ${data.length} values for a tensor of shape [${this.#shape.join(', ')}] (${this.#size} elements)`);
+    }
+    const range = RANGE[this.dtype];
+    const exact = (this.dtype === 'int8' && data instanceof Int8Array) || (this.dtype === 'int32' && data instanceof Int32Array);
+    if (range && !exact) {
+      for (let i = 0; i < data.length; i++) {
+        const v = data[i];
+        if (!Number.isInteger(v) || v < range[0] || v > range[1]) {
+          throw new BackendWasmError(`write(): element ${i} = ${v} is not a ${this.dtype} (integer in [${range[0]}, ${range[1]}])`);
+        }
+      }
+    }
+    this.view().set(data);
+    return this;
+  }
+
+  /** Changes the shape in place (same number of elements); no data moves. */
+  reshape(shape: readonly number[]): this {
+    const size = checkShape(shape);
+    if (size !== this.#size) {
+      throw new BackendWasmError(`reshape [${this.#shape.join(', ')}] -> [${shape.join(', ')}]: ${this.#size} elements vs ${size}`);
+    }
+    void this.byteOffset; // throws if disposed
+    this.#shape = Object.freeze([...shape]);
+    return this;
+  }
+
+  /** Frees the memory. Idempotent; any later use throws. */
+  dispose(): void {
+    if (this.#ptr < 0) return;
+    this.#owner.heap.free(this.#ptr);
+    this.#ptr = -1;
+  }
+}

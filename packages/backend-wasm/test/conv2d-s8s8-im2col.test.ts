@@ -1,0 +1,87 @@
+// conv2d (im2col + GEMM) against the scalar reference: NHWC x HWIO, 'same' / 'valid' / explicit
+// padding, strides, dilations, 1x1 pointwise (no im2col), per-channel scales, zero points.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createKernels, type Padding, type WasmKernels } from '@qatjs/backend-wasm';
+import { mult, refAxis, refConv2dAcc, refRequantRows, type Win } from './reference/numerics.ts';
+import { Rand } from './reference/random.ts';
+
+let K: WasmKernels;
+beforeAll(async () => {
+  K = await createKernels();
+});
+
+interface Case {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  s: [number, number];
+  d: [number, number];
+  padding: Padding;
+  seed: number;
+}
+
+function geometry(c: Case): Win {
+  const [, h, w] = c.x;
+  const [kh, kw] = c.f;
+  if (Array.isArray(c.padding)) {
+    const [[t, b], [l, r]] = c.padding;
+    return {
+      kh, kw, sh: c.s[0], sw: c.s[1], dh: c.d[0], dw: c.d[1], padTop: t, padLeft: l,
+      oh: Math.floor((h + t + b - ((kh - 1) * c.d[0] + 1)) / c.s[0]) + 1,
+      ow: Math.floor((w + l + r - ((kw - 1) * c.d[1] + 1)) / c.s[1]) + 1,
+    };
+  }
+  const [oh, padTop] = refAxis(h, kh, c.s[0], c.d[0], c.padding as 'same' | 'valid');
+  const [ow, padLeft] = refAxis(w, kw, c.s[1], c.d[1], c.padding as 'same' | 'valid');
+  return { kh, kw, sh: c.s[0], sw: c.s[1], dh: c.d[0], dw: c.d[1], padTop, padLeft, oh, ow };
+}
+
+function check(c: Case) {
+  const r = new Rand(c.seed);
+  const [n, h, w, cin] = c.x;
+  const cout = c.f[3];
+  const xv = r.int8s(n * h * w * cin);
+  const fv = r.int8s(c.f.reduce((a, b) => a * b, 1));
+  const zpx = r.int(-128, 127);
+  const zpw = Int32Array.from({ length: cout }, () => r.int(-10, 10));
+  const bias = Int32Array.from({ length: cout }, () => r.int(-3000, 3000));
+  const sw = Float64Array.from({ length: cout }, () => 0.005 + 0.01 * r.next());
+  const k = c.f[0] * c.f[1] * cin;
+  const input = { scale: 0.03, zeroPoint: zpx };
+  const output = { scale: 0.03 * 0.01 * Math.sqrt(k) * 40, zeroPoint: r.int(-20, 20) };
+  const spec = { filterShape: c.f, filter: fv, strides: c.s, dilations: c.d, padding: c.padding, bias, input, weight: { scale: sw, zeroPoint: zpw } };
+  const op8 = K.createConv2d({ ...spec, output, clamp: { min: -120, max: 120 } });
+  const op32 = K.createConv2d({ ...spec, output: 'int32' });
+  const g = geometry(c);
+  const outShape = [n, g.oh, g.ow, cout];
+  expect(op8.outputShape(c.x)).toEqual(outShape);
+  const x = K.tensor('int8', c.x, xv);
+  const y8 = K.tensor('int8', outShape);
+  const y32 = K.tensor('int32', outShape);
+  op8.run(x, y8);
+  op32.run(x, y32);
+  const acc = refConv2dAcc(xv, c.x, fv, cout, g, zpx, zpw, bias);
+  expect([...y32.read()]).toEqual([...acc]);
+  const m = sw.map((s) => mult(input.scale, s, output.scale));
+  expect([...y8.read()]).toEqual([...refRequantRows(acc, cout, m, output.zeroPoint, -120, 120)]);
+  for (const t of [x, y8, y32, op8, op32]) t.dispose();
+}
+
+describe('conv2d s8s8 (im2col + gemm 4x8c2 dot16)', () => {
+  const cases: Array<Omit<Case, 'seed'>> = [
+    { x: [1, 5, 5, 3], f: [3, 3, 3, 4], s: [1, 1], d: [1, 1], padding: 'same' },
+    { x: [2, 7, 6, 5], f: [3, 3, 5, 9], s: [2, 2], d: [1, 1], padding: 'same' },
+    { x: [1, 8, 8, 1], f: [5, 5, 1, 8], s: [1, 1], d: [1, 1], padding: 'valid' },
+    { x: [1, 9, 7, 2], f: [3, 2, 2, 3], s: [2, 1], d: [2, 2], padding: 'same' },
+    { x: [1, 6, 6, 4], f: [3, 3, 4, 5], s: [1, 2], d: [1, 1], padding: [[2, 0], [1, 3]] },
+    { x: [3, 4, 5, 17], f: [1, 1, 17, 11], s: [1, 1], d: [1, 1], padding: 'valid' }, // pointwise: no im2col
+    { x: [1, 4, 4, 6], f: [1, 1, 6, 7], s: [2, 2], d: [1, 1], padding: 'same' }, // 1x1 strided: im2col
+    { x: [1, 1, 1, 1], f: [1, 1, 1, 1], s: [1, 1], d: [1, 1], padding: 'same' },
+    { x: [1, 3, 3, 2], f: [3, 3, 2, 2], s: [1, 1], d: [1, 1], padding: [[4, 4], [4, 4]] }, // windows of padding only
+    { x: [2, 14, 14, 8], f: [3, 3, 8, 16], s: [1, 1], d: [1, 1], padding: 'same' },
+  ];
+  cases.forEach((c, i) => {
+    it(`x [${c.x.join(',')}] filter [${c.f.join(',')}] strides ${c.s.join('x')} dilations ${c.d.join('x')} padding ${JSON.stringify(c.padding)}`, () => {
+      check({ ...c, seed: 300 + i });
+    });
+  });
+});
