@@ -21,6 +21,7 @@ export interface PoolOptions {
   readonly kernel: Pair;
   readonly strides?: Pair;
   readonly pads?: Pads;
+  readonly clamp?: Clamp;
 }
 
 function withBias(x: string, w: string, bias: string | undefined): string[] {
@@ -67,8 +68,8 @@ export class ModelBuilder extends GraphBuilder {
   avgPool(x: string, options: PoolOptions, out: QuantizedOutput): string {
     return this.node('avgPool', [x], { ...options }, [out])[0];
   }
-  globalAvgPool(x: string, out: QuantizedOutput): string {
-    return this.node('globalAvgPool', [x], {}, [out])[0];
+  globalAvgPool(x: string, options: { readonly clamp?: Clamp }, out: QuantizedOutput): string {
+    return this.node('globalAvgPool', [x], options, [out])[0];
   }
   reshape(x: string, shape: readonly number[], out: OutputOptions = {}): string {
     return this.node('reshape', [x], { shape }, [out])[0];

@@ -81,8 +81,12 @@ export class GraphBuilder {
     }
   }
 
-  /** Fills in attributes left out: each schema default; a clamp defaults to output 0's whole grid. */
-  #withDefaults(op: string, attrs: Readonly<Record<string, AttrValue | undefined>>, out0: OutputOptions | undefined, field: string): Record<string, AttrValue> {
+  /**
+   * Fills in attributes left out: each schema default; a clamp defaults to output 0's whole grid
+   * (output 0 as given, or, when the op keeps its input's dtype and quant, input 0).
+   */
+  #withDefaults(op: string, attrs: Readonly<Record<string, AttrValue | undefined>>, given: OutputOptions | undefined, input0: string | undefined, field: string): Record<string, AttrValue> {
+    const out0 = given?.dtype && given.quant ? given : input0 === undefined ? undefined : this.#tensors.get(input0);
     const schema = schemaFor({ op } as Node, field);
     const full: Record<string, AttrValue> = {};
     for (const [key, value] of Object.entries(attrs)) {
@@ -107,7 +111,7 @@ export class GraphBuilder {
    */
   node(op: string, inputs: readonly string[], attrs: Readonly<Record<string, AttrValue | undefined>> = {}, outputs: readonly OutputOptions[] = [{}]): string[] {
     const field = `nodes[${this.#nodes.length}]`;
-    const full = this.#withDefaults(op, attrs, outputs[0], field);
+    const full = this.#withDefaults(op, attrs, outputs[0], inputs[0], field);
     const names = outputs.map((o) => o.name ?? this.#freshName(op));
     const node: Node = { op, name: names[0] ?? this.#freshName(op), inputs: [...inputs], outputs: names, attrs: full };
     if (this.#nodeNames.has(node.name)) fail(`${field}.name`, `a node named '${node.name}' already exists`);

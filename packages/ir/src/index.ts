@@ -10,7 +10,7 @@ export {
 export { DTYPES, ACTIVATION_DTYPES, dtypeInfo, byteLength, codeRange, isDType, type DTypeInfo } from './dtype.ts';
 export { packCodes, unpackCodes, constantCodes } from './packing.ts';
 export { makeQuant, quantRange, sameQuant, biasQuant, type QuantInit } from './quant.ts';
-export { roundHalfEven, requantMultiplier, requantize, quantizeValue, dequantizeValue, averageMultiplier, addQuantized } from './numerics.ts';
+export { roundHalfEven, requantMultiplier, requantize, quantizeValue, dequantizeValue, averageRequantize, addQuantized, MIN_NORMAL_FLOAT32 } from './numerics.ts';
 export { elementCount, windowOutputSize, samePadding } from './shape.ts';
 export { LIMITS, MAX_WINDOW_PARAM, type Limits } from './limits.ts';
 
@@ -19,7 +19,7 @@ export { getOpSchema, listOps, registerOp } from './ops/registry.ts';
 export {
   nodeAttrs,
   type OpAttrs, type Conv2dAttrs, type DepthwiseConv2dAttrs, type GemmAttrs, type MatmulAttrs, type AddAttrs,
-  type PoolAttrs, type ReshapeAttrs, type Pair, type Pads, type Clamp,
+  type PoolAttrs, type GlobalAvgPoolAttrs, type ReshapeAttrs, type Pair, type Pads, type Clamp,
 } from './ops/attr-types.ts';
 
 export { validateModel, type ValidateOptions } from './validate/model.ts';

@@ -16,7 +16,7 @@ export type ActivationDType = 'int8' | 'uint8' | 'float32';
 
 /**
  * How codes map to real numbers: `real = (code - zeroPoint[c]) * scale[c]`.
- * - `scale`: float32, finite and > 0; length 1 (per-tensor) or C (per-channel).
+ * - `scale`: float32, finite, > 0 and normal (>= 2^-126); length 1 (per-tensor) or C (per-channel).
  * - `zeroPoint`: same length as `scale`; each inside the grid of `bits`.
  * - `axis`: set iff per-channel; then `scale.length === shape[axis]` and element i of a row-major
  *   tensor uses channel `floor(i / prod(shape[axis+1:])) % shape[axis]`. Activations are per-tensor.

@@ -58,7 +58,7 @@ describe('ModelBuilder', () => {
     expect(b.info(d).shape).toEqual([-1, 6, 6, 6]);
     const a = b.avgPool(d, { kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] }, { dtype: 'uint8', quant: q8(0.05, 10) });
     const s = b.add(d, a, { clamp: [-5, 127] }, { dtype: 'int8', quant: q8(0.1, -5) });
-    const g = b.globalAvgPool(s, { dtype: 'int8', quant: q8(0.1) });
+    const g = b.globalAvgPool(s, {}, { dtype: 'int8', quant: q8(0.1) });
     expect(b.info(g).shape).toEqual([-1, 6]);
     const r = b.reshape(g, [-1, 2, 3]);
     const m = b.matmul(r, r, { transposeB: true }, { dtype: 'int8', quant: q8(0.5) });
@@ -107,8 +107,9 @@ describe('ModelBuilder', () => {
   it('rejects a clamp it cannot default and output dtypes it cannot infer', () => {
     const b = new ModelBuilder();
     const x = b.input('x', 'int8', [2, 3], q8(1));
+    const xf = b.input('xf', 'float32', [2, 3]);
     const w = weights(b, 'w', [3, 2], q8(1));
-    expectModelError(() => b.node('gemm', [x, w]), 'nodes[0].attrs.clamp', /needs its output dtype and quant/);
+    expectModelError(() => b.node('gemm', [xf, w]), 'nodes[0].attrs.clamp', /needs its output dtype and quant/);
     expectModelError(() => b.node('gemm', [x, w], { clamp: [-128, 127] }), 'nodes[0].outputs[0]', /needs the dtype/);
   });
 

@@ -17,6 +17,7 @@ const cases: Case[] = [
   { rule: 'no unknown top-level fields', breakIt: (m) => { m.extra = 1; }, field: 'model.extra', message: /unknown field/ },
   { rule: 'no unknown fields in a value', breakIt: (m) => { m.values[1].layout = 'nhwc'; }, field: 'values[1].layout', message: /unknown field/ },
   { rule: 'names are non-empty strings', breakIt: (m) => { m.values[0].name = ''; }, field: 'values[0].name', message: /non-empty string/ },
+  { rule: 'metadata keys are plain', breakIt: (m) => { m.metadata = JSON.parse('{"__proto__": "x"}'); }, field: 'metadata.__proto__', message: /not __proto__/ },
   { rule: 'metadata values are strings', breakIt: (m) => { m.metadata = { producer: 3 }; }, field: 'metadata.producer', message: /must be a string/ },
   // op kinds, arity, attrs
   { rule: 'op kinds are known', breakIt: (m) => { m.nodes[1].op = 'conv3d'; }, field: 'nodes[1].op', message: /unknown op "conv3d" \(known: quantize, /s },
@@ -78,8 +79,9 @@ const cases: Case[] = [
   { rule: 'quantized constants need quant', breakIt: (m) => { delete m.constants[0].quant; }, field: 'constants[0].quant', message: /an int8 constant needs quant params/ },
   { rule: 'unknown dtypes', breakIt: (m) => { m.constants[0].dtype = 'int16'; }, field: 'constants[0].dtype', message: /unknown dtype "int16"/ },
   // quant params
-  { rule: 'scales > 0', breakIt: (m) => { m.values[1].quant.scale[0] = 0; }, field: 'values[1].quant.scale[0]', message: /finite and > 0, got 0/ },
-  { rule: 'scales finite', breakIt: (m) => { m.constants[0].quant.scale[2] = Infinity; }, field: 'constants[0].quant.scale[2]', message: /finite and > 0, got Infinity/ },
+  { rule: 'scales > 0', breakIt: (m) => { m.values[1].quant.scale[0] = 0; }, field: 'values[1].quant.scale[0]', message: /finite and > 0, a normal float32 \(>= 2\^-126\), got 0/ },
+  { rule: 'scales are normal float32', breakIt: (m) => { m.values[1].quant.scale[0] = 1e-40; }, field: 'values[1].quant.scale[0]', message: /normal float32.*got 9\.9999/ },
+  { rule: 'scales finite', breakIt: (m) => { m.constants[0].quant.scale[2] = Infinity; }, field: 'constants[0].quant.scale[2]', message: /finite and > 0, .*got Infinity/ },
   { rule: 'scales not NaN', breakIt: (m) => { m.values[2].quant.scale[0] = NaN; }, field: 'values[2].quant.scale[0]', message: /got NaN/ },
   { rule: 'scale is a Float32Array', breakIt: (m) => { m.values[1].quant.scale = [0.02]; }, field: 'values[1].quant.scale', message: /must be a Float32Array/ },
   { rule: 'zero points in the int8 range', breakIt: (m) => { m.values[1].quant.zeroPoint[0] = 128; }, field: 'values[1].quant.zeroPoint[0]', message: /128 is outside the 8-bit int8 grid -128\.\.127/ },
@@ -102,8 +104,10 @@ const cases: Case[] = [
   { rule: 'bias zero point is 0', breakIt: (m) => { m.constants[3].quant.zeroPoint[0] = 1; }, field: 'nodes[4].inputs[2]', message: /zero point 0/ },
   { rule: 'bias has quant', breakIt: (m) => { delete m.constants[3].quant; }, field: 'nodes[4].inputs[2]', message: /needs quant params/ },
   { rule: 'bias shape', breakIt: (m) => { m.nodes[4].inputs[2] = 'conv.b'; }, field: 'nodes[4].inputs[2]', message: /must have shape \[3\], got \[4\]/ },
+  { rule: 'add rescales are normal float32', breakIt: (m) => { m.nodes[4] = { op: 'add', name: 'sum', inputs: ['flat', 'flat'], outputs: ['fc'], attrs: { clamp: [-128, 127] } }; m.values[5].shape = [-1, 64]; m.values[5].quant.scale[0] = 3e38; }, field: 'nodes[4].outputs[0]', message: /rescale s_in \/ s_y of 'flat' = .* is not a normal float32/ },
   { rule: 'maxPool keeps its input quant', breakIt: (m) => { m.values[3].quant = makeQuant({ scale: 0.06, zeroPoint: -128 }); }, field: 'nodes[2].outputs[0]', message: /exactly its input's quant params/ },
-  { rule: 'the requant multiplier is a finite float32', breakIt: (m) => { m.values[2].quant.scale[0] = 1e-45; }, field: 'nodes[1].outputs[0]', message: /not a positive finite float32/ },
+  { rule: 'the requant multiplier is a normal float32', breakIt: (m) => { m.values[2].quant.scale[0] = 3e38; }, field: 'nodes[1].outputs[0]', message: /requantization multiplier .* is not a normal float32/ },
+  { rule: 'the requant multiplier is finite', breakIt: (m) => { m.nodes[1].inputs.pop(); m.values[1].quant.scale[0] = 3e38; m.values[2].quant.scale[0] = 2 ** -126; }, field: 'nodes[1].outputs[0]', message: /= Infinity is not a normal float32/ },
   {
     rule: 'the accumulator cannot overflow int32',
     breakIt: (m) => {

@@ -22,7 +22,8 @@ export function readContainer(bytes: Uint8Array): { header: unknown; data: Uint8
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength));
+    // slice (a copy): TextDecoder refuses views of a SharedArrayBuffer
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.slice(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength));
   } catch {
     throw new IntModelError('file.header', 'the header is not valid UTF-8');
   }

@@ -18,8 +18,9 @@ export function decodeModel(bytes: Uint8Array | ArrayBuffer, options: ValidateOp
 
 function decode(bytes: Uint8Array | ArrayBuffer): IntModel {
   requireLittleEndian();
+  // a plain Uint8Array view: a Node Buffer's slice() would not copy
   let u8: Uint8Array;
-  if (bytes instanceof Uint8Array) u8 = bytes;
+  if (bytes instanceof Uint8Array) u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   else if (bytes instanceof ArrayBuffer) u8 = new Uint8Array(bytes);
   else throw new IntModelError('bytes', `expected a Uint8Array or an ArrayBuffer, got ${describeValue(bytes)}`);
   const { header, data } = readContainer(u8);

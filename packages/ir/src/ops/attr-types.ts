@@ -14,7 +14,8 @@ export interface DepthwiseConv2dAttrs { readonly strides: Pair; readonly dilatio
 export interface GemmAttrs { readonly clamp: Clamp }
 export interface MatmulAttrs { readonly transposeB: boolean; readonly clamp: Clamp }
 export interface AddAttrs { readonly clamp: Clamp }
-export interface PoolAttrs { readonly kernel: Pair; readonly strides: Pair; readonly pads: Pads }
+export interface PoolAttrs { readonly kernel: Pair; readonly strides: Pair; readonly pads: Pads; readonly clamp: Clamp }
+export interface GlobalAvgPoolAttrs { readonly clamp: Clamp }
 export interface ReshapeAttrs { readonly shape: readonly number[] }
 export type NoAttrs = Readonly<Record<string, never>>;
 
@@ -28,7 +29,7 @@ export interface OpAttrs {
   add: AddAttrs;
   maxPool: PoolAttrs;
   avgPool: PoolAttrs;
-  globalAvgPool: NoAttrs;
+  globalAvgPool: GlobalAvgPoolAttrs;
   reshape: ReshapeAttrs;
   flatten: NoAttrs;
 }

@@ -1,6 +1,6 @@
 import { codeRange, dtypeInfo } from '../dtype.ts';
 import { MAX_WINDOW_PARAM } from '../limits.ts';
-import { averageMultiplier, requantMultiplier } from '../numerics.ts';
+import { MIN_NORMAL_FLOAT32, requantMultiplier } from '../numerics.ts';
 import { biasQuant, sameQuant } from '../quant.ts';
 import { formatShape, windowOutputSize } from '../shape.ts';
 import type { AttrSpec, InputSpec, OpContext, OutputSpec, TensorInfo } from './schema.ts';
@@ -18,7 +18,7 @@ export const DILATIONS: AttrSpec = STRIDES;
 export const PADS: AttrSpec = { kind: 'ints', minLength: 4, maxLength: 4, min: 0, max: MAX_WINDOW_PARAM, default: [0, 0, 0, 0] };
 export const KERNEL: AttrSpec = { kind: 'ints', minLength: 2, maxLength: 2, min: 1, max: MAX_WINDOW_PARAM };
 export const CLAMP: AttrSpec = { kind: 'clamp' };
-export const POOL_ATTRS = { kernel: KERNEL, strides: STRIDES, pads: PADS } as const;
+export const POOL_ATTRS = { kernel: KERNEL, strides: STRIDES, pads: PADS, clamp: CLAMP } as const;
 
 /** x, one int8/uint8 value: pools. */
 export const INT_INPUT: readonly InputSpec[] = [{ name: 'x', kind: 'activation', dtypes: INT_ACTIVATIONS }];
@@ -129,29 +129,25 @@ export function checkWeightedOp(ctx: OpContext, channelAxis: number, channels: n
   if (ctx.outputs) checkRequantScales(ctx, x, w, ctx.outputs[0]);
 }
 
-/** fround(s_x * s_w[c]) and the multiplier fround(that / s_y) must be finite and > 0 for every channel. */
+function isNormalFloat32(m: number): boolean {
+  return m >= MIN_NORMAL_FLOAT32 && m < Infinity;
+}
+
+/** Every multiplier requantMultiplier(s_x, s_w[c], s_y) must be a normal float32 (the runtime rejects denormals). */
 export function checkRequantScales(ctx: OpContext, x: TensorInfo, w: TensorInfo, y: TensorInfo): void {
   const sx = q(x).scale[0];
   const sy = q(y).scale[0];
   for (const sw of q(w).scale) {
-    const p = Math.fround(sx * sw);
     const m = requantMultiplier(sx, sw, sy);
-    if (!(p > 0 && p < Infinity && m > 0 && m < Infinity)) {
-      ctx.fail('outputs[0]', `requantization scale s_x * s_w / s_y = ${sx} * ${sw} / ${sy} is not a positive finite float32`);
-    }
+    if (!isNormalFloat32(m)) ctx.fail('outputs[0]', `requantization multiplier s_x * s_w / s_y = ${sx} * ${sw} / ${sy} = ${m} is not a normal float32`);
   }
 }
 
-/** Average pooling: the multiplier for every window size 1..maxCount must be positive and finite. */
-export function checkAverageScales(ctx: OpContext, x: TensorInfo, y: TensorInfo, maxCount: number): void {
-  const sx = q(x).scale[0];
-  const sy = q(y).scale[0];
-  for (const count of [1, maxCount]) {
-    const m = averageMultiplier(sx, sy, count);
-    if (!(m > 0 && m < Infinity)) {
-      ctx.fail('outputs[0]', `average multiplier s_x / (s_y * ${count}) = ${sx} / (${sy} * ${count}) is not a positive finite float32`);
-    }
-  }
+/** add and the pools rescale by s_in / s_y: that multiplier must be a normal float32. */
+export function checkRescale(ctx: OpContext, i: number, y: TensorInfo): void {
+  const x = input(ctx, i);
+  const m = requantMultiplier(q(x).scale[0], 1, q(y).scale[0]);
+  if (!isNormalFloat32(m)) ctx.fail('outputs[0]', `rescale s_in / s_y of '${x.name}' = ${q(x).scale[0]} / ${q(y).scale[0]} = ${m} is not a normal float32`);
 }
 
 /**

@@ -7,7 +7,7 @@ import { input } from './schema.ts';
  *   y[i] = clamp(roundHalfEven(fround(x[i] / s)) + zp, qmin, qmax)      (numerics.quantizeValue)
  *
  * [qmin, qmax] is the grid of y's `bits`. x / s is a float32 division (not a multiply by 1/s).
- * NaN gives zp; +-Infinity give qmax / qmin.
+ * NaN gives qmin; +-Infinity give qmax / qmin.
  */
 export const quantize: OpSchema = {
   op: 'quantize',

@@ -72,7 +72,8 @@ function checkNodes(model: Plain, byName: Map<string, TensorInfo>, inputs: Set<s
  * types of every field; names unique; every value a graph input or the output of exactly one node;
  * nodes in topological order with known ops, right arity, dtypes, attributes and shapes (inferred vs
  * declared); graph outputs produced; constant data of the right length with codes inside their grid;
- * scales finite and > 0; zero points inside the grid; per-channel lengths matching their axis.
+ * scales normal float32 > 0; zero points inside the grid; per-channel lengths matching their axis;
+ * multipliers normal float32; accumulators that fit int32; size caps (LIMITS).
  */
 export function validateModel(model: unknown, options: ValidateOptions = {}): asserts model is IntModel {
   withLimits(options.limits, () => checkModel(model));

@@ -1,6 +1,7 @@
 import { describeValue, fail, keyName } from '../errors.ts';
 import { codeRange, dtypeInfo, hasStorageClass, isActivationDType, isDType, storedLength } from '../dtype.ts';
 import { limits } from '../limits.ts';
+import { MIN_NORMAL_FLOAT32 } from '../numerics.ts';
 import { elementCount } from '../shape.ts';
 import type { Constant, DType, Node, QuantParams, ValueDecl } from '../types.ts';
 
@@ -87,7 +88,7 @@ export function checkQuant(v: unknown, field: string, dtype: DType, shape: reado
   }
   if (zeroPoint.length !== scale.length) fail(`${field}.zeroPoint`, `has length ${zeroPoint.length}, scale has ${scale.length}`);
   scale.forEach((s, i) => {
-    if (!(s > 0 && s < Infinity)) fail(`${field}.scale[${i}]`, `must be finite and > 0, got ${s}`);
+    if (!(s >= MIN_NORMAL_FLOAT32 && s < Infinity)) fail(`${field}.scale[${i}]`, `must be finite and > 0, a normal float32 (>= 2^-126), got ${s}`);
   });
   const { qmin, qmax } = codeRange(bits as number, info.signed);
   zeroPoint.forEach((z, i) => {
@@ -193,7 +194,9 @@ export function checkMetadata(v: unknown, field: string): void {
   const keys = Object.keys(o);
   if (keys.length > limits().maxMetadataEntries) fail(field, `has ${keys.length} entries, more than ${limits().maxMetadataEntries}`);
   for (const k of keys) {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(k)) fail(`${field}.${keyName(k)}`, 'metadata keys are 1-64 letters, digits, _ . or -');
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(k) || k === '__proto__') {
+      fail(`${field}.${keyName(k)}`, 'metadata keys are 1-64 letters, digits, _ . or - (and not __proto__)');
+    }
     const s = o[k];
     if (typeof s !== 'string' || s.length > limits().maxMetadataValueLength) {
       fail(`${field}.${k}`, `must be a string of at most ${limits().maxMetadataValueLength} characters, got ${describeValue(s)}`);
