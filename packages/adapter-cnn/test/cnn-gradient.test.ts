@@ -41,6 +41,19 @@ const NETS: Record<string, Net> = {
       return tf.add(tf.matMul(pooled, p.w5 as tf.Tensor2D), p.b5);
     },
   },
+  // tfjs's fused ops (bias and activation in the kernel; their gradients call the same backprop kernels)
+  'fused-ops': {
+    input: [2, 10, 9, 3],
+    classes: 3,
+    params: { w1: [3, 3, 3, 8], b1: [8], dw: [3, 3, 8, 1], bd: [8], w2: [72, 6], b2: [6], w3: [6, 3] },
+    forward: (x, p) => {
+      let h = tf.fused.conv2d({ x, filter: p.w1 as tf.Tensor4D, strides: 2, pad: 'same', bias: p.b1, activation: 'relu' });
+      h = tf.fused.depthwiseConv2d({ x: h, filter: p.dw as tf.Tensor4D, strides: 1, pad: 'valid', bias: p.bd, activation: 'relu6' });
+      const flat = tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D;
+      const d = tf.fused.matMul({ a: flat, b: p.w2 as tf.Tensor2D, bias: p.b2, activation: 'relu' });
+      return tf.matMul(d, p.w3 as tf.Tensor2D);
+    },
+  },
 };
 
 function labels(n: number, classes: number): tf.Tensor2D {

@@ -16,6 +16,11 @@ const NAMED: ConvCase[] = [
   { x: [2, 5, 7, 3], filter: [3, 3, 3, 2], strides: [2, 2], dilations: [1, 1], pad: [[0, 0], [1, 2], [0, 3], [0, 0]] },
   // numeric padding with ceil rounding: the last window reads past the input
   { x: [1, 6, 6, 2], filter: [3, 3, 2, 2], strides: [2, 2], dilations: [1, 1], pad: 0 },
+  // at least 8 input channels, fewer than output channels: the filter gradient uses x as the filter
+  { x: [2, 9, 7, 8], filter: [3, 2, 8, 12], strides: [1, 1], dilations: [1, 1], pad: 'valid' },
+  { x: [3, 6, 8, 9], filter: [3, 3, 9, 16], strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  { x: [1, 7, 7, 8], filter: [3, 3, 8, 10], strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [3, 0], [0, 0], [0, 0]] },
+  { x: [2, 10, 10, 8], filter: [4, 4, 8, 12], strides: [1, 1], dilations: [1, 1], pad: 'same' },
   // 28x28 with 8 -> 16 channels, as in an MNIST CNN (batch 8: cpu's reference kernel is slow)
   { x: [8, 28, 28, 8], filter: [3, 3, 8, 16], strides: [1, 1], dilations: [1, 1], pad: 'same' },
 ];

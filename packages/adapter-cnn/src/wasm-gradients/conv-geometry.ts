@@ -117,3 +117,15 @@ export function swappedAxis(a: ConvAxis): SwappedAxis {
   const after = reach - a.input - a.padBefore;
   return { inputRows: Math.min(a.input, a.input + after), padBefore: a.padBefore, padAfter: Math.max(0, after) };
 }
+
+/**
+ * The same filter gradient with x as the filter, for stride 1 and dilation 1: dw[k] = sum over i of
+ * x[i] * dy[i - k + p], a conv over dy padded by K-1-p before, whose output t holds tap K-1-t.
+ * Undefined where the padding exceeds the filter (the conv would need negative padding).
+ */
+export function xAsFilterAxis(a: ConvAxis): { padBefore: number; padAfter: number } | undefined {
+  if (a.stride !== 1 || a.dilation !== 1) return undefined;
+  const padBefore = a.filter - 1 - a.padBefore;
+  const padAfter = a.input + a.padBefore - a.output;
+  return padBefore >= 0 && padAfter >= 0 ? { padBefore, padAfter } : undefined;
+}

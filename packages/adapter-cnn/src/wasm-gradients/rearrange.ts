@@ -82,3 +82,16 @@ export function interleavePhase(part: Float32Array, partShape: readonly number[]
     }
   }
 }
+
+/** g [co, kh, kw, ci] with reversed taps -> filter gradient [kh, kw, ci, co]: out[i, j, q, o] = g[o, kh-1-i, kw-1-j, q]. */
+export function reversedTapsToFilter(g: Float32Array, shape: readonly number[], out: Float32Array): void {
+  const [co, kh, kw, ci] = shape;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      for (let q = 0; q < ci; q++) {
+        const dst = ((i * kw + j) * ci + q) * co;
+        for (let o = 0; o < co; o++) out[dst + o] = g[((o * kh + (kh - 1 - i)) * kw + (kw - 1 - j)) * ci + q];
+      }
+    }
+  }
+}
