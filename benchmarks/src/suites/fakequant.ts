@@ -44,9 +44,15 @@ export const suite: Suite = {
         const sB = c.axis === undefined ? s : tf.reshape(s, [1, 1, 1, -1]);
         const fq = (a: tf.Tensor, b: tf.Tensor) => fakeQuantize(a, b, zp, opts);
         const mul = (a: tf.Tensor, b: tf.Tensor) => tf.mul(a, c.axis === undefined ? b : tf.reshape(b, [1, 1, 1, -1]));
-        const fwd = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => () => tf.tidy(() => f(x, s).dataSync());
+        // Nothing is returned from tf.tidy: it would walk a returned typed array element by element.
+        const fwd = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => () =>
+          tf.tidy(() => {
+            f(x, s).dataSync();
+          });
         const fwdBwd = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => () =>
-          tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a, b))([x, s], dy).map((g) => g.dataSync()));
+          tf.tidy(() => {
+            for (const g of tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a, b))([x, s], dy)) g.dataSync();
+          });
         const ms = await medianMs(
           [
             { name: 'fq', fn: fwd(fq) },

@@ -1,7 +1,23 @@
 // The fake-quantize forward and backward as loops over flat float32 data: one pass each, float32
 // rounding reproduced with Math.fround so the result is bit-identical to the composed tfjs ops
 // (x / s in f32, round half even, + zp, clamp, (q - zp) * s in f32). Shared by the cpu and wasm kernels.
+//
+// Written for V8's optimizing compiler: clamp(round(v) + zp, qmin, qmax) - zp is computed as
+// clamp(round(v), qmin - zp, qmax - zp) with Math.min/max (no data-dependent branches), rounding
+// uses the 1.5 * 2^52 trick, and NaN/Infinity are detected by accumulating x * 0 (NaN iff any
+// element is not finite) rather than testing every element.
 import { roundHalfEven } from '../util/round.ts';
+
+/** Adding and subtracting 1.5 * 2^52 rounds a double to an integer, half to even (IEEE default rounding). */
+const RNE = 6755399441055744;
+
+/**
+ * Round half to even, exact for |v| < 2^51; beyond that it keeps the sign and magnitude class,
+ * which is all a clamp to a grid of at most 2^24 codes needs.
+ */
+function rne(v: number): number {
+  return v + RNE - RNE;
+}
 
 /** Layout of a per-channel (or per-tensor: channels = 1) loop: x is [outer, channels, inner]. */
 export interface ChannelLayout {
@@ -26,43 +42,49 @@ export function integerZeroPoints(raw: ArrayLike<number>, qmin: number, qmax: nu
   return out;
 }
 
+function firstNonFinite(x: Float32Array): number {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i;
+  return -1;
+}
+
 /**
  * Writes fakeQuantize(x) into `out`. Returns the flat index of the first non-finite input, or -1.
- * Non-finite inputs still produce an output element (NaN or a clamped code); callers throw on them.
+ * Non-finite inputs still produce an output element; callers throw on them.
  */
 export function fakeQuantizeForward(x: Float32Array, out: Float32Array, layout: ChannelLayout, p: GridParams): number {
   const { outer, channels, inner } = layout;
-  const { scale, zeroPoint, qmin, qmax } = p;
-  let bad = -1;
+  let nan = 0;
   let i = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
-      const s = scale[c];
-      const zp = zeroPoint[c];
-      for (let k = 0; k < inner; k++, i++) {
-        const xv = x[i];
-        if (bad < 0 && xv - xv !== 0) bad = i;
-        let q = roundHalfEven(Math.fround(xv / s)) + zp;
-        q = q < qmin ? qmin : q > qmax ? qmax : q;
-        out[i] = (q - zp) * s; // the store into a Float32Array rounds the product to f32
+      const s = p.scale[c];
+      const lo = p.qmin - p.zeroPoint[c];
+      const hi = p.qmax - p.zeroPoint[c];
+      const end = i + inner;
+      for (; i < end; i++) {
+        const v = x[i];
+        nan += v * 0;
+        // the store into a Float32Array rounds the (exact) product to f32
+        out[i] = Math.min(hi, Math.max(lo, rne(Math.fround(v / s)))) * s;
       }
     }
   }
-  return bad;
+  return Number.isNaN(nan) ? firstNonFinite(x) : -1;
 }
 
 /** dx = dy where qmin <= round(x/s) + zp <= qmax, else 0 (the clipped straight-through estimator). */
 export function fakeQuantizeGradX(dy: Float32Array, x: Float32Array, out: Float32Array, layout: ChannelLayout, p: GridParams): void {
   const { outer, channels, inner } = layout;
-  const { scale, zeroPoint, qmin, qmax } = p;
   let i = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
-      const s = scale[c];
-      const zp = zeroPoint[c];
-      for (let k = 0; k < inner; k++, i++) {
-        const q = roundHalfEven(Math.fround(x[i] / s)) + zp;
-        out[i] = q >= qmin && q <= qmax ? dy[i] : 0;
+      const s = p.scale[c];
+      const lo = p.qmin - p.zeroPoint[c];
+      const hi = p.qmax - p.zeroPoint[c];
+      const end = i + inner;
+      for (; i < end; i++) {
+        const r = rne(Math.fround(x[i] / s));
+        out[i] = r >= lo && r <= hi ? dy[i] : 0;
       }
     }
   }
@@ -74,20 +96,20 @@ export function fakeQuantizeGradX(dy: Float32Array, x: Float32Array, out: Float3
  */
 export function fakeQuantizeGradScale(dy: Float32Array, x: Float32Array, layout: ChannelLayout, p: GridParams): Float64Array {
   const { outer, channels, inner } = layout;
-  const { scale, zeroPoint, qmin, qmax } = p;
   const sums = new Float64Array(channels);
   let i = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
-      const s = scale[c];
-      const zp = zeroPoint[c];
+      const s = p.scale[c];
+      const lo = p.qmin - p.zeroPoint[c];
+      const hi = p.qmax - p.zeroPoint[c];
       let acc = 0;
-      for (let k = 0; k < inner; k++, i++) {
+      const end = i + inner;
+      for (; i < end; i++) {
         const v = Math.fround(x[i] / s);
-        const r = roundHalfEven(v);
-        const q = r + zp;
-        const g = q < qmin ? qmin - zp : q > qmax ? qmax - zp : r - v;
-        acc += dy[i] * g;
+        const r = rne(v);
+        const clamped = Math.min(hi, Math.max(lo, r));
+        acc += dy[i] * (clamped === r ? r - v : clamped);
       }
       sums[c] += acc;
     }
@@ -98,17 +120,18 @@ export function fakeQuantizeGradScale(dy: Float32Array, x: Float32Array, layout:
 /** LSQ+ gradient of the zero point, summed per channel: 0 inside the range, -dy * s where clipped. */
 export function fakeQuantizeGradZeroPoint(dy: Float32Array, x: Float32Array, layout: ChannelLayout, p: GridParams): Float64Array {
   const { outer, channels, inner } = layout;
-  const { scale, zeroPoint, qmin, qmax } = p;
   const sums = new Float64Array(channels);
   let i = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
-      const s = scale[c];
-      const zp = zeroPoint[c];
+      const s = p.scale[c];
+      const lo = p.qmin - p.zeroPoint[c];
+      const hi = p.qmax - p.zeroPoint[c];
       let acc = 0;
-      for (let k = 0; k < inner; k++, i++) {
-        const q = roundHalfEven(Math.fround(x[i] / s)) + zp;
-        if (q < qmin || q > qmax) acc -= dy[i];
+      const end = i + inner;
+      for (; i < end; i++) {
+        const r = rne(Math.fround(x[i] / s));
+        if (r < lo || r > hi) acc -= dy[i];
       }
       sums[c] += acc * s;
     }
