@@ -17,6 +17,7 @@ interface Case {
   d: [number, number];
   padding: Padding;
   seed: number;
+  groups?: number;
 }
 
 function geometry(c: Case): Win {
@@ -39,16 +40,17 @@ function check(c: Case) {
   const r = new Rand(c.seed);
   const [n, h, w, cin] = c.x;
   const cout = c.f[3];
+  const groups = c.groups ?? 1;
   const xv = r.int8s(n * h * w * cin);
   const fv = r.int8s(c.f.reduce((a, b) => a * b, 1));
   const zpx = r.int(-128, 127);
   const zpw = Int32Array.from({ length: cout }, () => r.int(-10, 10));
   const bias = Int32Array.from({ length: cout }, () => r.int(-3000, 3000));
   const sw = Float64Array.from({ length: cout }, () => 0.005 + 0.01 * r.next());
-  const k = c.f[0] * c.f[1] * cin;
+  const k = c.f[0] * c.f[1] * c.f[2];
   const input = { scale: 0.03, zeroPoint: zpx };
   const output = { scale: 0.03 * 0.01 * Math.sqrt(k) * 40, zeroPoint: r.int(-20, 20) };
-  const spec = { filterShape: c.f, filter: fv, strides: c.s, dilations: c.d, padding: c.padding, bias, input, weight: { scale: sw, zeroPoint: zpw } };
+  const spec = { filterShape: c.f, filter: fv, strides: c.s, dilations: c.d, padding: c.padding, groups, bias, input, weight: { scale: sw, zeroPoint: zpw } };
   const op8 = K.createConv2d({ ...spec, output, clamp: { min: -120, max: 120 } });
   const op32 = K.createConv2d({ ...spec, output: 'int32' });
   const g = geometry(c);
@@ -59,7 +61,7 @@ function check(c: Case) {
   const y32 = K.tensor('int32', outShape);
   op8.run(x, y8);
   op32.run(x, y32);
-  const acc = refConv2dAcc(xv, c.x, fv, cout, g, zpx, zpw, bias);
+  const acc = refConv2dAcc(xv, c.x, fv, cout, g, zpx, zpw, bias, groups);
   expect([...y32.read()]).toEqual([...acc]);
   const m = sw.map((s) => mult(input.scale, s, output.scale));
   expect([...y8.read()]).toEqual([...refRequantRows(acc, cout, m, output.zeroPoint, -120, 120)]);
@@ -78,9 +80,12 @@ describe('conv2d s8s8 (im2col + gemm 4x8c2 dot16)', () => {
     { x: [1, 1, 1, 1], f: [1, 1, 1, 1], s: [1, 1], d: [1, 1], padding: 'same' },
     { x: [1, 3, 3, 2], f: [3, 3, 2, 2], s: [1, 1], d: [1, 1], padding: [[4, 4], [4, 4]] }, // windows of padding only
     { x: [2, 14, 14, 8], f: [3, 3, 8, 16], s: [1, 1], d: [1, 1], padding: 'same' },
+    { x: [1, 6, 5, 6], f: [3, 3, 3, 10], s: [1, 1], d: [1, 1], padding: 'same', groups: 2 },
+    { x: [2, 4, 4, 12], f: [1, 1, 3, 8], s: [1, 1], d: [1, 1], padding: 'valid', groups: 4 }, // grouped pointwise
+    { x: [1, 7, 7, 5], f: [3, 3, 1, 10], s: [2, 2], d: [1, 1], padding: 'same', groups: 5 }, // a depthwise conv as conv2d
   ];
   cases.forEach((c, i) => {
-    it(`x [${c.x.join(',')}] filter [${c.f.join(',')}] strides ${c.s.join('x')} dilations ${c.d.join('x')} padding ${JSON.stringify(c.padding)}`, () => {
+    it(`x [${c.x.join(',')}] filter [${c.f.join(',')}] strides ${c.s.join('x')} dilations ${c.d.join('x')} padding ${JSON.stringify(c.padding)}${c.groups ? ` groups ${c.groups}` : ''}`, () => {
       check({ ...c, seed: 300 + i });
     });
   });

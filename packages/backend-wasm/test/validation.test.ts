@@ -68,6 +68,11 @@ describe('run-time checks', () => {
     expect(() => K.createConv2d({ filterShape: [3, 3, 2], filter: new Int8Array(18), padding: 'same', input: q, weight: { scale: 1 }, output: q } as never)).toThrow(/filterShape must be/);
     expect(() => K.createConv2d({ filterShape: [3, 3, 2, 4], filter: new Int8Array(72), padding: 'full' as never, input: q, weight: { scale: 1 }, output: q })).toThrow(/padding must be/);
     expect(() => K.createConv2d({ filterShape: [3, 3, 2, 4], filter: new Int8Array(72), strides: 0, padding: 'same', input: q, weight: { scale: 1 }, output: q })).toThrow(/strides\[0\] must be an integer/);
+    expect(() => K.createConv2d({ filterShape: [3, 3, 2, 4], filter: new Int8Array(72), padding: 'same', groups: 3, input: q, weight: { scale: 1 }, output: q })).toThrow(/groups 3 must divide the 4 output channels/);
+    const grouped = K.createConv2d({ filterShape: [3, 3, 2, 4], filter: new Int8Array(72), padding: 'same', groups: 2, input: q, weight: { scale: 0.1 }, output: q });
+    expect(grouped.outputShape([1, 5, 5, 4])).toEqual([1, 5, 5, 4]);
+    expect(() => grouped.outputShape([1, 5, 5, 2])).toThrow(/input must have shape \[n, h, w, 4\]/);
+    expect(() => K.createDepthwiseConv2d({ filterShape: [3, 3, 2, 1], filter: new Int8Array(18), padding: 'same', groups: 2, input: q, weight: { scale: 1 }, output: q })).toThrow(/groups is for conv2d/);
     const v = K.createConv2d({ filterShape: [5, 5, 2, 4], filter: new Int8Array(200), padding: 'valid', input: q, weight: { scale: 0.1 }, output: q });
     expect(() => v.outputShape([1, 3, 3, 2])).toThrow(/does not fit a 3x3 input/);
   });

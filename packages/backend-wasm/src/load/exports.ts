@@ -9,7 +9,7 @@ export interface Simd128Exports {
   pack_rhs_s8_8xk2_s16(k: I, n: I, b: I, strideK: I, strideN: I, wzp: I, bias: I, mult: I, dst: I): void;
   gemm_s8s8_dot16(m: I, n: I, k: I, aPacked: I, w: I, c: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I): void;
   im2col_s8_nhwc(
-    batch: I, h: I, w: I, c: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
+    batch: I, h: I, w: I, c: I, c0: I, cg: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
     padTop: I, padLeft: I, oh: I, ow: I, x: I, zp: I, dst: I,
   ): void;
   dwconv2d_s8s8_nhwc_fp32(

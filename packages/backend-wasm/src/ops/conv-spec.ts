@@ -17,6 +17,8 @@ export interface ConvSpec {
   readonly strides?: number | readonly [number, number];
   readonly dilations?: number | readonly [number, number];
   readonly padding: Padding;
+  /** conv2d only: grouped convolution; filterShape[2] is then cin / groups. Default 1. */
+  readonly groups?: number;
   /** int32 per output channel, in units of s_in * s_w[c]. */
   readonly bias?: ArrayLike<number>;
   readonly input: QuantParams;
@@ -30,6 +32,9 @@ export interface ConvSpec {
 
 export interface ParsedConv {
   readonly filterShape: readonly [number, number, number, number];
+  readonly groups: number;
+  /** Channels of the input: filterShape[2] * groups. */
+  readonly cin: number;
   readonly cout: number;
   readonly window: WindowSpec;
   readonly zpIn: number;
@@ -55,6 +60,9 @@ export function parseConvSpec(op: string, spec: ConvSpec, depthwise: boolean): P
   };
   windowGeometry(op, 1 << 20, 1 << 20, window); // checks the padding now rather than at run time
   const cout = depthwise ? cin * last : last;
+  if (depthwise && spec.groups !== undefined) fail(op, 'groups is for conv2d (a depthwise conv is grouped by definition)');
+  const groups = checkInt(op, 'groups', spec.groups ?? 1, 1, cout);
+  if (cout % groups !== 0) fail(op, `groups ${groups} must divide the ${cout} output channels`);
   const taps = kh * kw;
   const input = checkQuantParams(op, 'input', spec.input);
   const w = checkWeightQuant(op, spec.weight, cout);
@@ -65,6 +73,8 @@ export function parseConvSpec(op: string, spec: ConvSpec, depthwise: boolean): P
   checkAccumulatorRange(op, k, maxCentered(input.zeroPoint), maxCenteredWeight(values, w.zeroPoint, (i) => i % cout), bias.maxAbs);
   return {
     filterShape: [kh, kw, cin, last],
+    groups,
+    cin: cin * groups,
     cout,
     window,
     zpIn: input.zeroPoint,
@@ -78,8 +88,7 @@ export function parseConvSpec(op: string, spec: ConvSpec, depthwise: boolean): P
 
 /** NHWC output shape and window geometry for an input shape. */
 export function convOutput(op: string, p: ParsedConv, inputShape: readonly number[]): { shape: [number, number, number, number]; geometry: WindowGeometry } {
-  const cin = p.filterShape[2];
-  if (inputShape.length !== 4 || inputShape[3] !== cin) fail(op, `input must have shape [n, h, w, ${cin}], got [${inputShape.join(', ')}]`);
+  if (inputShape.length !== 4 || inputShape[3] !== p.cin) fail(op, `input must have shape [n, h, w, ${p.cin}], got [${inputShape.join(', ')}]`);
   const geometry = windowGeometry(op, inputShape[1], inputShape[2], p.window);
   return { shape: [inputShape[0], geometry.outH, geometry.outW, p.cout], geometry };
 }

@@ -1,26 +1,30 @@
 // conv2d on NHWC int8 with an HWIO filter (tfjs): im2col into the scratch (skipped for a 1x1,
-// stride 1, unpadded conv, whose input already is the GEMM's A), then the shared GEMM.
+// stride 1, unpadded conv, whose input already is the GEMM's A), then the shared GEMM. A grouped conv
+// runs one GEMM a group over its channel slice, writing its slice of the output channels.
 import { Scratch, type KernelContext } from '../context.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { checkConvRun, convOutput, parseConvSpec, type ConvSpec, type ParsedConv } from './conv-spec.ts';
 import { packedRhsBytes, packRhs, runGemm } from './gemm-core.ts';
 import { PackedWeightsOp } from './packed-op.ts';
 
-/** filterShape [kh, kw, cin, cout] (HWIO). */
+/** filterShape [kh, kw, cin / groups, cout] (HWIO). */
 export type Conv2dSpec = ConvSpec;
 
 export class Conv2dOp extends PackedWeightsOp {
   readonly filterShape: readonly [number, number, number, number];
+  readonly groups: number;
   readonly outputDType: 'int8' | 'int32';
   readonly #p: ParsedConv;
 
   constructor(ctx: KernelContext, spec: Conv2dSpec) {
     const p = parseConvSpec('conv2d', spec, false);
-    const [kh, kw, cin, cout] = p.filterShape;
-    // HWIO reshaped to [kh * kw * cin, cout] is the GEMM's W in 'kn' layout.
-    super(ctx, packRhs(ctx, p.values, kh * kw * cin, cout, 'kn', p.zeroPoint, p.bias, p.multipliers), packedRhsBytes(kh * kw * cin, cout));
+    const [kh, kw, cinG, cout] = p.filterShape;
+    // HWIO reshaped to [kh * kw * cinG, cout] is the GEMM's W in 'kn' layout; one W a group.
+    const k = kh * kw * cinG;
+    super(ctx, packRhs(ctx, p.values, k, cout, 'kn', p.zeroPoint, p.bias, p.multipliers, p.groups), packedRhsBytes(k, cout / p.groups) * p.groups);
     this.#p = p;
     this.filterShape = p.filterShape;
+    this.groups = p.groups;
     this.outputDType = p.out.dtype;
   }
 
@@ -35,16 +39,25 @@ export class Conv2dOp extends PackedWeightsOp {
     const packed = this.packed(op);
     const g = checkConvRun(op, this.ctx, this.#p, x, y);
     const [batch, h, w, cin] = x.shape;
-    const [kh, kw, , cout] = this.filterShape;
+    const [kh, kw, cg, cout] = this.filterShape;
     const { strides: [sh, sw], dilations: [dh, dw] } = this.#p.window;
     const m = batch * g.outH * g.outW;
-    const k = kh * kw * cin;
+    if (m === 0) return;
+    const k = kh * kw * cg;
+    const ng = cout / this.groups;
+    const groupBytes = packedRhsBytes(k, ng);
+    const outBytes = this.outputDType === 'int8' ? 1 : 4;
     const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && g.padTop + g.padLeft + g.padBottom + g.padRight === 0;
-    let a = x.byteOffset;
-    if (!pointwise && m > 0) {
-      a = this.ctx.scratch(Scratch.Aux, m * k);
-      this.ctx.raw.im2col_s8_nhwc(batch, h, w, cin, kh, kw, sh, sw, dh, dw, g.padTop, g.padLeft, g.outH, g.outW, x.byteOffset, this.#p.zpIn, a);
+    for (let grp = 0; grp < this.groups; grp++) {
+      // A pointwise conv reads its rows (pixels) straight from x, cin bytes apart.
+      let a = x.byteOffset + grp * cg;
+      let lda = cin;
+      if (!pointwise) {
+        a = this.ctx.scratch(Scratch.Aux, m * k);
+        lda = k;
+        this.ctx.raw.im2col_s8_nhwc(batch, h, w, cin, grp * cg, cg, kh, kw, sh, sw, dh, dw, g.padTop, g.padLeft, g.outH, g.outW, x.byteOffset, this.#p.zpIn, a);
+      }
+      runGemm(this.ctx, m, ng, k, a, lda, this.#p.zpIn, packed + grp * groupBytes, y.byteOffset + grp * ng * outBytes, this.#p.out, cout);
     }
-    runGemm(this.ctx, m, cout, k, a, k, this.#p.zpIn, packed, y.byteOffset, this.#p.out);
   }
 }

@@ -38,16 +38,24 @@ export function packRhsInto(ctx: KernelContext, k: number, n: number, src: RhsSo
   ctx.raw.pack_rhs_s8_8xk2_s16(k, n, src.ptr, src.strideK, src.strideN, wzp, bias, mult, dst);
 }
 
-/** Packs host weights into a new heap block (the caller owns it). */
+/**
+ * Packs host weights into a new heap block (the caller owns it). With `groups` > 1 the n columns
+ * split into that many groups, each packed as its own [k, n / groups] W, one after the other
+ * (a grouped conv2d; the layout must then be 'kn').
+ */
 export function packRhs(
   ctx: KernelContext, values: Int8Array, k: number, n: number, layout: 'kn' | 'nk',
-  zeroPoint: Int32Array, bias: Int32Array, multiplier: Float32Array,
+  zeroPoint: Int32Array, bias: Int32Array, multiplier: Float32Array, groups = 1,
 ): number {
-  const dst = ctx.heap.alloc(packedRhsBytes(k, n));
+  const ng = n / groups;
+  const groupBytes = packedRhsBytes(k, ng);
+  const dst = ctx.heap.alloc(groupBytes * groups);
   const tmp = [ctx.upload(values), ctx.upload(zeroPoint), ctx.upload(bias), ctx.upload(multiplier)];
   try {
-    const src = layout === 'kn' ? { ptr: tmp[0], strideK: n, strideN: 1 } : { ptr: tmp[0], strideK: 1, strideN: k };
-    packRhsInto(ctx, k, n, src, tmp[1], tmp[2], tmp[3], dst);
+    for (let g = 0; g < groups; g++) {
+      const src = layout === 'kn' ? { ptr: tmp[0] + g * ng, strideK: n, strideN: 1 } : { ptr: tmp[0], strideK: 1, strideN: k };
+      packRhsInto(ctx, k, ng, src, tmp[1] + 4 * g * ng, tmp[2] + 4 * g * ng, tmp[3] + 4 * g * ng, dst + g * groupBytes);
+    }
   } finally {
     for (const p of tmp) ctx.heap.free(p);
   }
@@ -66,12 +74,15 @@ export function columnBlock(k: number, n: number): number {
   return Math.min(Math.ceil(n / 8), panels) * 8;
 }
 
-/** C[m x n] = (A[m x k] - zpA) . W + bias; A rows `lda` bytes apart, C rows contiguous. */
-export function runGemm(ctx: KernelContext, m: number, n: number, k: number, a: number, lda: number, zpA: number, packedW: number, c: number, out: GemmOutput): void {
+/**
+ * C[m x n] = (A[m x k] - zpA) . W + bias; A rows `lda` bytes apart, C rows `ldc` elements apart
+ * (default n: contiguous).
+ */
+export function runGemm(ctx: KernelContext, m: number, n: number, k: number, a: number, lda: number, zpA: number, packedW: number, c: number, out: GemmOutput, ldc = n): void {
   if (m === 0) return;
   const aPacked = ctx.scratch(Scratch.Lhs, packedLhsBytes(m, k));
   ctx.raw.pack_lhs_s8_4xk2_s16(m, k, a, lda, zpA, aPacked);
   const nc = columnBlock(k, n);
-  if (out.dtype === 'int8') ctx.raw.gemm_s8s8_dot16(m, n, k, aPacked, packedW, c, n, 0, out.zeroPoint, out.lo, out.hi, nc);
-  else ctx.raw.gemm_s8s8_dot16(m, n, k, aPacked, packedW, c, n * 4, 1, 0, 0, 0, nc);
+  if (out.dtype === 'int8') ctx.raw.gemm_s8s8_dot16(m, n, k, aPacked, packedW, c, ldc, 0, out.zeroPoint, out.lo, out.hi, nc);
+  else ctx.raw.gemm_s8s8_dot16(m, n, k, aPacked, packedW, c, ldc * 4, 1, 0, 0, 0, nc);
 }

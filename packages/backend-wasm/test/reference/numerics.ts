@@ -84,15 +84,20 @@ function forEachWindow(
       }
 }
 
-/** conv2d accumulators, NHWC x HWIO, out [n, oh, ow, cout]. */
-export function refConv2dAcc(x: ArrayLike<number>, xs: number[], f: ArrayLike<number>, cout: number, g: Win, zpx: number, zpw: ArrayLike<number>, bias?: ArrayLike<number>): Float64Array {
+/**
+ * conv2d accumulators, NHWC x HWIO [kh, kw, c / groups, cout], out [n, oh, ow, cout]; output
+ * channel o belongs to group floor(o / (cout / groups)) and reads that group's input channels.
+ */
+export function refConv2dAcc(x: ArrayLike<number>, xs: number[], f: ArrayLike<number>, cout: number, g: Win, zpx: number, zpw: ArrayLike<number>, bias?: ArrayLike<number>, groups = 1): Float64Array {
   const [n, h, w, c] = xs;
+  const cg = c / groups;
   const out = new Float64Array(n * g.oh * g.ow * cout);
   forEachWindow(n, h, w, g, (b, oy, ox, taps) => {
     for (let o = 0; o < cout; o++) {
+      const grp = Math.floor(o / (cout / groups));
       let s = bias ? bias[o] : 0;
       for (const { iy, ix, t } of taps)
-        for (let ci = 0; ci < c; ci++) s += (x[((b * h + iy) * w + ix) * c + ci] - zpx) * (f[(t * c + ci) * cout + o] - zpw[o]);
+        for (let ci = 0; ci < cg; ci++) s += (x[((b * h + iy) * w + ix) * c + grp * cg + ci] - zpx) * (f[(t * cg + ci) * cout + o] - zpw[o]);
       out[((b * g.oh + oy) * g.ow + ox) * cout + o] = s;
     }
   });

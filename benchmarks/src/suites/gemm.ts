@@ -1,0 +1,108 @@
+// int8 GEMM throughput (GOP/s = 2MNK / s, medians) of @qatjs/backend-wasm against tfjs-backend-wasm
+// f32 matMul (XNNPACK) and onnxruntime-web QLinearMatMul (uint8 x int8 and int8 x int8), all
+// single-threaded in one process. Weights are prepacked by every engine (our op at creation, ORT
+// at session creation); each timed call takes int8 activations in and gives requantized int8 out.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import * as ort from 'onnxruntime-web';
+import { createKernels } from '@qatjs/backend-wasm';
+import { medianMs } from '../measure.ts';
+import { qlinearMatMulModel } from '../onnx/qlinear-matmul-model.ts';
+import type { Row } from '../results.ts';
+import type { Suite } from '../suite.ts';
+
+const SHAPES: Array<[number, number, number]> = [
+  [128, 128, 128],
+  [256, 256, 256],
+  [512, 512, 512],
+  [1024, 1024, 1024],
+  [128, 768, 3072],
+];
+const SMOKE_SHAPES: Array<[number, number, number]> = [[13, 24, 40]];
+
+const ENGINES = ['qatjs-int8', 'tfjs-wasm-f32', 'ort-web-u8s8', 'ort-web-s8s8'] as const;
+
+function int8Data(n: number, seed: number): Int8Array {
+  let s = seed >>> 0 || 1;
+  return Int8Array.from({ length: n }, () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return ((s >>> 0) % 256) - 128;
+  });
+}
+
+export const suite: Suite = {
+  name: 'gemm',
+  description: 'int8 GEMM GOP/s: qatjs WASM SIMD128 vs tfjs-wasm f32 and onnxruntime-web QLinearMatMul (u8s8, s8s8), one thread',
+  async run({ smoke }) {
+    tf.env().set('IS_TEST', true);
+    await tf.setBackend('wasm');
+    await tf.ready();
+    ort.env.wasm.numThreads = 1;
+    ort.env.logLevel = 'error';
+    const kernels = await createKernels();
+    const rows: Row[] = [];
+    for (const [m, n, k] of smoke ? SMOKE_SHAPES : SHAPES) {
+      const a = int8Data(m * k, m + 3 * k);
+      const b = int8Data(k * n, n + 7 * k);
+      // Output scale so the codes spread over int8 (|acc| ~ 74^2 sqrt(k) for uniform int8 data).
+      const q = { aScale: 0.02, bScale: 0.01, yScale: (0.02 * 0.01 * 74 * 74 * Math.sqrt(k)) / 40 };
+
+      const op = kernels.createGemm({ k, n, weights: b, input: { scale: q.aScale, zeroPoint: 0 }, weight: { scale: q.bScale }, output: { scale: q.yScale, zeroPoint: 0 } });
+      const x = kernels.tensor('int8', [m, k], a);
+      const y = kernels.tensor('int8', [m, n]);
+
+      const ta = tf.tensor2d(Float32Array.from(a, (v) => v * q.aScale), [m, k]);
+      const tb = tf.tensor2d(Float32Array.from(b, (v) => v * q.bScale), [k, n]);
+
+      const sessions = {
+        u8: await ort.InferenceSession.create(qlinearMatMulModel({ m, k, n, activation: 'uint8', b, ...q, aZeroPoint: 128, yZeroPoint: 128 })),
+        s8: await ort.InferenceSession.create(qlinearMatMulModel({ m, k, n, activation: 'int8', b, ...q, aZeroPoint: 0, yZeroPoint: 0 })),
+      };
+      const feeds = {
+        u8: { a: new ort.Tensor('uint8', Uint8Array.from(a, (v) => v + 128), [m, k]) },
+        s8: { a: new ort.Tensor('int8', a, [m, k]) },
+      };
+      const runOrt = async (which: 'u8' | 's8') => {
+        const out = await sessions[which].run(feeds[which]);
+        return out.y;
+      };
+
+      // The three int8 engines compute the same requantized GEMM: check they agree (within one
+      // code: each rounds its own fp32 product) before timing anything.
+      op.run(x, y);
+      const ours = y.read();
+      const [yu8, ys8] = [await runOrt('u8'), await runOrt('s8')];
+      const u8 = yu8.data as Uint8Array;
+      const s8 = ys8.data as Int8Array;
+      for (let i = 0; i < ours.length; i++) {
+        if (Math.abs(ours[i] - s8[i]) > 1 || Math.abs(ours[i] - (u8[i] - 128)) > 1) {
+          throw new Error(`gemm ${m}x${n}x${k}: engines disagree at ${i}: qatjs ${ours[i]}, ort s8s8 ${s8[i]}, ort u8s8 ${u8[i] - 128}`);
+        }
+      }
+      yu8.dispose();
+      ys8.dispose();
+
+      const ms = await medianMs(
+        [
+          { name: 'qatjs-int8', fn: () => op.run(x, y) },
+          { name: 'tfjs-wasm-f32', fn: () => tf.matMul(ta, tb).dispose() },
+          { name: 'ort-web-u8s8', fn: async () => (await runOrt('u8')).dispose() },
+          { name: 'ort-web-s8s8', fn: async () => (await runOrt('s8')).dispose() },
+        ],
+        { smoke },
+      );
+      for (const engine of ENGINES) rows.push({ m, n, k, engine, gops: (2 * m * n * k) / ((ms.get(engine) as number) * 1e6) });
+
+      op.dispose();
+      x.dispose();
+      y.dispose();
+      tf.dispose([ta, tb]);
+      await sessions.u8.release();
+      await sessions.s8.release();
+    }
+    kernels.dispose();
+    return rows;
+  },
+};

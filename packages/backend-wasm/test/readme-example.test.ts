@@ -1,0 +1,48 @@
+// The README's example, run as written: quantize -> dense (int8 GEMM, ReLU) -> dequantize agrees
+// with the float computation to within one output quantum.
+import { describe, expect, it } from 'vitest';
+import { activationClamp, createKernels } from '@qatjs/backend-wasm';
+
+describe('README example', () => {
+  it('runs and matches float math within one quantum', async () => {
+    // --- README example start
+    const kernels = await createKernels();
+
+    // A dense layer 4 -> 3: int8 weights [in, out] (tfjs's layout), per-channel scales, fused ReLU.
+    const input = { scale: 0.05, zeroPoint: -10 };
+    const output = { scale: 0.1, zeroPoint: -128 };
+    const weight = { scale: [0.01, 0.02, 0.015] };
+    const dense = kernels.createGemm({
+      k: 4,
+      n: 3,
+      weights: Int8Array.of(10, -20, 30, 40, 50, -60, -70, 80, 90, 100, -110, 120),
+      bias: Int32Array.of(100, -50, 0), // in units of input.scale * weight.scale[c]
+      input,
+      weight,
+      output,
+      clamp: activationClamp('relu', output),
+    });
+
+    const xf = kernels.tensor('float32', [2, 4], [0.5, -1, 2, 0.25, 1.5, 0.75, -0.5, 3]);
+    const x = kernels.tensor('int8', [2, 4]);
+    const y = kernels.tensor('int8', [2, 3]);
+    const yf = kernels.tensor('float32', [2, 3]);
+    kernels.quantize(xf, x, input); // activations stay in WASM memory from here on
+    dense.run(x, y);
+    kernels.dequantize(y, yf, output);
+    const result = yf.read(); // Float32Array(6)
+    // --- README example end
+
+    const w = [10, -20, 30, 40, 50, -60, -70, 80, 90, 100, -110, 120];
+    const xq = [...x.read()].map((v) => (v - input.zeroPoint) * input.scale);
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 3; j++) {
+        let acc = [100, -50, 0][j] * input.scale * weight.scale[j];
+        for (let k = 0; k < 4; k++) acc += xq[i * 4 + k] * w[k * 3 + j] * weight.scale[j];
+        expect(Math.abs(result[i * 3 + j] - Math.max(0, acc))).toBeLessThanOrEqual(output.scale);
+      }
+    }
+    for (const t of [xf, x, y, yf, dense]) t.dispose();
+    expect(kernels.memoryStats().blocks).toBe(1); // only the GEMM scratch (packed A) is left
+  });
+});
