@@ -1,0 +1,224 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Module } from '../module/module.ts';
+import { NonFiniteError, QatjsError, describeValue } from '../util/errors.ts';
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointProgress } from './checkpoint-format.ts';
+import type { CheckpointStore } from './checkpoint-store.ts';
+import { learningRateAt, validateLearningRate, type LearningRateSchedule } from './learning-rate.ts';
+import { captureModel, restoreModel } from './model-state.ts';
+import { createOptimizer, loadOptimizerState, optimizerState, setLearningRate, validateOptimizerConfig, type OptimizerConfig } from './optimizers.ts';
+
+/** One mini-batch: tensors, or typed arrays with the input shape ([batch, ...]) and class ids. */
+export interface FitBatch {
+  readonly x: tf.Tensor | Float32Array;
+  /** Class ids (Int32Array or an int32 tensor) or one-hot / soft targets (a float32 tensor). */
+  readonly y: tf.Tensor | Int32Array;
+  /** Required when x is a Float32Array. */
+  readonly shape?: readonly number[];
+}
+
+export type LossFunction = (logits: tf.Tensor, targets: tf.Tensor) => tf.Scalar;
+
+export interface FitProgress {
+  /** Steps completed, counting from the first step ever (resumed runs continue the count). */
+  readonly step: number;
+  readonly totalSteps: number;
+  /** 0-based epoch of the step just taken. */
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  readonly loss: number;
+  readonly learningRate: number;
+  /** Milliseconds since this fit() call started. */
+  readonly elapsedMs: number;
+  /** Set on the steps where evaluate ran. */
+  readonly metrics?: Readonly<Record<string, number>>;
+}
+
+export interface FitOptions {
+  readonly epochs: number;
+  /** The batches of one epoch. Must give the same batches for the same epoch (seed them): resuming relies on it. */
+  readonly batches: (epoch: number) => Iterable<FitBatch>;
+  /** Batches per epoch; counted from batches(0) when omitted. */
+  readonly stepsPerEpoch?: number;
+  readonly optimizer: OptimizerConfig;
+  readonly learningRate: LearningRateSchedule;
+  /** Default: softmax cross-entropy on logits (class ids are one-hot encoded). */
+  readonly loss?: LossFunction;
+  /** Stop after this many steps in total, even mid-epoch; the learning-rate schedule still spans all epochs. */
+  readonly maxSteps?: number;
+  readonly onProgress?: (p: FitProgress) => void;
+  /** Runs every `every` steps (and after the last step); its metrics go to onProgress, the result and checkpoints. */
+  readonly evaluate?: {
+    readonly every: number;
+    readonly run: (model: Module, step: number) => Readonly<Record<string, number>> | Promise<Readonly<Record<string, number>>>;
+  };
+  /** Writes a checkpoint every `every` steps and after the last step; `resume` continues from it if present. */
+  readonly checkpoint?: { readonly store: CheckpointStore; readonly every: number; readonly name?: string; readonly resume?: boolean };
+}
+
+export interface FitResult {
+  /** Steps completed in total (including those of a resumed checkpoint). */
+  readonly steps: number;
+  /** The step a checkpoint resumed from, if any. */
+  readonly resumedFrom?: number;
+  /** Losses of the steps this call ran. */
+  readonly losses: Float32Array;
+  readonly evaluations: CheckpointProgress['evaluations'];
+}
+
+function positiveInt(v: unknown, what: string): number {
+  if (!Number.isInteger(v) || (v as number) < 1) throw new QatjsError(`fit: ${what} must be an integer >= 1, got ${describeValue(v)}`);
+  return v as number;
+}
+
+function validate(model: Module, o: FitOptions): void {
+  if (model === null || typeof model !== 'object' || typeof (model as Module).trainableVariables !== 'function') {
+    throw new QatjsError('fit: model must be a Module');
+  }
+  if (o === null || typeof o !== 'object') throw new QatjsError('fit: options must be an object');
+  positiveInt(o.epochs, 'epochs');
+  if (typeof o.batches !== 'function') throw new QatjsError('fit: batches must be a function (epoch) => iterable of batches');
+  if (o.stepsPerEpoch !== undefined) positiveInt(o.stepsPerEpoch, 'stepsPerEpoch');
+  if (o.maxSteps !== undefined) positiveInt(o.maxSteps, 'maxSteps');
+  validateOptimizerConfig(o.optimizer);
+  validateLearningRate(o.learningRate);
+  if (o.loss !== undefined && typeof o.loss !== 'function') throw new QatjsError('fit: loss must be a function (logits, targets) => scalar');
+  if (o.evaluate) {
+    positiveInt(o.evaluate.every, 'evaluate.every');
+    if (typeof o.evaluate.run !== 'function') throw new QatjsError('fit: evaluate.run must be a function');
+  }
+  if (o.checkpoint) {
+    positiveInt(o.checkpoint.every, 'checkpoint.every');
+    if (!o.checkpoint.store || typeof o.checkpoint.store.write !== 'function') throw new QatjsError('fit: checkpoint.store must be a CheckpointStore');
+  }
+}
+
+function toTensors(b: FitBatch, step: number): { x: tf.Tensor; y: tf.Tensor } {
+  return tf.tidy(() => {
+    let x: tf.Tensor;
+    if (b.x instanceof tf.Tensor) x = tf.clone(b.x);
+    else if (b.x instanceof Float32Array && Array.isArray(b.shape)) x = tf.tensor(b.x, [...b.shape]);
+    else throw new QatjsError(`fit: batch for step ${step}: x must be a tf.Tensor, or a Float32Array with a shape`);
+    let y: tf.Tensor;
+    if (b.y instanceof tf.Tensor) y = tf.clone(b.y);
+    else if (b.y instanceof Int32Array) y = tf.tensor1d(b.y, 'int32');
+    else throw new QatjsError(`fit: batch for step ${step}: y must be class ids (Int32Array) or a tf.Tensor`);
+    if (y.shape[0] !== x.shape[0]) throw new QatjsError(`fit: batch for step ${step}: ${x.shape[0]} inputs but ${y.shape[0]} targets`);
+    return { x, y };
+  });
+}
+
+const softmaxCrossEntropy: LossFunction = (logits, targets) =>
+  tf.tidy(() => {
+    const oneHot = targets.dtype === 'int32' ? tf.oneHot(targets as tf.Tensor1D, logits.shape[logits.shape.length - 1]) : targets;
+    return tf.losses.softmaxCrossEntropy(oneHot, logits) as tf.Scalar;
+  });
+
+function regularization(model: Module): tf.Scalar | undefined {
+  const terms = model.namedQuantizers().map(([, q]) => q.regularizationLoss?.()).filter((t): t is tf.Scalar => t !== undefined);
+  return terms.length ? (tf.addN(terms) as tf.Scalar) : undefined;
+}
+
+/** Whether every gradient is finite (one fused reduction). */
+function allFinite(grads: tf.Tensor[]): boolean {
+  return tf.tidy(() => Number.isFinite(tf.addN(grads.map((g) => tf.sum(tf.mul(g, 0)))).dataSync()[0]));
+}
+
+/**
+ * Trains a model: tfjs's SGD (optionally with momentum) or Adam, a learning-rate schedule, the recipe's
+ * schedule applied every step (when the model is prepared), regularization terms of quantizers (PACT)
+ * added to the loss, progress and evaluation callbacks, and atomic checkpoints (weights, quantizer state,
+ * optimizer state, step) that resume bit-identically.
+ *
+ * A non-finite loss or gradient stops training before the weights are touched, with a NonFiniteError
+ * naming the step; the last checkpoint stays as it was.
+ */
+export async function fit(model: Module, options: FitOptions): Promise<FitResult> {
+  validate(model, options);
+  const o = options;
+  const started = Date.now();
+  let stepsPerEpoch = o.stepsPerEpoch ?? 0;
+  if (!stepsPerEpoch) for (const _ of o.batches(0)) stepsPerEpoch++;
+  if (!stepsPerEpoch) throw new QatjsError('fit: batches(0) gave no batches');
+  // The schedule's horizon is the whole run; maxSteps only stops early (so a stopped run resumes exactly).
+  const horizon = o.epochs * stepsPerEpoch;
+  const totalSteps = Math.min(horizon, o.maxSteps ?? Infinity);
+  const lossFn = o.loss ?? softmaxCrossEntropy;
+  const ckptName = o.checkpoint?.name ?? 'latest.ckpt';
+
+  const opt = createOptimizer(o.optimizer, learningRateAt(o.learningRate, 0, horizon));
+  let step = 0;
+  let resumedFrom: number | undefined;
+  let evaluations: Array<CheckpointProgress['evaluations'][number]> = [];
+  try {
+    if (o.checkpoint?.resume) {
+      const bytes = await o.checkpoint.store.read(ckptName);
+      if (bytes) {
+        const c = decodeCheckpoint(bytes);
+        restoreModel(model, c);
+        await loadOptimizerState(opt, c.optimizer);
+        step = resumedFrom = c.progress.step;
+        evaluations = [...c.progress.evaluations];
+      }
+    }
+
+    const vars = model.trainableVariables();
+    if (vars.length === 0) throw new QatjsError('fit: the model has no trainable variables');
+    const losses: number[] = [];
+    const saveCheckpoint = async () => {
+      if (!o.checkpoint) return;
+      const state = captureModel(model);
+      const progress = { step, epoch: Math.floor(step / stepsPerEpoch), evaluations };
+      await o.checkpoint.store.write(ckptName, encodeCheckpoint({ ...state, optimizer: await optimizerState(opt), progress }));
+    };
+
+    model.train();
+    for (let epoch = Math.floor(step / stepsPerEpoch); step < totalSteps; epoch++) {
+      let inEpoch = 0;
+      const skip = step - epoch * stepsPerEpoch; // resuming mid-epoch: the batches already used
+      for (const batch of o.batches(epoch)) {
+        if (inEpoch++ < skip) continue;
+        if (step >= totalSteps || inEpoch > stepsPerEpoch) break;
+        model.quantController?.applySchedule(step);
+        const lr = learningRateAt(o.learningRate, step, horizon);
+        setLearningRate(opt, lr);
+        const { x, y } = toTensors(batch, step);
+        let lossValue: number;
+        try {
+          const { value, grads } = tf.variableGrads(() => {
+            const base = lossFn(model.forward(x), y);
+            const reg = regularization(model);
+            return reg ? tf.add(base, reg) : base;
+          }, vars);
+          lossValue = value.dataSync()[0];
+          // every variable gets a gradient, in the same order each step: Adam's slots are kept by position
+          const ordered: tf.NamedTensorMap = {};
+          for (const v of vars) ordered[v.name] = grads[v.name] ?? tf.zerosLike(v);
+          const finite = Number.isFinite(lossValue) && allFinite(Object.values(ordered));
+          if (finite) opt.applyGradients(ordered);
+          tf.dispose([value, ...Object.values(ordered)]);
+          if (!finite) {
+            const what = Number.isFinite(lossValue) ? 'a gradient' : `the loss (${lossValue})`;
+            throw new NonFiniteError(`fit: ${what} is not finite at step ${step} (epoch ${epoch}); the weights were not updated${o.checkpoint ? ' and the last checkpoint is intact' : ''}`);
+          }
+        } finally {
+          tf.dispose([x, y]);
+        }
+        step++;
+        losses.push(lossValue);
+        let metrics: Readonly<Record<string, number>> | undefined;
+        if (o.evaluate && (step % o.evaluate.every === 0 || step === totalSteps)) {
+          metrics = await o.evaluate.run(model, step);
+          model.train();
+          evaluations.push({ step, metrics });
+        }
+        o.onProgress?.({ step, totalSteps, epoch, epochs: o.epochs, stepsPerEpoch, loss: lossValue, learningRate: lr, elapsedMs: Date.now() - started, ...(metrics ? { metrics } : {}) });
+        if (o.checkpoint && (step % o.checkpoint.every === 0 || step === totalSteps)) await saveCheckpoint();
+      }
+      if (inEpoch === 0) throw new QatjsError(`fit: batches(${epoch}) gave no batches`);
+    }
+    return { steps: step, ...(resumedFrom !== undefined ? { resumedFrom } : {}), losses: Float32Array.from(losses), evaluations };
+  } finally {
+    opt.dispose();
+  }
+}
