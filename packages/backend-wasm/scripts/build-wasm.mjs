@@ -22,10 +22,16 @@ mkdirSync(join(pkg, 'dist', 'wasm'), { recursive: true });
 mkdirSync(join(pkg, 'src', 'generated'), { recursive: true });
 for (const m of modules) {
   const outFile = join(pkg, 'dist', 'wasm', `kernels-${m.name}.wasm`);
-  const { error, stderr } = await asc.main([join(pkg, m.entry), ...common, ...m.features, '--outFile', outFile]);
+  const textFile = outFile.replace(/\.wasm$/, '.wat');
+  const { error, stderr } = await asc.main([join(pkg, m.entry), ...common, ...m.features, '--outFile', outFile, '--textFile', textFile]);
   if (error) {
     console.error(stderr.toString());
     throw new Error(`build-wasm: asc failed on ${m.entry}: ${error.message}`);
+  }
+  // The TypeScript heap owns all memory above __heap_base. An AssemblyScript allocation (an array,
+  // a string) would make the stub runtime bump-allocate into it, and such code grows the memory.
+  if (/memory\.grow/.test(readFileSync(textFile, 'utf8'))) {
+    throw new Error(`build-wasm: ${m.entry} allocates (memory.grow in the output); kernels must not use the AssemblyScript heap`);
   }
   const bytes = readFileSync(outFile);
   const sha256 = createHash('sha256').update(bytes).digest('hex');

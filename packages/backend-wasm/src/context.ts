@@ -1,6 +1,6 @@
 // What the ops need from a kernels instance: the memory, its heap, the raw kernels, and scratch
 // blocks that persist between calls (so a GEMM does not allocate on every run).
-import type { Simd128Exports } from './load/exports.ts';
+import type { RelaxedExports, Simd128Exports } from './load/exports.ts';
 import type { TensorOwner } from './tensor.ts';
 
 /** Scratch slots: each holds one block at a time, grown on demand and reused by later calls. */
@@ -16,6 +16,8 @@ export type Scratch = (typeof Scratch)[keyof typeof Scratch];
 
 export interface KernelContext extends TensorOwner {
   readonly raw: Simd128Exports;
+  /** The relaxed-SIMD kernels, when requested and the runtime passed the known-answer check. */
+  readonly relaxed: RelaxedExports | null;
   /** A block of at least `bytes` for this slot (contents undefined); valid until the slot's next call. */
   scratch(slot: Scratch, bytes: number): number;
   /** Copies `data` into a new heap block; the caller frees it. */

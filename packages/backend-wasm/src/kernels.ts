@@ -2,9 +2,10 @@
 // returns a WasmKernels, which allocates tensors in that memory and runs the int8 ops on them.
 import { Scratch, type KernelContext } from './context.ts';
 import { BackendWasmError } from './errors.ts';
+import { KERNELS_RELAXED_BASE64 } from './generated/kernels-relaxed.ts';
 import { KERNELS_SIMD128_BASE64 } from './generated/kernels-simd128.ts';
 import { decodeBase64 } from './load/base64.ts';
-import type { Simd128Exports } from './load/exports.ts';
+import type { RelaxedExports, Simd128Exports } from './load/exports.ts';
 import { Heap, type HeapStats } from './memory/heap.ts';
 import { Conv2dOp, type Conv2dSpec } from './ops/conv2d.ts';
 import { DepthwiseConv2dOp, type DepthwiseConv2dSpec } from './ops/depthwise-conv2d.ts';
@@ -24,26 +25,37 @@ export interface KernelsOptions {
   readonly initialMemoryBytes?: number;
   /** Upper bound on the WASM memory (default and maximum 4 GiB). */
   readonly maximumMemoryBytes?: number;
+  /**
+   * Use the relaxed-SIMD GEMM (i32x4.relaxed_dot_i8x16_i7x16_add_s) for weights whose every
+   * w - zp_w lies in [-64, 63] (int4, int2, 7-bit), if the runtime passes the start-up known-answer
+   * check. Default false: the plain SIMD128 kernels everywhere.
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 export interface KernelFeatures {
   /** Always true: the kernels need WebAssembly SIMD128 and refuse to load without it. */
   readonly simd128: true;
-  /**
-   * Result of the start-up known-answer check of i32x4.relaxed_dot_i8x16_i7x16_add_s. Reported
-   * only: every kernel runs on the plain SIMD128 path.
-   */
-  readonly relaxedSimd: RelaxedSimdStatus;
+  /** Result of the start-up known-answer check of i32x4.relaxed_dot_i8x16_i7x16_add_s. */
+  readonly relaxedSimd: RelaxedSimdStatus & {
+    /** Relaxed kernels are in use: requested (options.relaxedSimd) and the check passed. */
+    readonly used: boolean;
+  };
 }
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-function compileSimd128(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(decodeBase64(KERNELS_SIMD128_BASE64) as Uint8Array<ArrayBuffer>).catch((e: unknown) => {
-    compiled = undefined;
-    throw new BackendWasmError(`this runtime cannot compile the WebAssembly SIMD128 kernels (is SIMD supported?): ${(e as Error).message}`);
-  });
-  return compiled;
+/** Compiles an embedded module once per process. */
+function compile(base64: string, what: string): Promise<WebAssembly.Module> {
+  let m = compiled.get(base64);
+  if (!m) {
+    m = WebAssembly.compile(decodeBase64(base64) as Uint8Array<ArrayBuffer>).catch((e: unknown) => {
+      compiled.delete(base64);
+      throw new BackendWasmError(`this runtime cannot compile the ${what} kernels: ${(e as Error).message}`);
+    });
+    compiled.set(base64, m);
+  }
+  return m;
 }
 
 function checkBytes(name: string, v: number | undefined, dflt: number): number {
@@ -59,10 +71,19 @@ export async function createKernels(options: KernelsOptions = {}): Promise<WasmK
   if (options === null || typeof options !== 'object') throw new BackendWasmError('createKernels: options must be an object');
   const maximum = checkBytes('maximumMemoryBytes', options.maximumMemoryBytes, MAX_WASM32_BYTES);
   const initial = Math.min(checkBytes('initialMemoryBytes', options.initialMemoryBytes, 16 << 20), maximum);
+  if (options.relaxedSimd !== undefined && typeof options.relaxedSimd !== 'boolean') {
+    throw new BackendWasmError(`createKernels: relaxedSimd must be a boolean, got ${String(options.relaxedSimd)}`);
+  }
   const memory = new WebAssembly.Memory({ initial: Math.ceil(initial / PAGE), maximum: Math.floor(maximum / PAGE) });
-  const instance = await WebAssembly.instantiate(await compileSimd128(), { env: { memory } });
-  const relaxed = await detectRelaxedSimd();
-  return new WasmKernels(memory, instance.exports as unknown as Simd128Exports, Math.floor(maximum / PAGE) * PAGE, relaxed);
+  const env = { env: { memory } };
+  const simd = await WebAssembly.instantiate(await compile(KERNELS_SIMD128_BASE64, 'WebAssembly SIMD128 (is SIMD supported?)'), env);
+  const status = await detectRelaxedSimd();
+  let relaxed: RelaxedExports | null = null;
+  if (options.relaxedSimd === true && status.passed) {
+    relaxed = (await WebAssembly.instantiate(await compile(KERNELS_RELAXED_BASE64, 'relaxed-SIMD'), env)).exports as unknown as RelaxedExports;
+  }
+  const features: KernelFeatures = { simd128: true, relaxedSimd: { ...status, used: relaxed !== null } };
+  return new WasmKernels(memory, simd.exports as unknown as Simd128Exports, relaxed, Math.floor(maximum / PAGE) * PAGE, features);
 }
 
 export class WasmKernels implements KernelContext {
@@ -70,16 +91,19 @@ export class WasmKernels implements KernelContext {
   readonly heap: Heap;
   /** The raw kernels: no checks at all. Prefer the methods, which validate every argument. */
   readonly raw: Simd128Exports;
+  /** The raw relaxed-SIMD kernels, or null when not in use (see features.relaxedSimd). */
+  readonly relaxed: RelaxedExports | null;
   readonly features: KernelFeatures;
   readonly #scratch: { ptr: number; bytes: number }[] = [];
   #disposed = false;
 
   /** Use createKernels(). */
-  constructor(memory: WebAssembly.Memory, raw: Simd128Exports, maxBytes: number, relaxed: RelaxedSimdStatus) {
+  constructor(memory: WebAssembly.Memory, raw: Simd128Exports, relaxed: RelaxedExports | null, maxBytes: number, features: KernelFeatures) {
     this.memory = memory;
     this.raw = raw;
+    this.relaxed = relaxed;
     this.heap = new Heap(memory, raw.heap_base(), maxBytes);
-    this.features = Object.freeze({ simd128: true as const, relaxedSimd: relaxed });
+    this.features = Object.freeze(features);
   }
 
   // --- memory -------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ describe('relaxed SIMD known-answer check', () => {
       const major = Number((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node?.split('.')[0]);
       if (major === 20 && !flagged) expect(s.supported).toBe(false);
     }
-    const k = await createKernels();
-    expect(k.features.relaxedSimd).toEqual(s);
+    expect((await createKernels()).features.relaxedSimd).toEqual({ ...s, used: false }); // off unless asked
+    expect((await createKernels({ relaxedSimd: true })).features.relaxedSimd).toEqual({ ...s, used: s.passed });
   });
 });

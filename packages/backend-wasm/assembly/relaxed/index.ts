@@ -1,7 +1,10 @@
-// The relaxed-SIMD module (asc --enable simd,relaxed-simd), instantiated only where the runtime
-// validates it. Today it holds the start-up known-answer check: Node 20 with its flag on returned
-// exactly double the right i32x4.relaxed_dot_i8x16_i7x16_add_s result (PLATFORM.md), so a runtime
-// that validates the instruction is trusted only after this computes the right answers.
+// The relaxed-SIMD module (asc --enable simd,relaxed-simd). It is compiled only where the runtime
+// validates it and used only after relaxed_dot_kat computes known answers: Node 20 with its flag on
+// returned wrong i32x4.relaxed_dot_i8x16_i7x16_add_s results (PLATFORM.md). It imports the same
+// memory as the SIMD128 module and uses the same scratch addresses (calls never interleave).
+export { pack_lhs_s8_4xk4_rdot } from './pack-lhs-s8-4xk4-rdot';
+export { pack_rhs_s8_8xk4_rdot } from './pack-rhs-s8-8xk4-rdot';
+export { gemm_s8s7_rdot } from './gen/gemm-s8s7-rdot';
 
 /**
  * For each of `cases` records of 64 bytes at p: a (i8x16), b (i7x16: lanes in [0, 127]), c (i32x4)

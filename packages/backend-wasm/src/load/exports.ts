@@ -28,3 +28,11 @@ export interface Simd128Exports {
   dequantize_s8_f32(n: I, x: I, y: I, scale: number, zp: I): void;
   add_s8s8_fp32(n: I, a: I, b: I, y: I, zpA: I, mA: number, zpB: I, mB: number, zpY: I, lo: I, hi: I): void;
 }
+
+/** The relaxed-SIMD module's exports (assembly/relaxed/index.ts), over the same memory. */
+export interface RelaxedExports {
+  relaxed_dot_kat(p: I, cases: I): void;
+  pack_lhs_s8_4xk4_rdot(m: I, k: I, a: I, lda: I, dst: I): void;
+  pack_rhs_s8_8xk4_rdot(k: I, n: I, b: I, strideK: I, strideN: I, wzp: I, bias: I, mult: I, dst: I): void;
+  gemm_s8s7_rdot(m: I, n: I, k: I, aPacked: I, w: I, c: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I): void;
+}

@@ -4,7 +4,7 @@
 import { Scratch, type KernelContext } from '../context.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { checkConvRun, convOutput, parseConvSpec, type ConvSpec, type ParsedConv } from './conv-spec.ts';
-import { packedRhsBytes, packRhs, runGemm } from './gemm-core.ts';
+import { packRhs, runGemm, type GemmPath } from './gemm-core.ts';
 import { PackedWeightsOp } from './packed-op.ts';
 
 /** filterShape [kh, kw, cin / groups, cout] (HWIO). */
@@ -14,14 +14,20 @@ export class Conv2dOp extends PackedWeightsOp {
   readonly filterShape: readonly [number, number, number, number];
   readonly groups: number;
   readonly outputDType: 'int8' | 'int32';
+  /** Which kernels run it: 'dot16' (SIMD128) or 'rdot' (relaxed SIMD, 7-bit weights). */
+  readonly path: GemmPath;
   readonly #p: ParsedConv;
+  readonly #groupBytes: number;
 
   constructor(ctx: KernelContext, spec: Conv2dSpec) {
     const p = parseConvSpec('conv2d', spec, false);
     const [kh, kw, cinG, cout] = p.filterShape;
     // HWIO reshaped to [kh * kw * cinG, cout] is the GEMM's W in 'kn' layout; one W a group.
     const k = kh * kw * cinG;
-    super(ctx, packRhs(ctx, p.values, k, cout, 'kn', p.zeroPoint, p.bias, p.multipliers, p.groups), packedRhsBytes(k, cout / p.groups) * p.groups);
+    const packed = packRhs(ctx, p.values, k, cout, 'kn', p.zeroPoint, p.bias, p.multipliers, p.zpIn, p.groups);
+    super(ctx, packed.ptr, packed.bytes);
+    this.path = packed.path;
+    this.#groupBytes = packed.groupBytes;
     this.#p = p;
     this.filterShape = p.filterShape;
     this.groups = p.groups;
@@ -45,7 +51,6 @@ export class Conv2dOp extends PackedWeightsOp {
     if (m === 0) return;
     const k = kh * kw * cg;
     const ng = cout / this.groups;
-    const groupBytes = packedRhsBytes(k, ng);
     const outBytes = this.outputDType === 'int8' ? 1 : 4;
     const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && g.padTop + g.padLeft + g.padBottom + g.padRight === 0;
     for (let grp = 0; grp < this.groups; grp++) {
@@ -57,7 +62,7 @@ export class Conv2dOp extends PackedWeightsOp {
         lda = k;
         this.ctx.raw.im2col_s8_nhwc(batch, h, w, cin, grp * cg, cg, kh, kw, sh, sw, dh, dw, g.padTop, g.padLeft, g.outH, g.outW, x.byteOffset, this.#p.zpIn, a);
       }
-      runGemm(this.ctx, m, ng, k, a, lda, this.#p.zpIn, packed + grp * groupBytes, y.byteOffset + grp * ng * outBytes, this.#p.out, cout);
+      runGemm(this.ctx, m, ng, k, a, lda, this.#p.zpIn, this.path, packed + grp * this.#groupBytes, y.byteOffset + grp * ng * outBytes, this.#p.out, cout);
     }
   }
 }

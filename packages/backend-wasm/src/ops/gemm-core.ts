@@ -1,16 +1,24 @@
-// The GEMM all matrix ops share: int8 A rows times packed W panels (assembly/gemm), with A packed
-// into the scratch on every call and W packed once by packRhs.
+// The GEMM all matrix ops share: int8 A rows times W panels packed once (packRhs), with A packed
+// into the scratch on every call. Two paths compute the same numbers:
+//   dot16: int16 K-pair panels, i32x4.dot_i16x8_s (SIMD128, every runtime, the default);
+//   rdot:  int8 K-quad panels, i32x4.relaxed_dot_i8x16_i7x16_add_s, for weights with every
+//          w - zp_w in [-64, 63] (int4, int2, 7-bit), where the kernels were created with
+//          relaxedSimd and the runtime passed the known-answer check.
 import { Scratch, type KernelContext } from '../context.ts';
 import { fail } from '../validate.ts';
 
+export type GemmPath = 'dot16' | 'rdot';
+
+const K_STEP: Record<GemmPath, number> = { dot16: 2, rdot: 4 };
+
 /** Bytes of the packed W of a k x n matrix (panels of 8 columns, see assembly/pack). */
-export function packedRhsBytes(k: number, n: number): number {
-  return Math.ceil(n / 8) * (64 + 32 * Math.ceil(k / 2));
+export function packedRhsBytes(k: number, n: number, path: GemmPath = 'dot16'): number {
+  return Math.ceil(n / 8) * (64 + 32 * Math.ceil(k / K_STEP[path]));
 }
 
-/** Bytes of the packed A of an m x k matrix (blocks of 4 rows). */
-export function packedLhsBytes(m: number, k: number): number {
-  return Math.ceil(m / 4) * 16 * Math.ceil(k / 2);
+/** Bytes of the packed A of an m x k matrix (blocks of 4 rows; rdot adds 4 row corrections). */
+export function packedLhsBytes(m: number, k: number, path: GemmPath = 'dot16'): number {
+  return Math.ceil(m / 4) * (16 * Math.ceil(k / K_STEP[path]) + (path === 'rdot' ? 16 : 0));
 }
 
 /** Largest |x - zp| of int8 codes x. */
@@ -33,33 +41,63 @@ export interface RhsSource {
   readonly strideN: number;
 }
 
-/** Packs W (already in WASM memory) into `dst` with per-column zero points, biases, multipliers (pointers or 0). */
+/** Packs W (already in WASM memory) for dot16 into `dst`; per-column zero points, biases, multipliers are pointers or 0. */
 export function packRhsInto(ctx: KernelContext, k: number, n: number, src: RhsSource, wzp: number, bias: number, mult: number, dst: number): void {
   ctx.raw.pack_rhs_s8_8xk2_s16(k, n, src.ptr, src.strideK, src.strideN, wzp, bias, mult, dst);
 }
 
+/** Packed weights: a heap block owned by the op, the path it was packed for, one W a group. */
+export interface PackedRhs {
+  readonly ptr: number;
+  readonly bytes: number;
+  readonly path: GemmPath;
+  readonly groupBytes: number;
+}
+
+/** True if relaxed dot can take these weights: every w - zp_w of column i % n in [-64, 63]. */
+function fitsSevenBits(values: Int8Array, zeroPoint: Int32Array, channelOf: (i: number) => number): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] - zeroPoint[channelOf(i)];
+    if (v < -64 || v > 63) return false;
+  }
+  return true;
+}
+
 /**
- * Packs host weights into a new heap block (the caller owns it). With `groups` > 1 the n columns
- * split into that many groups, each packed as its own [k, n / groups] W, one after the other
- * (a grouped conv2d; the layout must then be 'kn').
+ * Packs host weights into a new heap block. With `groups` > 1 the n columns split into that many
+ * groups, each packed as its own [k, n / groups] W, one after the other (a grouped conv2d; layout
+ * 'kn'). `zpIn` is the input zero point, which the rdot path folds into the bias.
  */
 export function packRhs(
   ctx: KernelContext, values: Int8Array, k: number, n: number, layout: 'kn' | 'nk',
-  zeroPoint: Int32Array, bias: Int32Array, multiplier: Float32Array, groups = 1,
-): number {
+  zeroPoint: Int32Array, bias: Int32Array, multiplier: Float32Array, zpIn: number, groups = 1,
+): PackedRhs {
+  const channelOf = layout === 'kn' ? (i: number) => i % n : (i: number) => Math.floor(i / k);
+  const path: GemmPath = ctx.relaxed && fitsSevenBits(values, zeroPoint, channelOf) ? 'rdot' : 'dot16';
+  let packedBias = bias;
+  if (path === 'rdot') {
+    // x is packed raw, so the bias takes -zp_x * sum_k (w - zp_w); int32 wraps like the kernel's adds.
+    packedBias = Int32Array.from(bias);
+    for (let i = 0; i < values.length; i++) {
+      const c = channelOf(i);
+      packedBias[c] = (packedBias[c] - zpIn * (values[i] - zeroPoint[c])) | 0;
+    }
+  }
   const ng = n / groups;
-  const groupBytes = packedRhsBytes(k, ng);
+  const groupBytes = packedRhsBytes(k, ng, path);
   const dst = ctx.heap.alloc(groupBytes * groups);
-  const tmp = [ctx.upload(values), ctx.upload(zeroPoint), ctx.upload(bias), ctx.upload(multiplier)];
+  const tmp = [ctx.upload(values), ctx.upload(zeroPoint), ctx.upload(packedBias), ctx.upload(multiplier)];
   try {
     for (let g = 0; g < groups; g++) {
       const src = layout === 'kn' ? { ptr: tmp[0] + g * ng, strideK: n, strideN: 1 } : { ptr: tmp[0], strideK: 1, strideN: k };
-      packRhsInto(ctx, k, ng, src, tmp[1] + 4 * g * ng, tmp[2] + 4 * g * ng, tmp[3] + 4 * g * ng, dst + g * groupBytes);
+      const [wzp, b, m, d] = [tmp[1] + 4 * g * ng, tmp[2] + 4 * g * ng, tmp[3] + 4 * g * ng, dst + g * groupBytes];
+      if (path === 'rdot') ctx.relaxed!.pack_rhs_s8_8xk4_rdot(k, ng, src.ptr, src.strideK, src.strideN, wzp, b, m, d);
+      else packRhsInto(ctx, k, ng, src, wzp, b, m, d);
     }
   } finally {
     for (const p of tmp) ctx.heap.free(p);
   }
-  return dst;
+  return { ptr: dst, bytes: groupBytes * groups, path, groupBytes };
 }
 
 /** Where the output goes and how: int8 requantized (zp, clamp) or the int32 accumulators. */
@@ -68,21 +106,30 @@ export type GemmOutput = { readonly dtype: 'int8'; readonly zeroPoint: number; r
 // W panels of one column chunk stay in (half of) L2 while A streams past them.
 const L2_BUDGET_BYTES = 256 * 1024;
 
-export function columnBlock(k: number, n: number): number {
-  const panel = 64 + 32 * Math.ceil(k / 2);
+export function columnBlock(k: number, n: number, path: GemmPath = 'dot16'): number {
+  const panel = 64 + 32 * Math.ceil(k / K_STEP[path]);
   const panels = Math.max(1, Math.floor(L2_BUDGET_BYTES / panel));
   return Math.min(Math.ceil(n / 8), panels) * 8;
 }
 
 /**
- * C[m x n] = (A[m x k] - zpA) . W + bias; A rows `lda` bytes apart, C rows `ldc` elements apart
- * (default n: contiguous).
+ * C[m x n] = (A[m x k] - zpA) . W + bias over W packed for `path` at `w`; A rows `lda` bytes
+ * apart, C rows `ldc` elements apart (default n: contiguous).
  */
-export function runGemm(ctx: KernelContext, m: number, n: number, k: number, a: number, lda: number, zpA: number, packedW: number, c: number, out: GemmOutput, ldc = n): void {
+export function runGemm(
+  ctx: KernelContext, m: number, n: number, k: number, a: number, lda: number, zpA: number,
+  path: GemmPath, w: number, c: number, out: GemmOutput, ldc = n,
+): void {
   if (m === 0) return;
-  const aPacked = ctx.scratch(Scratch.Lhs, packedLhsBytes(m, k));
-  ctx.raw.pack_lhs_s8_4xk2_s16(m, k, a, lda, zpA, aPacked);
-  const nc = columnBlock(k, n);
-  if (out.dtype === 'int8') ctx.raw.gemm_s8s8_dot16(m, n, k, aPacked, packedW, c, ldc, 0, out.zeroPoint, out.lo, out.hi, nc);
-  else ctx.raw.gemm_s8s8_dot16(m, n, k, aPacked, packedW, c, ldc * 4, 1, 0, 0, 0, nc);
+  const aPacked = ctx.scratch(Scratch.Lhs, packedLhsBytes(m, k, path));
+  const nc = columnBlock(k, n, path);
+  const [acc32, zp, lo, hi, cStride] = out.dtype === 'int8' ? [0, out.zeroPoint, out.lo, out.hi, ldc] : [1, 0, 0, 0, ldc * 4];
+  if (path === 'rdot') {
+    const relaxed = ctx.relaxed!;
+    relaxed.pack_lhs_s8_4xk4_rdot(m, k, a, lda, aPacked);
+    relaxed.gemm_s8s7_rdot(m, n, k, aPacked, w, c, cStride, acc32, zp, lo, hi, nc);
+  } else {
+    ctx.raw.pack_lhs_s8_4xk2_s16(m, k, a, lda, zpA, aPacked);
+    ctx.raw.gemm_s8s8_dot16(m, n, k, aPacked, w, c, cStride, acc32, zp, lo, hi, nc);
+  }
 }

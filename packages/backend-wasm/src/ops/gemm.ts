@@ -5,7 +5,7 @@ import { weightValues, type WeightData } from '../numerics/lowbit.ts';
 import { checkClamp, checkQuantParams, checkWeightQuant, requantMultiplier, type Clamp, type QuantParams, type WeightQuantParams } from '../numerics/qparams.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { checkDistinct, checkInt, checkTensor, fail } from '../validate.ts';
-import { checkAccumulatorRange, maxCentered, packedRhsBytes, packRhs, runGemm, type GemmOutput } from './gemm-core.ts';
+import { checkAccumulatorRange, maxCentered, packRhs, runGemm, type GemmOutput, type GemmPath } from './gemm-core.ts';
 import { PackedWeightsOp } from './packed-op.ts';
 
 export interface GemmSpec {
@@ -67,6 +67,8 @@ export class GemmOp extends PackedWeightsOp {
   readonly k: number;
   readonly n: number;
   readonly outputDType: 'int8' | 'int32';
+  /** Which kernels run it: 'dot16' (SIMD128) or 'rdot' (relaxed SIMD, 7-bit weights). */
+  readonly path: GemmPath;
   readonly #zpIn: number;
   readonly #out: GemmOutput;
 
@@ -85,7 +87,9 @@ export class GemmOp extends PackedWeightsOp {
     const mult = multipliers(op, input, w.scale, spec.output);
     const maxW = maxCenteredWeight(values, w.zeroPoint, layout === 'kn' ? (i) => i % n : (i) => Math.floor(i / k));
     checkAccumulatorRange(op, k, maxCentered(input.zeroPoint), maxW, bias.maxAbs);
-    super(ctx, packRhs(ctx, values, k, n, layout, w.zeroPoint, bias.values, mult), packedRhsBytes(k, n));
+    const packed = packRhs(ctx, values, k, n, layout, w.zeroPoint, bias.values, mult, input.zeroPoint);
+    super(ctx, packed.ptr, packed.bytes);
+    this.path = packed.path;
     this.k = k;
     this.n = n;
     this.#out = out;
@@ -107,6 +111,6 @@ export class GemmOp extends PackedWeightsOp {
     if (ys.length !== xs.length || ys[ys.length - 1] !== this.n || lead.some((d, i) => d !== ys[i])) {
       fail(op, `y must have shape [${[...lead, this.n].join(', ')}], got [${ys.join(', ')}]`);
     }
-    runGemm(this.ctx, x.size / this.k, this.n, this.k, x.byteOffset, this.k, this.#zpIn, packed, y.byteOffset, this.#out);
+    runGemm(this.ctx, x.size / this.k, this.n, this.k, x.byteOffset, this.k, this.#zpIn, this.path, packed, y.byteOffset, this.#out);
   }
 }

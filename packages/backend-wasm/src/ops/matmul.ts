@@ -70,6 +70,6 @@ export function matmul(
       const src = b.byteOffset + i * k * n;
       packRhsInto(ctx, k, n, tb ? { ptr: src, strideK: 1, strideN: k } : { ptr: src, strideK: n, strideN: 1 }, table, 0, table + 4 * n, packed);
     }
-    runGemm(ctx, m, n, k, a.byteOffset + i * m * k, k, qa.zeroPoint, packed, out.byteOffset + i * m * n * outBytes, gemmOut);
+    runGemm(ctx, m, n, k, a.byteOffset + i * m * k, k, qa.zeroPoint, 'dot16', packed, out.byteOffset + i * m * n * outBytes, gemmOut);
   }
 }

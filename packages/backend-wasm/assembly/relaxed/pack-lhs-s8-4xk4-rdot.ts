@@ -1,0 +1,62 @@
+// Packs int8 activations A[m x k] (row stride lda bytes) for the relaxed-dot GEMM:
+// [ceil(m/4) blocks] of { [ceil(k/4) k-quads][4 rows][4] int8 raw x | corr[4] i32 }, where
+// corr[r] = -64 * sum_k x[r][k] undoes the +64 that made the weights 7-bit (pack-rhs-s8-8xk4-rdot).
+// Rows past m and k past the end are zero. The input zero point is folded into the bias instead.
+import { storeTransposed4x4 } from '../common/transpose';
+
+@inline function rowSum16(v: v128): v128 {
+  return i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(v));
+}
+
+@inline function hsum(v: v128): i32 {
+  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
+
+export function pack_lhs_s8_4xk4_rdot(m: i32, k: i32, a: usize, lda: usize, dst: usize): void {
+  const kq = (k + 3) >> 2;
+  const blockBytes = <usize>kq * 16 + 16;
+  for (let i = 0; i < m; i += 4) {
+    const r0 = a + <usize>i * lda;
+    let d = dst + <usize>(i >> 2) * blockBytes;
+    const corr = dst + <usize>(i >> 2) * blockBytes + <usize>kq * 16;
+    const rows = min(4, m - i);
+    let s0 = i32x4.splat(0);
+    let s1 = i32x4.splat(0);
+    let s2 = i32x4.splat(0);
+    let s3 = i32x4.splat(0);
+    let kk = 0;
+    if (rows == 4) {
+      // Sixteen k of four rows: each 32-bit lane is one row's k-quad, so a 4x4 transpose packs them.
+      for (; kk + 16 <= k; kk += 16) {
+        const o = <usize>kk;
+        const x0 = v128.load(r0 + o);
+        const x1 = v128.load(r0 + lda + o);
+        const x2 = v128.load(r0 + 2 * lda + o);
+        const x3 = v128.load(r0 + 3 * lda + o);
+        s0 = i32x4.add(s0, rowSum16(x0));
+        s1 = i32x4.add(s1, rowSum16(x1));
+        s2 = i32x4.add(s2, rowSum16(x2));
+        s3 = i32x4.add(s3, rowSum16(x3));
+        storeTransposed4x4(d, 16, x0, x1, x2, x3);
+        d += 64;
+      }
+    }
+    store<i32>(corr, hsum(s0));
+    store<i32>(corr, hsum(s1), 4);
+    store<i32>(corr, hsum(s2), 8);
+    store<i32>(corr, hsum(s3), 12);
+    // The k left over (and every k of a partial block), one k-quad at a time.
+    for (; kk < k; kk += 4) {
+      for (let r = 0; r < 4; r++) {
+        for (let j = 0; j < 4; j++) {
+          let x: i32 = 0;
+          if (r < rows && kk + j < k) x = <i32>load<i8>(r0 + <usize>r * lda + <usize>(kk + j));
+          store<i8>(d + <usize>(r * 4 + j), <i8>x);
+          store<i32>(corr + <usize>r * 4, load<i32>(corr + <usize>r * 4) + x);
+        }
+      }
+      d += 16;
+    }
+    for (let r = 0; r < 4; r++) store<i32>(corr + <usize>r * 4, -64 * load<i32>(corr + <usize>r * 4));
+  }
+}
