@@ -3,6 +3,7 @@
 // [k, n] (strideN = 1) and its transpose [n, k] (strideK = 1) pack without a copy.
 // A panel of 8 columns: bias[8] i32 | [ceil(k/2)][8][2] int16 holding w - zp[j] | multiplier[8] f32.
 // Columns past n and the odd k's partner are zero. wzp, bias, mult: i32[n], i32[n], f32[n] or 0 (none).
+import { storePanelFrame } from '../common/panel';
 import { storeTransposed4x4 } from '../common/transpose';
 
 export function packed_rhs_panel_bytes(k: i32): usize {
@@ -18,11 +19,7 @@ export function pack_rhs_s8_8xk2_s16(
   for (let j0 = 0; j0 < n; j0 += 8) {
     const p = dst + <usize>(j0 >> 3) * panelBytes;
     const cols = min(8, n - j0);
-    for (let jj = 0; jj < 8; jj++) {
-      const j = j0 + jj;
-      store<i32>(p + <usize>jj * 4, jj < cols && bias != 0 ? load<i32>(bias + <usize>j * 4) : 0);
-      store<f32>(p + 32 + <usize>kp * 32 + <usize>jj * 4, jj < cols && mult != 0 ? load<f32>(mult + <usize>j * 4) : 0);
-    }
+    storePanelFrame(p, <usize>kp * 32, j0, n, bias, mult);
     const w = p + 32;
     let t = 0;
     if (cols == 8) {

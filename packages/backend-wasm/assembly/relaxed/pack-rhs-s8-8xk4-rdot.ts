@@ -2,6 +2,7 @@
 // b + kk * strideK + j * strideN; every w - zp[j] must lie in [-64, 63] (the caller checks), so
 // u = w - zp[j] + 64 is 7-bit, the operand relaxed_dot_i8x16_i7x16 is exact for on every runtime.
 // Panel of 8 columns: bias[8] i32 (already holding -zp_x * colsum) | [ceil(k/4)][8][4] u8 | mult[8] f32.
+import { storePanelFrame } from '../common/panel';
 
 export function pack_rhs_s8_8xk4_rdot(
   k: i32, n: i32, b: usize, strideK: usize, strideN: usize, wzp: usize, bias: usize, mult: usize, dst: usize,
@@ -11,10 +12,9 @@ export function pack_rhs_s8_8xk4_rdot(
   for (let j0 = 0; j0 < n; j0 += 8) {
     const p = dst + <usize>(j0 >> 3) * panelBytes;
     const cols = min(8, n - j0);
+    storePanelFrame(p, <usize>kq * 32, j0, n, bias, mult);
     for (let jj = 0; jj < 8; jj++) {
       const j = j0 + jj;
-      store<i32>(p + <usize>jj * 4, jj < cols && bias != 0 ? load<i32>(bias + <usize>j * 4) : 0);
-      store<f32>(p + 32 + <usize>kq * 32 + <usize>jj * 4, jj < cols && mult != 0 ? load<f32>(mult + <usize>j * 4) : 0);
       const z = jj < cols && wzp != 0 ? load<i32>(wzp + <usize>j * 4) : 0;
       for (let t = 0; t < kq; t++) {
         for (let h = 0; h < 4; h++) {
