@@ -14,38 +14,45 @@ const NAME = 'MaxPoolGrad';
 type PoolInfoArgs = Parameters<typeof tf.backend_util.computePool2DInfo>;
 type PoolInfo = ReturnType<typeof tf.backend_util.computePool2DInfo>;
 
-/** dx for max pooling: each window's dy added at the first position holding the window's maximum. */
+/**
+ * dx for max pooling: each window's dy added at the first position holding the window's maximum.
+ * One output row at a time: its windows' running maxima are updated input row by input row.
+ */
 export function maxPoolGradFirstMax(x: Float32Array, dy: Float32Array, dx: Float32Array, p: PoolInfo): void {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = p;
-  const best = new Float32Array(c);
-  const where = new Int32Array(c);
+  const best = new Float32Array(ow * c);
+  const where = new Int32Array(ow * c);
+  const colStart = new Int32Array(ow);
+  const colEnd = new Int32Array(ow);
+  for (let q = 0; q < ow; q++) {
+    const c0 = q * p.strideWidth - p.padInfo.left;
+    colStart[q] = Math.max(0, c0);
+    colEnd[q] = Math.min(w, c0 + p.filterWidth);
+  }
   dx.fill(0);
   for (let b = 0; b < n; b++) {
     for (let o = 0; o < oh; o++) {
       const r0 = o * p.strideHeight - p.padInfo.top;
-      const rStart = Math.max(0, r0);
-      const rEnd = Math.min(h, r0 + p.filterHeight);
-      for (let q = 0; q < ow; q++) {
-        const c0 = q * p.strideWidth - p.padInfo.left;
-        const cStart = Math.max(0, c0);
-        const cEnd = Math.min(w, c0 + p.filterWidth);
-        best.fill(-Infinity);
-        where.fill(-1);
-        for (let r = rStart; r < rEnd; r++) {
-          for (let s = cStart; s < cEnd; s++) {
-            const base = ((b * h + r) * w + s) * c;
+      best.fill(-Infinity);
+      where.fill(-1);
+      for (let r = Math.max(0, r0); r < Math.min(h, r0 + p.filterHeight); r++) {
+        const rowBase = (b * h + r) * w;
+        for (let q = 0; q < ow; q++) {
+          const window = q * c;
+          for (let s = colStart[q]; s < colEnd[q]; s++) {
+            const base = (rowBase + s) * c;
             for (let k = 0; k < c; k++) {
               const v = x[base + k];
-              if (v > best[k]) {
-                best[k] = v;
-                where[k] = base + k;
+              if (v > best[window + k]) {
+                best[window + k] = v;
+                where[window + k] = base + k;
               }
             }
           }
         }
-        const dyBase = ((b * oh + o) * ow + q) * c;
-        for (let k = 0; k < c; k++) if (where[k] >= 0) dx[where[k]] += dy[dyBase + k];
       }
+      const dyRow = (b * oh + o) * ow * c;
+      for (let i = 0; i < ow * c; i++) if (where[i] >= 0) dx[where[i]] += dy[dyRow + i];
     }
   }
 }
