@@ -11,3 +11,7 @@ export {
   type WasmTrainingInstallReport,
 } from './wasm-gradients/install.ts';
 export { dilateFilter } from './wasm-gradients/dilated-conv-gradients.ts';
+
+export * from './layers/index.ts';
+export { lenet, type LenetOptions } from './models/lenet.ts';
+export { residualCnn, type ResidualCnnOptions } from './models/residual-cnn.ts';

@@ -2,7 +2,7 @@
 import './backend/register-gradients.ts';
 
 export { initBackend, type BackendName } from './backend/init-backend.ts';
-export { QatjsError, QuantizerOptionError, RecipeError, NonFiniteError } from './util/errors.ts';
+export { QatjsError, QuantizerOptionError, RecipeError, NonFiniteError, describeValue } from './util/errors.ts';
 export { roundHalfEven } from './util/round.ts';
 export { option, readOptions, type OptionSpec } from './util/options.ts';
 

@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module, QatjsError, type QuantPointDecl } from '@qatjs/core';
+import { checkInput, checkPadding, pair, type Padding } from './options.ts';
+
+export interface PoolOptions {
+  readonly poolSize: number | [number, number];
+  /** Default: the pool size. */
+  readonly strides?: number | [number, number];
+  /** 'valid' (default), 'same' or a number. */
+  readonly padding?: Padding;
+}
+
+abstract class Pool2d extends Module {
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+
+  constructor(o: PoolOptions, where: string) {
+    super();
+    if (o === null || typeof o !== 'object') throw new QatjsError(`${where}: options must be an object`);
+    this.poolSize = pair(o.poolSize, where, 'poolSize');
+    this.strides = o.strides === undefined ? this.poolSize : pair(o.strides, where, 'strides');
+    this.padding = o.padding === undefined ? 'valid' : checkPadding(o.padding, where);
+  }
+
+  protected padded(x: tf.Tensor): { x: tf.Tensor4D; pad: 'same' | 'valid' } {
+    if (typeof this.padding !== 'number') return { x: x as tf.Tensor4D, pad: this.padding };
+    const p = this.padding;
+    return { x: tf.pad(x as tf.Tensor4D, [[0, 0], [p, p], [p, p], [0, 0]], this.kind === 'MaxPool2d' ? -3.4e38 : 0), pad: 'valid' };
+  }
+}
+
+/**
+ * Max pooling. It declares no quantization point: the max of values on a grid is on that grid, so the
+ * integer model keeps the input's scale.
+ */
+export class MaxPool2d extends Pool2d {
+  readonly kind = 'MaxPool2d';
+  constructor(o: PoolOptions) {
+    super(o, 'MaxPool2d');
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    checkInput(x, this.kind, 4);
+    return tf.tidy(() => {
+      const p = this.padded(x);
+      return tf.maxPool(p.x, this.poolSize, this.strides, p.pad);
+    });
+  }
+}
+
+/** Average pooling (zero padding counts in the average only for numeric padding). Averages leave the grid: an output point. */
+export class AvgPool2d extends Pool2d {
+  readonly kind = 'AvgPool2d';
+  constructor(o: PoolOptions) {
+    super(o, 'AvgPool2d');
+  }
+  override quantPoints(): QuantPointDecl[] {
+    return [{ name: 'output', role: 'activation', channelAxis: 3 }];
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    checkInput(x, this.kind, 4);
+    return tf.tidy(() => {
+      const p = this.padded(x);
+      return this.quantize('output', tf.avgPool(p.x, this.poolSize, this.strides, p.pad));
+    });
+  }
+}
+
+/** Mean over height and width: [N, H, W, C] -> [N, C]. */
+export class GlobalAvgPool2d extends Module {
+  readonly kind = 'GlobalAvgPool2d';
+  override quantPoints(): QuantPointDecl[] {
+    return [{ name: 'output', role: 'activation', channelAxis: 1 }];
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    checkInput(x, this.kind, 4);
+    return tf.tidy(() => this.quantize('output', tf.mean(x, [1, 2])));
+  }
+}
+
+/** [N, ...] -> [N, product]: no arithmetic, no quantization point. */
+export class Flatten extends Module {
+  readonly kind = 'Flatten';
+  forward(x: tf.Tensor): tf.Tensor {
+    if (!x || x.rank < 2) throw new QatjsError(`Flatten: input must have a batch axis and at least one more, got shape [${x?.shape}]`);
+    return tf.reshape(x, [x.shape[0], -1]);
+  }
+}

@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module, type QuantPointDecl } from '@qatjs/core';
+import { applyActivation, type Activation } from './activation.ts';
+import { BatchNorm, type BatchNormOptions } from './batch-norm.ts';
+
+/**
+ * What conv2d, depthwise conv2d and dense share: a weight, a bias or a folded batch norm, a fused
+ * activation, and the quantization points input, weight and output.
+ *
+ * Batch norm is folded the way PyTorch's ConvBn modules and Krishnamoorthi (2018) do it:
+ * - while batch statistics are in use (training, before the schedule freezes batch norm), the weight
+ *   is scaled by gamma / sqrt(runningVar + eps) before it is fake-quantized, so it trains on the grid it
+ *   will be deployed on; the product is scaled back and normalized with the batch's statistics;
+ * - otherwise (eval, or after freezeBatchNormAt) the layer is exactly the folded one the integer model
+ *   runs: y = linear(x, fq(w * scale)) + (beta + (bias - mean) * scale).
+ */
+export abstract class WeightedLayer extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | undefined;
+  readonly bn: BatchNorm | undefined;
+
+  constructor(
+    weight: tf.Tensor,
+    readonly outChannels: number,
+    readonly activation: Activation,
+    useBias: boolean,
+    batchNorm: boolean | BatchNormOptions | undefined,
+  ) {
+    super();
+    this.weight = this.registerParameter('weight', weight);
+    this.bn = batchNorm ? this.registerModule('bn', new BatchNorm(outChannels, batchNorm === true ? {} : batchNorm)) : undefined;
+    this.bias = useBias && !this.bn ? this.registerParameter('bias', tf.zeros([outChannels])) : undefined;
+  }
+
+  /** The layer's product without bias: conv2d, depthwise conv2d or matMul. */
+  protected abstract linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor;
+  /** The weight's shape with 1s except on the axes of output channels, to scale it per channel. */
+  protected abstract outChannelShape(): number[];
+  /** Rank of the input and output tensors (4 for NHWC, 2 for dense). */
+  protected abstract get ioRank(): number;
+  protected abstract checkForwardInput(x: tf.Tensor): void;
+
+  override quantPoints(): QuantPointDecl[] {
+    const axis = this.ioRank - 1;
+    return [
+      { name: 'input', role: 'activation', channelAxis: axis },
+      { name: 'weight', role: 'weight', shape: [...this.weight.shape], channelAxis: this.weightChannelAxis(), initialValue: () => this.foldedWeight() },
+      { name: 'output', role: 'activation', channelAxis: axis, nonNegative: this.activation !== 'none' },
+    ];
+  }
+
+  /** The axis of the weight that per-channel quantization uses (the output channels). */
+  protected abstract weightChannelAxis(): number;
+
+  /** The weight the integer model stores (before quantization): w * gamma / sqrt(var + eps) with batch norm. */
+  foldedWeight(): tf.Tensor {
+    return tf.tidy(() => (this.bn ? tf.mul(this.weight, tf.reshape(this.bn.foldScale(), this.outChannelShape())) : tf.clone(this.weight)));
+  }
+
+  /** The bias the integer model adds (float; undefined without bias or batch norm). */
+  foldedBias(): tf.Tensor1D | undefined {
+    if (this.bn) {
+      const bn = this.bn;
+      return tf.tidy(() => bn.foldedBias(bn.foldScale(), this.bias));
+    }
+    return this.bias ? (tf.clone(this.bias) as tf.Tensor1D) : undefined;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    this.checkForwardInput(x);
+    return tf.tidy(() => {
+      const xq = this.quantize('input', x);
+      let y: tf.Tensor;
+      if (this.bn?.usesBatchStatistics) {
+        const scale = this.bn.foldScale();
+        const wq = this.quantize('weight', tf.mul(this.weight, tf.reshape(scale, this.outChannelShape())));
+        y = this.bn.normalizeWithBatchStatistics(tf.div(this.linear(xq, wq), scale));
+      } else if (this.bn) {
+        const scale = this.bn.foldScale();
+        const wq = this.quantize('weight', tf.mul(this.weight, tf.reshape(scale, this.outChannelShape())));
+        y = tf.add(this.linear(xq, wq), this.bn.foldedBias(scale));
+      } else {
+        y = this.linear(xq, this.quantize('weight', this.weight));
+        if (this.bias) y = tf.add(y, this.bias);
+      }
+      return this.quantize('output', applyActivation(y, this.activation));
+    });
+  }
+}
