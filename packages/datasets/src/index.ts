@@ -21,3 +21,4 @@ export { shuffledIndices } from './shuffle.ts';
 export { trainTestSplit, type TrainTestSplitOptions, type TrainTestSplit } from './train-test-split.ts';
 export { firstKPerClass } from './first-k-per-class.ts';
 export { batches, batchCount, type Batch, type BatchOptions } from './batches.ts';
+export { randomTranslate } from './random-translate.ts';
