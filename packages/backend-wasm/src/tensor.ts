@@ -35,20 +35,28 @@ export interface TensorOwner {
   readonly memory: WebAssembly.Memory;
 }
 
+/** The heap block behind a tensor and its aliases; ptr -1 once freed. */
+interface Block {
+  ptr: number;
+}
+
 export class WasmTensor<D extends DType = DType> {
   readonly dtype: D;
   readonly #owner: TensorOwner;
   #shape: readonly number[];
   readonly #size: number;
-  #ptr: number;
+  readonly #block: Block;
+  /** False for an alias (reshaped()): it never frees the block. */
+  readonly #owns: boolean;
 
   /** Use WasmKernels.tensor(); this constructor takes a block the heap already reserved. */
-  constructor(owner: TensorOwner, dtype: D, shape: readonly number[], ptr: number) {
+  constructor(owner: TensorOwner, dtype: D, shape: readonly number[], ptr: number | Block, owns = true) {
     this.#owner = owner;
     this.dtype = dtype;
     this.#shape = Object.freeze([...shape]);
     this.#size = checkShape(shape);
-    this.#ptr = ptr;
+    this.#block = typeof ptr === 'number' ? { ptr } : ptr;
+    this.#owns = owns;
   }
 
   get shape(): readonly number[] {
@@ -63,14 +71,15 @@ export class WasmTensor<D extends DType = DType> {
     return this.#size * BYTES[this.dtype];
   }
 
+  /** True once this tensor, or the tensor it aliases, was disposed. */
   get disposed(): boolean {
-    return this.#ptr < 0;
+    return this.#block.ptr < 0;
   }
 
   /** Address in the kernels' memory; throws once disposed. */
   get byteOffset(): number {
-    if (this.#ptr < 0) throw new BackendWasmError(`tensor [${this.#shape.join(', ')}] ${this.dtype} was disposed`);
-    return this.#ptr;
+    if (this.#block.ptr < 0) throw new BackendWasmError(`tensor [${this.#shape.join(', ')}] ${this.dtype} was disposed`);
+    return this.#block.ptr;
   }
 
   /** True if this tensor belongs to `owner` (tensors cannot move between kernels instances). */
@@ -125,10 +134,24 @@ export class WasmTensor<D extends DType = DType> {
     return this;
   }
 
-  /** Frees the memory. Idempotent; any later use throws. */
+  /**
+   * A second handle on the same memory with another shape (same element count), e.g. the
+   * [n * h * w, c] rows of an NHWC activation, or a reshape / flatten node's output. No data
+   * moves. Disposing the alias does nothing; disposing this tensor invalidates every alias.
+   */
+  reshaped(shape: readonly number[]): WasmTensor<D> {
+    const size = checkShape(shape);
+    if (size !== this.#size) {
+      throw new BackendWasmError(`reshaped [${this.#shape.join(', ')}] -> [${shape.join(', ')}]: ${this.#size} elements vs ${size}`);
+    }
+    void this.byteOffset; // throws if disposed
+    return new WasmTensor(this.#owner, this.dtype, shape, this.#block, false);
+  }
+
+  /** Frees the memory (an alias only detaches). Idempotent; any later use throws. */
   dispose(): void {
-    if (this.#ptr < 0) return;
-    this.#owner.heap.free(this.#ptr);
-    this.#ptr = -1;
+    if (!this.#owns || this.#block.ptr < 0) return;
+    this.#owner.heap.free(this.#block.ptr);
+    this.#block.ptr = -1;
   }
 }

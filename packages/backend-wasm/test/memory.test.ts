@@ -99,6 +99,23 @@ describe('tensors', () => {
     t.dispose();
   });
 
+  it('reshaped() aliases the same memory; the owner\'s dispose invalidates the alias', () => {
+    const t = K.tensor('int8', [2, 2, 3], Array.from({ length: 12 }, (_, i) => i - 6));
+    const rows = t.reshaped([4, 3]);
+    expect(rows.shape).toEqual([4, 3]);
+    expect(rows.byteOffset).toBe(t.byteOffset);
+    rows.write(Array.from({ length: 12 }, (_, i) => 2 * i));
+    expect([...t.read()]).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i));
+    const blocks = K.memoryStats().blocks;
+    rows.dispose(); // an alias frees nothing
+    expect(K.memoryStats().blocks).toBe(blocks);
+    expect(t.read()[1]).toBe(2);
+    expect(() => t.reshaped([5])).toThrow(/12 elements vs 5/);
+    t.dispose();
+    expect(rows.disposed).toBe(true);
+    expect(() => rows.read()).toThrow(/disposed/);
+  });
+
   it('a disposed tensor cannot be used, and dispose is idempotent', () => {
     const t = K.tensor('int8', [4]);
     const blocks = K.memoryStats().blocks;
