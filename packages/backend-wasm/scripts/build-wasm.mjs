@@ -28,6 +28,7 @@ for (const m of modules) {
     console.error(stderr.toString());
     throw new Error(`build-wasm: asc failed on ${m.entry}: ${error.message}`);
   }
+  if (stderr.toString().trim()) console.warn(stderr.toString()); // warnings
   // The TypeScript heap owns all memory above __heap_base. An AssemblyScript allocation (an array,
   // a string) would make the stub runtime bump-allocate into it, and such code grows the memory.
   if (/memory\.grow/.test(readFileSync(textFile, 'utf8'))) {

@@ -138,7 +138,7 @@ function driver(f) {
     '): void {',
     `  const ksteps = (k + ${f.kstep - 1}) / ${f.kstep};`,
     `  const aBlockBytes = <usize>ksteps * 16${corrBytes};`,
-    '  const panelBytes = 64 + <usize>ksteps * 32;',
+    '  const panelBytes: usize = 64 + <usize>ksteps * 32;',
     '  const elemBytes: usize = acc32 != 0 ? 4 : 1;',
     '  for (let j0 = 0; j0 < n; j0 += ncBlock) {',
     '    const jEnd = min(n, j0 + ncBlock);',

@@ -8,7 +8,7 @@ export function pack_rhs_s8_8xk4_rdot(
   k: i32, n: i32, b: usize, strideK: usize, strideN: usize, wzp: usize, bias: usize, mult: usize, dst: usize,
 ): void {
   const kq = (k + 3) >> 2;
-  const panelBytes = 64 + <usize>kq * 32;
+  const panelBytes: usize = 64 + <usize>kq * 32;
   for (let j0 = 0; j0 < n; j0 += 8) {
     const p = dst + <usize>(j0 >> 3) * panelBytes;
     const cols = min(8, n - j0);
