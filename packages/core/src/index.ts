@@ -44,3 +44,6 @@ export { learningRateAt, type LearningRateSchedule } from './train/learning-rate
 export { CheckpointError, encodeCheckpoint, decodeCheckpoint, type Checkpoint, type CheckpointProgress, type TensorData } from './train/checkpoint-format.ts';
 export { memoryCheckpointStore, fileCheckpointStore, type CheckpointStore } from './train/checkpoint-store.ts';
 export { captureModel, restoreModel, type ModelState } from './train/model-state.ts';
+
+export { convert, type ConvertOptions } from './convert/convert.ts';
+export { LoweringContext, ConvertError, isLowerable, type Lowerable, type LoweredValue, type FusedActivation } from './convert/lowering-context.ts';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, QatjsError, type QuantPointDecl } from '@qatjs/core';
+import { Module, QatjsError, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
 import { applyActivation, checkActivation, type Activation } from './activation.ts';
 
 /**
@@ -24,5 +24,13 @@ export class Add extends Module {
       throw new QatjsError(`Add: inputs must have the same shape, got [${a?.shape}] and [${b?.shape}]`);
     }
     return tf.tidy(() => this.quantize('output', applyActivation(tf.add(a, b), this.activation)));
+  }
+
+  /** Each input rescaled to the output's grid and added; the activation is a clamp. */
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+    const [a, b] = [ctx.requireInt8(inputs[0]), ctx.requireInt8(inputs[1])];
+    const out = ctx.activationQuant(this, 'output');
+    const clamp = ctx.clampFor(out, this.activation);
+    return { name: ctx.builder.add(a.name, b.name, { clamp }, { name: ctx.name('output'), dtype: 'int8', quant: out }), dtype: 'int8', quant: out };
   }
 }

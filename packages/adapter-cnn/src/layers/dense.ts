@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { QatjsError } from '@qatjs/core';
+import { QatjsError, type LoweringContext } from '@qatjs/core';
+import type { QuantParams } from '@qatjs/ir';
 import { checkActivation, type Activation } from './activation.ts';
 import type { BatchNormOptions } from './batch-norm.ts';
 import { checkInput, checkSeed, positiveInt } from './options.ts';
@@ -43,6 +44,10 @@ export class Dense extends WeightedLayer {
 
   protected checkForwardInput(x: tf.Tensor): void {
     checkInput(x, this.kind, 2, this.inFeatures);
+  }
+
+  protected lowerOp(ctx: LoweringContext, x: string, w: string, bias: string | undefined, clamp: [number, number], out: QuantParams): string {
+    return ctx.builder.gemm(x, w, { clamp, ...(bias ? { bias } : {}) }, { name: ctx.name('output'), dtype: 'int8', quant: out });
   }
 
   protected linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { QatjsError } from '@qatjs/core';
+import { QatjsError, type LoweringContext } from '@qatjs/core';
+import type { QuantParams } from '@qatjs/ir';
+import { irPads } from './lowering.ts';
 import { checkActivation, type Activation } from './activation.ts';
 import type { BatchNormOptions } from './batch-norm.ts';
 import { checkInput, checkPadding, checkSeed, pair, positiveInt, tfPadding, type Padding } from './options.ts';
@@ -67,6 +69,12 @@ export class DepthwiseConv2d extends WeightedLayer {
 
   protected checkForwardInput(x: tf.Tensor): void {
     checkInput(x, this.kind, 4, this.inChannels);
+  }
+
+  protected lowerOp(ctx: LoweringContext, x: string, w: string, bias: string | undefined, clamp: [number, number], out: QuantParams): string {
+    const pads = irPads(ctx, x, this.padding, this.kernelSize, this.strides, this.dilation);
+    const attrs = { strides: this.strides, dilations: this.dilation, pads, clamp, ...(bias ? { bias } : {}) };
+    return ctx.builder.depthwiseConv2d(x, w, attrs, { name: ctx.name('output'), dtype: 'int8', quant: out });
   }
 
   protected linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {

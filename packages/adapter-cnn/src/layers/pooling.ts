@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, QatjsError, type QuantPointDecl } from '@qatjs/core';
+import { Module, QatjsError, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
+import { irPads } from './lowering.ts';
 import { checkInput, checkPadding, pair, type Padding } from './options.ts';
 
 export interface PoolOptions {
@@ -46,6 +47,13 @@ export class MaxPool2d extends Pool2d {
       return tf.maxPool(p.x, this.poolSize, this.strides, p.pad);
     });
   }
+
+  /** The max of codes is the code of the max: the output keeps the input's grid. */
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+    const x = ctx.requireInt8(inputs[0]);
+    const pads = irPads(ctx, x.name, this.padding, this.poolSize, this.strides);
+    return { ...x, name: ctx.builder.maxPool(x.name, { kernel: this.poolSize, strides: this.strides, pads }, { name: ctx.name('output') }) };
+  }
 }
 
 /** Average pooling (zero padding counts in the average only for numeric padding). Averages leave the grid: an output point. */
@@ -64,6 +72,15 @@ export class AvgPool2d extends Pool2d {
       return this.quantize('output', tf.avgPool(p.x, this.poolSize, this.strides, p.pad));
     });
   }
+
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+    // tfjs's 'same' average leaves padding out of the count, as the integer op does; zeros padded in by hand count.
+    if (typeof this.padding === 'number') ctx.fail("numeric padding averages the padded zeros in; the integer op leaves padding out: use 'same' or 'valid'");
+    const x = ctx.requireInt8(inputs[0]);
+    const out = ctx.activationQuant(this, 'output');
+    const pads = irPads(ctx, x.name, this.padding, this.poolSize, this.strides);
+    return { name: ctx.builder.avgPool(x.name, { kernel: this.poolSize, strides: this.strides, pads }, { name: ctx.name('output'), dtype: 'int8', quant: out }), dtype: 'int8', quant: out };
+  }
 }
 
 /** Mean over height and width: [N, H, W, C] -> [N, C]. */
@@ -76,6 +93,12 @@ export class GlobalAvgPool2d extends Module {
     checkInput(x, this.kind, 4);
     return tf.tidy(() => this.quantize('output', tf.mean(x, [1, 2])));
   }
+
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+    const x = ctx.requireInt8(inputs[0]);
+    const out = ctx.activationQuant(this, 'output');
+    return { name: ctx.builder.globalAvgPool(x.name, {}, { name: ctx.name('output'), dtype: 'int8', quant: out }), dtype: 'int8', quant: out };
+  }
 }
 
 /** [N, ...] -> [N, product]: no arithmetic, no quantization point. */
@@ -84,5 +107,9 @@ export class Flatten extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     if (!x || x.rank < 2) throw new QatjsError(`Flatten: input must have a batch axis and at least one more, got shape [${x?.shape}]`);
     return tf.reshape(x, [x.shape[0], -1]);
+  }
+
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+    return { ...inputs[0], name: ctx.builder.flatten(inputs[0].name, { name: ctx.name('output') }) };
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, QatjsError } from '@qatjs/core';
+import { Module, QatjsError, type LoweredValue, type LoweringContext } from '@qatjs/core';
 import type { Activation } from './activation.ts';
 import { Add } from './add.ts';
 
@@ -20,5 +20,11 @@ export class ResidualBlock extends Module {
 
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => this.add.forward(this.main.forward(x), this.shortcut ? this.shortcut.forward(x) : x));
+  }
+
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+    const main = ctx.lowerChild('main', this.main, inputs);
+    const skip = this.shortcut ? ctx.lowerChild('shortcut', this.shortcut, inputs) : inputs[0];
+    return ctx.lowerChild('add', this.add, [main, skip]);
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, type QuantPointDecl } from '@qatjs/core';
+import { Module, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
+import type { QuantParams } from '@qatjs/ir';
 import { applyActivation, type Activation } from './activation.ts';
 import { BatchNorm, type BatchNormOptions } from './batch-norm.ts';
 
@@ -51,6 +52,24 @@ export abstract class WeightedLayer extends Module {
 
   /** The axis of the weight that per-channel quantization uses (the output channels). */
   protected abstract weightChannelAxis(): number;
+
+  /** Adds this layer's IR node (conv2d, depthwiseConv2d or gemm); returns its output value's name. */
+  protected abstract lowerOp(ctx: LoweringContext, x: string, w: string, bias: string | undefined, clamp: [number, number], out: QuantParams): string;
+
+  /** The integer layer: folded weights quantized by the weight quantizer, int32 bias, fused activation as a clamp. */
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+    const x = ctx.layerInput(this, inputs[0]);
+    const folded = this.foldedWeight();
+    const biasValues = this.foldedBias();
+    try {
+      const w = ctx.weightConstant(this, folded, this.weightChannelAxis());
+      const out = ctx.activationQuant(this, 'output');
+      const bias = biasValues && ctx.biasConstant(biasValues, x.quant as QuantParams, w.quant);
+      return { name: this.lowerOp(ctx, x.name, w.name, bias, ctx.clampFor(out, this.activation), out), dtype: 'int8', quant: out };
+    } finally {
+      tf.dispose([folded, biasValues ?? []]);
+    }
+  }
 
   /** The weight the integer model stores (before quantization): w * gamma / sqrt(var + eps) with batch norm. */
   foldedWeight(): tf.Tensor {

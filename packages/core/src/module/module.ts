@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { placePoint, type QuantPoint, type QuantPointDecl } from '../quantizer/quant-point.ts';
 import type { Quantizer } from '../quantizer/quantizer.ts';
+import type { LoweredValue, LoweringContext } from '../convert/lowering-context.ts';
 import { QatjsError } from '../util/errors.ts';
 import type { QuantController } from './quant-controller.ts';
 
@@ -71,6 +72,11 @@ export abstract class Module {
   *namedModules(prefix = ''): Generator<[string, Module]> {
     yield [prefix, this];
     for (const [name, child] of this.children) yield* child.namedModules(prefix ? `${prefix}.${name}` : name);
+  }
+
+  /** Direct children by their registered names, in registration order. */
+  namedChildren(): Array<[string, Module]> {
+    return [...this.children];
   }
 
   /** Every parameter below this module with its full path ("features.0.weight"). */
@@ -168,5 +174,9 @@ export class Sequential extends Module {
 
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => this.layers.reduce((h, m) => m.forward(h), x));
+  }
+
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+    return this.namedChildren().reduce((v, [name, m]) => ctx.lowerChild(name, m, [v]), inputs[0]);
   }
 }

@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConvertError, calibrate, convert, getPreset, prepare, type Recipe } from '@qatjs/core';
+import '@qatjs/quantizer-uniform';
+import '@qatjs/quantizer-asymmetric';
+import { decodeModel, encodeModel } from '@qatjs/ir';
+import { lenet, residualCnn } from '@qatjs/adapter-cnn';
+import { batches, loadMnist, type MnistSet } from '@qatjs/datasets';
+import { useBackend } from '@qatjs/test-utils';
+
+let mnist: MnistSet;
+const calibration = () => [...batches(mnist, { batchSize: 32 })].slice(0, 2).map((b) => tf.tensor(b.x, b.shape));
+
+async function calibrated(model: ReturnType<typeof lenet>, recipe: Recipe | string) {
+  prepare(model, recipe, { onWarning: () => {} });
+  const data = calibration();
+  await calibrate(model, data);
+  tf.dispose(data);
+  return model;
+}
+
+describe('convert', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    mnist = await loadMnist({ split: 'test', limit: 64 });
+  });
+
+  it('lowers a calibrated LeNet-BN to a valid IntModel: folded int8 weights, int32 biases, clamps', async () => {
+    const m = await calibrated(lenet({ seed: 1 }), 'w8a8');
+    const ir = convert(m, { inputShape: [28, 28, 1] });
+    expect(ir.nodes.map((n) => n.op)).toEqual(['quantize', 'conv2d', 'maxPool', 'conv2d', 'maxPool', 'flatten', 'gemm', 'gemm', 'dequantize']);
+    expect(ir.constants.map((c) => `${c.name}:${c.dtype}[${c.shape}]`)).toEqual([
+      '0.weight:int8[5,5,1,16]',
+      '0.bias:int32[16]',
+      '2.weight:int8[5,5,16,32]',
+      '2.bias:int32[32]',
+      '5.weight:int8[512,128]',
+      '5.bias:int32[128]',
+      '6.weight:int8[128,10]',
+      '6.bias:int32[10]',
+    ]);
+    const relu = ir.nodes[1].attrs.clamp as number[];
+    const outQuant = ir.values.find((v) => v.name === ir.nodes[1].outputs[0])?.quant;
+    expect(relu[0]).toBe(Math.max(-128, outQuant?.zeroPoint[0] ?? NaN)); // ReLU: nothing below the code of 0
+    const back = decodeModel(encodeModel(ir));
+    expect(back.nodes).toEqual(ir.nodes);
+    m.dispose();
+  }, 60_000);
+
+  it('packs 4-bit and 2-bit weights and shifts unsigned activation grids onto int8', async () => {
+    const recipe: Recipe = {
+      rules: [
+        { match: '*', weight: { quantizer: 'uniform', bits: 4, perChannel: true }, output: { quantizer: 'uniform', bits: 4 } },
+        { match: '@first', input: { quantizer: 'asymmetric', bits: 8, signed: false }, weight: { bits: 2 } },
+      ],
+    };
+    const m = await calibrated(lenet({ seed: 2 }), recipe);
+    const ir = convert(m, { inputShape: [28, 28, 1] });
+    expect(ir.constants.filter((c) => c.name.endsWith('weight')).map((c) => c.dtype)).toEqual(['int2', 'int4', 'int4', 'int4']);
+    const inputQ = ir.values.find((v) => v.name === ir.nodes[0].outputs[0])?.quant;
+    const q = m.namedQuantizers().find(([l]) => l === '0/input')?.[1].qparams();
+    expect(inputQ?.zeroPoint[0]).toBe((q?.zeroPoint[0] ?? NaN) - 128); // [0, 255] -> [-128, 127]
+    const reluOut = ir.values.find((v) => v.name === ir.nodes[1].outputs[0])?.quant;
+    expect(reluOut?.bits).toBe(4);
+    m.dispose();
+  }, 60_000);
+
+  it('converts the residual CNN: adds, a strided 1x1 shortcut and global pooling', async () => {
+    const m = await calibrated(residualCnn({ seed: 3 }) as ReturnType<typeof lenet>, getPreset('w8a8'));
+    const ir = convert(m, { inputShape: [28, 28, 1] });
+    expect(ir.nodes.filter((n) => n.op === 'add')).toHaveLength(2);
+    expect(ir.nodes.filter((n) => n.op === 'globalAvgPool')).toHaveLength(1);
+    expect(ir.nodes.find((n) => n.name.startsWith('2.shortcut'))?.attrs.strides).toEqual([2, 2]);
+    m.dispose();
+  }, 60_000);
+
+  it('explains what keeps a model from converting', async () => {
+    const plain = lenet({ seed: 4 });
+    expect(() => convert(plain, { inputShape: [28, 28, 1] })).toThrow(/the model is not prepared/);
+    const noOutputs = await calibrated(lenet({ seed: 4 }), { rules: [{ match: '*', weight: { quantizer: 'uniform', bits: 8 } }, { match: '@first', input: { quantizer: 'uniform', bits: 8 } }] });
+    expect(() => convert(noOutputs, { inputShape: [28, 28, 1] })).toThrow(ConvertError);
+    expect(() => convert(noOutputs, { inputShape: [28, 28, 1] })).toThrow(/convert: 0: its 'output' point has no quantizer/);
+    const asym = await calibrated(lenet({ seed: 4 }), { extends: 'w8a8', rules: [{ match: '*', weight: { quantizer: 'asymmetric', bits: 8 } }] } as never);
+    expect(() => convert(asym, { inputShape: [28, 28, 1] })).toThrow(/nonzero zero point; the integer runtime takes symmetric weights|weight grid/);
+    const noInput = await calibrated(lenet({ seed: 4 }), { rules: [{ match: '*', weight: { quantizer: 'uniform', bits: 8 }, output: { quantizer: 'uniform', bits: 8 } }] });
+    expect(() => convert(noInput, { inputShape: [28, 28, 1] })).toThrow(/its input is float and it has no 'input' quantizer/);
+    expect(() => convert(noInput, { inputShape: [28, 28] as never, floatOutput: true })).toThrow();
+    expect(() => convert(noInput, { inputShape: 'x' as never })).toThrow(/inputShape must be the shape of one sample/);
+    tf.dispose([plain, noOutputs, asym, noInput].flatMap((m) => m.namedParameters().map(([, v]) => v)));
+  }, 60_000);
+});
