@@ -1,2 +1,2 @@
 export { Dense, Mlp } from './dense.ts';
-export { trainClassifier, accuracy, type TrainOptions } from './train.ts';
+export { trainClassifier, accuracy, quantizerRegularization, type TrainOptions } from './train.ts';

@@ -16,7 +16,19 @@ function tensors(set: LabeledSet, x: Float32Array, y: Int32Array) {
   return tf.tidy(() => ({ xs: tf.tensor(x, shape), ys: tf.oneHot(tf.tensor1d(y, 'int32'), set.numClasses) }));
 }
 
-/** Adam on softmax cross-entropy for a fixed number of steps, epochs reshuffled by seed. Returns the losses. */
+/**
+ * The sum of the attached quantizers' regularization terms (PACT's L2 penalty on alpha), or
+ * undefined when none has one. Call it inside the loss function so its gradients reach the quantizers.
+ */
+export function quantizerRegularization(model: Module): tf.Scalar | undefined {
+  const terms = model.namedQuantizers().flatMap(([, q]) => q.regularizationLoss?.() ?? []);
+  return terms.length === 0 ? undefined : (tf.addN(terms) as tf.Scalar);
+}
+
+/**
+ * Adam on softmax cross-entropy plus the quantizers' regularization terms, for a fixed number of
+ * steps, epochs reshuffled by seed. Returns the losses (regularization included).
+ */
 export function trainClassifier(model: Module, set: LabeledSet, o: TrainOptions): number[] {
   const opt = tf.train.adam(o.learningRate);
   const vars = model.trainableVariables();
@@ -28,7 +40,15 @@ export function trainClassifier(model: Module, set: LabeledSet, o: TrainOptions)
       if (step >= o.steps) break;
       if (model.quantController) applySchedule(model, step);
       const { xs, ys } = tensors(set, b.x, b.y);
-      const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.forward(xs)) as tf.Scalar, true, vars);
+      const loss = opt.minimize(
+        () => {
+          const data = tf.losses.softmaxCrossEntropy(ys, model.forward(xs)) as tf.Scalar;
+          const reg = quantizerRegularization(model);
+          return reg ? tf.add(data, reg) : data;
+        },
+        true,
+        vars,
+      );
       const value = loss?.dataSync()[0] ?? NaN;
       tf.dispose([xs, ys, loss ?? []]);
       losses.push(value);
