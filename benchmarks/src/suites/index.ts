@@ -3,5 +3,7 @@ import type { Suite } from '../suite.ts';
 /** Every suite by name, loaded lazily so one suite's dependencies never slow another. */
 export const SUITES: Record<string, () => Promise<Suite>> = {
   fakequant: async () => (await import('./fakequant.ts')).suite,
+  'accuracy-digits-mlp': async () => (await import('./accuracy-digits-mlp.ts')).suite,
+  'qat-step': async () => (await import('./qat-step.ts')).suite,
   gemm: async () => (await import('./gemm.ts')).suite,
 };

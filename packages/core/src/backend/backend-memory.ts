@@ -22,8 +22,11 @@ interface WasmBackendLike {
 export interface HostMemory {
   /** A view (wasm) or the array itself (cpu) of a float32 tensor's data. Do not keep it across allocations. */
   read(info: TensorInfo): Float32Array;
-  /** Allocates a float32 output and lets `fill` write it; `fill` may return an error to throw after freeing it. */
-  output(shape: number[], fill: (out: Float32Array) => Error | undefined): TensorInfo;
+  /**
+   * Allocates a float32 output and lets `fill` write it (through the array, or, on wasm, through the
+   * heap at the output's offset); `fill` may return an error to throw after freeing the output.
+   */
+  output(shape: number[], fill: (out: Float32Array, info: TensorInfo) => Error | undefined): TensorInfo;
 }
 
 function asFloat32(values: unknown, what: string): Float32Array {
@@ -40,7 +43,7 @@ export function hostMemory(backendName: HostMemoryBackendName, backend: KernelBa
         let size = 1;
         for (const d of shape) size *= d;
         const values = new Float32Array(size);
-        const err = fill(values);
+        const err = fill(values, { dataId: {}, shape, dtype: 'float32' });
         if (err) throw err;
         return cpu.makeTensorInfo(shape, 'float32', values);
       },
@@ -52,7 +55,7 @@ export function hostMemory(backendName: HostMemoryBackendName, backend: KernelBa
     output(shape, fill) {
       // Allocate first: a heap growth detaches earlier views, so callers read inputs inside `fill`.
       const out = wasm.makeOutput(shape, 'float32');
-      const err = fill(asFloat32(wasm.typedArrayFromHeap(out), 'a wasm output'));
+      const err = fill(asFloat32(wasm.typedArrayFromHeap(out), 'a wasm output'), out);
       if (err) {
         wasm.disposeData(out.dataId, true);
         throw err;

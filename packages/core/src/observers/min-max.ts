@@ -2,14 +2,14 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { readOptions } from '../util/options.ts';
 import type { ObservedRange, ObserverPlugin } from './observer.ts';
 import { RangeObserver } from './range-observer.ts';
-import { channelMinMax, readChannels } from './tensor-stats.ts';
+import { tensorMinMax } from './tensor-stats.ts';
 
 /** Running min and max over everything observed (PyTorch MinMaxObserver). */
 export class MinMaxObserver extends RangeObserver {
   readonly name = 'minMax';
 
   protected batchRange(x: tf.Tensor): ObservedRange {
-    return channelMinMax(readChannels(x, this.ctx.spec.axis, this.ctx.label));
+    return tensorMinMax(x, this.ctx.spec.axis, this.ctx.label);
   }
 
   protected merge(batch: ObservedRange): void {

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { option, readOptions } from '../util/options.ts';
 import { RangeObserver } from './range-observer.ts';
 import type { ObservedRange, ObserverContext, ObserverPlugin } from './observer.ts';
-import { channelMinMax, readChannels } from './tensor-stats.ts';
+import { tensorMinMax } from './tensor-stats.ts';
 
 export interface MovingAverageMinMaxOptions {
   /** Weight of the newest batch: min += momentum * (batchMin - min). PyTorch's averaging_constant. */
@@ -21,7 +21,7 @@ export class MovingAverageMinMaxObserver extends RangeObserver {
   }
 
   protected batchRange(x: tf.Tensor): ObservedRange {
-    return channelMinMax(readChannels(x, this.ctx.spec.axis, this.ctx.label));
+    return tensorMinMax(x, this.ctx.spec.axis, this.ctx.label);
   }
 
   protected merge(batch: ObservedRange): void {

@@ -1,5 +1,6 @@
 // Host-side statistics of a tensor, per tensor or per channel, shared by the observers.
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { heapOffset, simdKernelsFor } from '../backend/wasm-simd.ts';
 import { NonFiniteError, QatjsError } from '../util/errors.ts';
 import { splitAroundAxis } from '../util/shape.ts';
 
@@ -10,23 +11,51 @@ export interface ChannelData {
   readonly inner: number;
 }
 
-/** Reads x on the host, checks it is finite, and describes its channel layout. */
-export function readChannels(x: tf.Tensor, axis: number | undefined, label: string): ChannelData {
+function checkObservable(x: tf.Tensor, axis: number | undefined, label: string): void {
   if (x.dtype !== 'float32') throw new QatjsError(`observer at '${label}': expected a float32 tensor, got ${x.dtype}`);
   if (x.size === 0) throw new QatjsError(`observer at '${label}': cannot observe an empty tensor (shape [${x.shape}])`);
   if (axis !== undefined && axis >= x.rank) {
     throw new QatjsError(`observer at '${label}': channel axis ${axis} is out of range for shape [${x.shape}]`);
   }
-  const data = x.dataSync() as Float32Array;
+}
+
+function throwNonFinite(data: ArrayLike<number>, shape: readonly number[], label: string): never {
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (v - v !== 0) {
-      throw new NonFiniteError(`observer at '${label}': input contains ${v} at flat index ${i} (shape [${x.shape}])`);
-    }
+    if (v - v !== 0) throw new NonFiniteError(`observer at '${label}': input contains ${v} at flat index ${i} (shape [${shape}])`);
   }
+  throw new NonFiniteError(`observer at '${label}': input contains a non-finite value (shape [${shape}])`);
+}
+
+/** Reads x on the host, checks it is finite, and describes its channel layout. */
+export function readChannels(x: tf.Tensor, axis: number | undefined, label: string): ChannelData {
+  checkObservable(x, axis, label);
+  const data = x.dataSync() as Float32Array;
+  let nan = 0;
+  for (let i = 0; i < data.length; i++) nan += data[i] * 0; // NaN iff some element is NaN or infinite
+  if (Number.isNaN(nan)) throwNonFinite(data, x.shape, label);
   if (axis === undefined) return { data, outer: 1, channels: 1, inner: data.length };
   const [outer, channels, inner] = splitAroundAxis(x.shape, axis);
   return { data, outer, channels, inner };
+}
+
+/**
+ * Per-channel min and max computed by the backend's reductions (on wasm, native loops; no copy of
+ * the tensor to the host), with a finiteness check fused in as sum(x * 0), which is NaN iff some
+ * element is NaN or infinite.
+ */
+export function tensorMinMax(x: tf.Tensor, axis: number | undefined, label: string): { min: Float64Array; max: Float64Array } {
+  checkObservable(x, axis, label);
+  const simd = axis === undefined && tf.getBackend() === 'wasm' ? simdKernelsFor(tf.backend()) : undefined;
+  if (simd) {
+    const [lo, hi, finite] = simd.minmax(heapOffset(tf.backend(), x), x.size);
+    if (!finite) throwNonFinite(x.dataSync(), x.shape, label);
+    return { min: Float64Array.of(lo), max: Float64Array.of(hi) };
+  }
+  const axes = axis === undefined ? undefined : [...Array(x.rank).keys()].filter((a) => a !== axis);
+  const [lo, hi, check] = tf.tidy(() => [tf.min(x, axes), tf.max(x, axes), tf.sum(tf.mul(x, 0))].map((t) => t.dataSync()));
+  if (!Number.isFinite(check[0])) throwNonFinite(x.dataSync(), x.shape, label);
+  return { min: Float64Array.from(lo), max: Float64Array.from(hi) };
 }
 
 /** Per-channel min and max. */

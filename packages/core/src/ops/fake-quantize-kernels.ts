@@ -4,7 +4,8 @@
 // inputs on a path to what is differentiated, so a fixed scale costs no reduction.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { HOST_MEMORY_BACKENDS, hostMemory, type HostMemoryBackendName } from '../backend/backend-memory.ts';
+import { HOST_MEMORY_BACKENDS, hostMemory, type HostMemory, type HostMemoryBackendName } from '../backend/backend-memory.ts';
+import { heapOffset, simdKernelsFor, type SimdFakeQuantize } from '../backend/wasm-simd.ts';
 import { NonFiniteError } from '../util/errors.ts';
 import { splitAroundAxis } from '../util/shape.ts';
 import {
@@ -47,17 +48,45 @@ function gridOf(scale: Float32Array, zeroPoint: Float32Array, attrs: FakeQuantiz
   };
 }
 
+function nonFiniteError(x: Float32Array, bad: number): NonFiniteError {
+  const v = x[bad];
+  return new NonFiniteError(`fakeQuantize: input contains ${Number.isNaN(v) ? 'NaN' : v} at flat index ${bad}`);
+}
+
+function sizeOf(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** The SIMD kernels when the wasm backend can run them and the op is per-tensor. */
+function simdFor(name: HostMemoryBackendName, backend: unknown, axis: number): SimdFakeQuantize | undefined {
+  return name === 'wasm' && axis < 0 ? simdKernelsFor(backend as KernelBackend) : undefined;
+}
+
+/** The per-tensor grid as the SIMD kernels take it: s, lo = qmin - zp, hi = qmax - zp. */
+function perTensorGrid(mem: HostMemory, inputs: NamedTensorInfoMap, a: FakeQuantizeAttrs): [number, number, number] {
+  const g = gridOf(mem.read(inputs.scale as TensorInfo), mem.read(inputs.zeroPoint as TensorInfo), a);
+  return [g.scale[0], a.qmin - g.zeroPoint[0], a.qmax - g.zeroPoint[0]];
+}
+
 function forwardKernel(name: HostMemoryBackendName) {
   return ({ inputs, attrs, backend }: { inputs: NamedTensorInfoMap; attrs?: NamedAttrMap; backend: unknown }): TensorInfo => {
     const a = attrs as unknown as FakeQuantizeAttrs;
     const mem = hostMemory(name, backend as KernelBackend);
     const x = inputs.x as TensorInfo;
+    const simd = simdFor(name, backend, a.axis);
+    if (simd) {
+      const [s, lo, hi] = perTensorGrid(mem, inputs, a);
+      return mem.output([...x.shape], (_out, info) => {
+        const kb = backend as KernelBackend;
+        if (simd.forward(heapOffset(kb, x), heapOffset(kb, info), sizeOf(x.shape), s, lo, hi)) return undefined;
+        const xs = mem.read(x);
+        return nonFiniteError(xs, xs.findIndex((v) => !Number.isFinite(v)));
+      });
+    }
     return mem.output([...x.shape], (out) => {
       const grid = gridOf(mem.read(inputs.scale as TensorInfo), mem.read(inputs.zeroPoint as TensorInfo), a);
       const bad = fakeQuantizeForward(mem.read(x), out, layoutOf(x.shape, a.axis), grid);
-      if (bad < 0) return undefined;
-      const v = mem.read(x)[bad];
-      return new NonFiniteError(`fakeQuantize: input contains ${Number.isNaN(v) ? 'NaN' : v} at flat index ${bad}`);
+      return bad < 0 ? undefined : nonFiniteError(mem.read(x), bad);
     });
   };
 }
@@ -70,6 +99,15 @@ function gradKernel(name: HostMemoryBackendName) {
     const scaleInfo = inputs.scale as TensorInfo;
     const layout = layoutOf(x.shape, a.axis);
     const shape = a.wrt === 'x' ? [...x.shape] : [...scaleInfo.shape];
+    const simd = simdFor(name, backend, a.axis);
+    if (simd) {
+      const [s, lo, hi] = perTensorGrid(mem, inputs, a);
+      const kb = backend as KernelBackend;
+      const [dy, xo, n] = [heapOffset(kb, inputs.dy as TensorInfo), heapOffset(kb, x), sizeOf(x.shape)];
+      if (a.wrt === 'x') return mem.output(shape, (_out, info) => void simd.gradX(dy, xo, heapOffset(kb, info), n, s, lo, hi));
+      const sum = a.wrt === 'scale' ? simd.gradScale(dy, xo, n, s, lo, hi) : -s * simd.gradZeroPoint(dy, xo, n, s, lo, hi);
+      return mem.output(shape, (out) => void out.fill(sum));
+    }
     return mem.output(shape, (out) => {
       const grid = gridOf(mem.read(scaleInfo), mem.read(inputs.zeroPoint as TensorInfo), a);
       const dy = mem.read(inputs.dy as TensorInfo);

@@ -1,0 +1,73 @@
+// One training step (forward, backward, Adam update) of a CNN in float against the same CNN with
+// fake quantization (QAT), on the wasm backend, in the same process: the cost of QAT.
+import * as tf from '@tensorflow/tfjs-core';
+import { getPreset, initBackend, prepare, type Module, type Recipe } from '@qatjs/core';
+import '@qatjs/quantizer-uniform';
+import '@qatjs/quantizer-asymmetric';
+import { lenet, residualCnn } from '@qatjs/adapter-cnn';
+import { batches, loadMnist } from '@qatjs/datasets';
+import { medianMs } from '../measure.ts';
+import type { Row } from '../results.ts';
+import type { Suite } from '../suite.ts';
+
+const MODELS: Record<string, () => Module> = {
+  'lenet-bn': () => lenet({ seed: 1 }),
+  'residual-cnn': () => residualCnn({ seed: 1 }),
+};
+const RECIPES: Record<string, () => Recipe> = {
+  w8a8: () => getPreset('w8a8'),
+};
+
+function stepper(model: Module, x: tf.Tensor, y: tf.Tensor) {
+  const opt = tf.train.adam(1e-4);
+  const vars = model.trainableVariables();
+  const step = () => {
+    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.forward(x)) as tf.Scalar, true, vars);
+    loss?.dataSync();
+    loss?.dispose();
+  };
+  return { step, dispose: () => opt.dispose() };
+}
+
+export const suite: Suite = {
+  name: 'qat-step',
+  description: 'training step time, FP32 vs QAT (fake quantization), same model, wasm backend',
+  async run({ smoke }) {
+    tf.enableProdMode();
+    await initBackend('wasm');
+    const batchSize = smoke ? 4 : 64;
+    const data = await loadMnist({ split: 'train', limit: batchSize });
+    const b = batches(data, { batchSize }).next().value;
+    if (!b) throw new Error('no batch');
+    const x = tf.tensor(b.x, b.shape);
+    const y = tf.oneHot(tf.tensor1d(b.y, 'int32'), 10);
+    const rows: Row[] = [];
+    for (const [modelName, make] of Object.entries(MODELS)) {
+      for (const [recipeName, recipe] of Object.entries(RECIPES)) {
+        const fp32 = make();
+        const qat = make();
+        prepare(qat, recipe(), { onWarning: () => {} });
+        const a = stepper(fp32, x, y);
+        const q = stepper(qat, x, y);
+        a.step(); // first steps create optimizer slots and observer statistics
+        q.step();
+        const ms = await medianMs(
+          [
+            { name: 'fp32', fn: a.step },
+            { name: 'qat', fn: q.step },
+          ],
+          { smoke, timeMs: 8000 },
+        );
+        const fp32Ms = ms.get('fp32') as number;
+        const qatMs = ms.get('qat') as number;
+        rows.push({ model: modelName, backend: 'wasm', recipe: recipeName, batch: batchSize, fp32Ms, qatMs, ratio: qatMs / fp32Ms });
+        a.dispose();
+        q.dispose();
+        fp32.dispose();
+        qat.dispose();
+      }
+    }
+    tf.dispose([x, y]);
+    return rows;
+  },
+};
