@@ -6,4 +6,5 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   'accuracy-digits-mlp': async () => (await import('./accuracy-digits-mlp.ts')).suite,
   'qat-step': async () => (await import('./qat-step.ts')).suite,
   gemm: async () => (await import('./gemm.ts')).suite,
+  'accuracy-mnist-cnn': async () => (await import('./accuracy-mnist-cnn.ts')).suite,
 };

@@ -1,0 +1,123 @@
+// MNIST (10k training images, the 10k test set), LeNet-BN and a small residual CNN: FP32; PTQ
+// (calibration only) and QAT (3 epochs fine-tuning from the FP32 weights) at W8A8, W4A8, W4A4 and
+// W2A2 with the uniform, asymmetric and LSQ quantizers, each low-bit setting with every layer at that
+// width and with the first and last layer at 8 bits; 3 seeds. Hours of compute: finished rows are
+// cached under benchmarks/.cache/accuracy-mnist-cnn and a rerun resumes. QATJS_ACC_MODELS and
+// QATJS_ACC_SEEDS (comma lists) run a slice.
+import * as tf from '@tensorflow/tfjs-core';
+import { captureModel, decodeCheckpoint, encodeCheckpoint, fileCheckpointStore, getPreset, initBackend, restoreModel, type Module, type Recipe } from '@qatjs/core';
+import '@qatjs/quantizer-uniform';
+import '@qatjs/quantizer-asymmetric';
+import '@qatjs/quantizer-lsq';
+import { lenet, residualCnn } from '@qatjs/adapter-cnn';
+import { loadMnist } from '@qatjs/datasets';
+import { prepare } from '@qatjs/core';
+import { RowCache } from '../accuracy/row-cache.ts';
+import { accuracy, ptq, train, type Data, type TrainConfig } from '../accuracy/mnist-protocol.ts';
+import type { Row } from '../results.ts';
+import type { Suite } from '../suite.ts';
+
+const MODELS: Record<string, (seed: number) => Module> = {
+  'lenet-bn': (seed) => lenet({ seed }),
+  'residual-cnn': (seed) => residualCnn({ seed }),
+};
+const STEPS_PER_EPOCH = Math.floor(10000 / 64);
+const FP32: TrainConfig = { epochs: 15, learningRate: 2e-3, warmupSteps: 100, batchSize: 64, maxShift: 2 };
+const QAT: TrainConfig = { epochs: 3, learningRate: 2e-4, warmupSteps: 30, batchSize: 64, maxShift: 2 };
+const SETTINGS: Array<{ preset: string; wbits: number; abits: number; firstLast?: number }> = [
+  { preset: 'w8a8', wbits: 8, abits: 8 },
+  { preset: 'w4a8', wbits: 4, abits: 8 },
+  { preset: 'w4a8', wbits: 4, abits: 8, firstLast: 8 },
+  { preset: 'w4a4', wbits: 4, abits: 4 },
+  { preset: 'w4a4', wbits: 4, abits: 4, firstLast: 8 },
+  { preset: 'w2a2', wbits: 2, abits: 2 },
+  { preset: 'w2a2', wbits: 2, abits: 2, firstLast: 8 },
+];
+const QUANTIZERS = ['uniform', 'asymmetric', 'lsq'];
+
+function recipeFor(s: (typeof SETTINGS)[number], quantizer: string, method: 'ptq' | 'qat'): Recipe {
+  const base = getPreset(s.preset, { weightQuantizer: quantizer, activationQuantizer: quantizer, ...(s.firstLast ? { firstLastBits: s.firstLast } : {}) });
+  const rules = [...base.rules];
+  // PTQ calibrates observer-based activation grids on the running min/max of the calibration set.
+  if (method === 'ptq' && quantizer !== 'lsq') rules.push({ match: '*', output: { observer: 'minMax' } }, { match: '@first', input: { observer: 'minMax' } });
+  const schedule = method === 'qat' ? { freezeBatchNormAt: 2 * STEPS_PER_EPOCH, freezeObserversAt: Math.floor(2.5 * STEPS_PER_EPOCH) } : {};
+  return { ...base, rules, schedule };
+}
+
+function list(env: string | undefined, all: string[]): string[] {
+  return env ? env.split(',').map((s) => s.trim()).filter((s) => all.includes(s)) : all;
+}
+
+export const suite: Suite = {
+  name: 'accuracy-mnist-cnn',
+  description: 'MNIST LeNet-BN and residual CNN: FP32, PTQ and QAT at W8A8..W2A2 (uniform, asymmetric, LSQ), 3 seeds',
+  async run({ smoke }) {
+    tf.enableProdMode();
+    await initBackend('wasm');
+    const data: Data = { train: await loadMnist({ split: 'train' }), test: await loadMnist({ split: 'test' }) };
+    const cache = smoke ? undefined : await RowCache.open('accuracy-mnist-cnn');
+    const store = smoke ? undefined : fileCheckpointStore(cache?.dir ?? '');
+    const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+    const models = smoke ? ['lenet-bn'] : list(env.QATJS_ACC_MODELS, Object.keys(MODELS));
+    const seeds = smoke ? [1] : list(env.QATJS_ACC_SEEDS, ['1', '2', '3']).map(Number);
+    const evalLimit = smoke ? 500 : Infinity;
+    const rows: Row[] = [];
+    const record = async (id: string, make: () => Promise<Row>) => {
+      const done = cache?.get(id);
+      const row = done ?? (await make());
+      if (!done) await cache?.put(id, row);
+      rows.push(row);
+      console.log(`  ${id}: ${(row.value as number).toFixed(2)}%`);
+      return row;
+    };
+    for (const modelName of models) {
+      for (const seed of seeds) {
+        const base = { task: 'mnist-cnn', model: modelName, seed, metric: 'accuracy' };
+        const fp32Name = `${modelName}-s${seed}-fp32.ckpt`;
+        const fp32Model = async (): Promise<Module> => {
+          const m = MODELS[modelName](seed);
+          const bytes = await store?.read(fp32Name);
+          if (bytes) restoreModel(m, decodeCheckpoint(bytes));
+          else {
+            await train(m, data, FP32, seed, smoke ? 20 : undefined);
+            const state = captureModel(m);
+            await store?.write(fp32Name, encodeCheckpoint({ ...state, optimizer: { weights: [] }, progress: { step: 0, epoch: 0, evaluations: [] } }));
+          }
+          return m;
+        };
+        await record(`${modelName}/s${seed}/fp32`, async () => {
+          const m = await fp32Model();
+          const value = accuracy(m, data.test, evalLimit);
+          m.dispose();
+          return { ...base, method: 'fp32', quantizer: 'none', wbits: 32, abits: 32, firstLastBits: 32, value, epochs: FP32.epochs };
+        });
+        const settings = smoke ? SETTINGS.slice(3, 4) : SETTINGS;
+        for (const s of settings) {
+          for (const quantizer of QUANTIZERS) {
+            const tag = `${s.preset}${s.firstLast ? '-fl8' : ''}/${quantizer}`;
+            const row = { ...base, quantizer, wbits: s.wbits, abits: s.abits, firstLastBits: s.firstLast ?? s.wbits };
+            await record(`${modelName}/s${seed}/ptq/${tag}`, async () => {
+              const m = await fp32Model();
+              await ptq(m, recipeFor(s, quantizer, 'ptq'), data, smoke ? 2 : 16);
+              const value = accuracy(m, data.test, evalLimit);
+              m.dispose();
+              return { ...row, method: 'ptq', value };
+            });
+            await record(`${modelName}/s${seed}/qat/${tag}`, async () => {
+              const m = await fp32Model();
+              prepare(m, recipeFor(s, quantizer, 'qat'), { onWarning: () => {} });
+              const started = Date.now();
+              await train(m, data, QAT, seed + 1000, smoke ? 5 : undefined);
+              const value = accuracy(m, data.test, evalLimit);
+              const name = `${modelName}-s${seed}-qat-${tag.replace('/', '-')}.ckpt`;
+              await store?.write(name, encodeCheckpoint({ ...captureModel(m), optimizer: { weights: [] }, progress: { step: 0, epoch: 0, evaluations: [] } }));
+              m.dispose();
+              return { ...row, method: 'qat', value, epochs: QAT.epochs, trainSeconds: Math.round((Date.now() - started) / 1000) };
+            });
+          }
+        }
+      }
+    }
+    return rows;
+  },
+};
