@@ -30,3 +30,9 @@ export { encodeModel } from './format/encode.ts';
 export { decodeModel } from './format/decode.ts';
 export { MAGIC, FORMAT_VERSION, BUFFER_ALIGN } from './format/layout.ts';
 export { sizeReport, encodedSize, type SizeReport } from './size.ts';
+
+export {
+  runReference, traceReference, registerReferenceOp, getReferenceOp, listReferenceOps,
+  type ReferenceOptions, type ReferenceInputs, type ReferenceOutputs, type ReferenceKernel, type ReferenceContext,
+  type ReferenceTensor, type ReferenceOutput, type ActivationArray,
+} from './reference/index.ts';
