@@ -27,6 +27,7 @@ export { commonOptions, specForPoint, type CommonOptions } from './quantizer/com
 export { ObservedQuantizer } from './quantizer/observed-quantizer.ts';
 export { observedQuantizerPlugin, type ObservedPluginDefinition, type ObservedPluginOptions } from './quantizer/observed-plugin.ts';
 export { atPoint } from './quantizer/at-point.ts';
+export { gridOf, passGrid, tagGrid, fakeQuantizeBias, type TensorGrid } from './quantizer/tensor-grid.ts';
 
 export { Module, Sequential } from './module/module.ts';
 export { QuantController } from './module/quant-controller.ts';

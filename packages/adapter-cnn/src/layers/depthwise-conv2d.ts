@@ -55,6 +55,10 @@ export class DepthwiseConv2d extends WeightedLayer {
     }
   }
 
+  protected override get biasChannelsPerWeightScale(): number {
+    return this.channelMultiplier;
+  }
+
   protected get ioRank(): number {
     return 4;
   }

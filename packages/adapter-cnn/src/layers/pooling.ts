@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, QatjsError, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
+import { Module, QatjsError, passGrid, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
 import { irPads } from './lowering.ts';
 import { checkInput, checkPadding, pair, type Padding } from './options.ts';
 
@@ -44,7 +44,7 @@ export class MaxPool2d extends Pool2d {
     checkInput(x, this.kind, 4);
     return tf.tidy(() => {
       const p = this.padded(x);
-      return tf.maxPool(p.x, this.poolSize, this.strides, p.pad);
+      return passGrid(x, tf.maxPool(p.x, this.poolSize, this.strides, p.pad));
     });
   }
 
@@ -106,7 +106,7 @@ export class Flatten extends Module {
   readonly kind = 'Flatten';
   forward(x: tf.Tensor): tf.Tensor {
     if (!x || x.rank < 2) throw new QatjsError(`Flatten: input must have a batch axis and at least one more, got shape [${x?.shape}]`);
-    return tf.reshape(x, [x.shape[0], -1]);
+    return passGrid(x, tf.reshape(x, [x.shape[0], -1]));
   }
 
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {

@@ -147,7 +147,7 @@ export class LoweringContext {
     const codes = new Int32Array(n);
     for (let c = 0; c < n; c++) {
       scale[c] = Math.fround(input.scale[0] * weights.scale[weights.scale.length === 1 ? 0 : Math.floor(c / per)]);
-      const code = roundHalfEven(values[c] / scale[c]);
+      const code = roundHalfEven(Math.fround(values[c] / scale[c])); // the float32 division fakeQuantizeBias does
       if (!(Math.abs(code) <= 2 ** 31 - 1)) this.fail(`its bias ${values[c]} does not fit int32 at scale ${scale[c]}`);
       codes[c] = code;
     }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { placePoint, type QuantPoint, type QuantPointDecl } from '../quantizer/quant-point.ts';
 import type { Quantizer } from '../quantizer/quantizer.ts';
+import { tagGrid } from '../quantizer/tensor-grid.ts';
 import type { LoweredValue, LoweringContext } from '../convert/lowering-context.ts';
 import { QatjsError } from '../util/errors.ts';
 import type { QuantController } from './quant-controller.ts';
@@ -144,11 +145,20 @@ export abstract class Module {
     return this.controller;
   }
 
-  /** Passes x through the quantizer attached at `point`, or returns x if there is none. */
+  /**
+   * Passes x through the quantizer attached at `point`, or returns x if there is none. A per-tensor
+   * activation result is tagged with its grid (gridOf), for layers that simulate integer arithmetic
+   * on their input's grid.
+   */
   protected quantize(point: string, x: tf.Tensor): tf.Tensor {
     const q = this.quantizers.get(point);
     if (!q || !this.controller) return x;
-    return q.apply(x, this.controller.contextFor(this.trainingMode));
+    const y = q.apply(x, this.controller.contextFor(this.trainingMode));
+    if (y !== x && q.point.role === 'activation' && q.spec.axis === undefined) {
+      const p = q.qparams();
+      tagGrid(y, { scale: p.scale[0], zeroPoint: p.zeroPoint[0] });
+    }
+    return y;
   }
 
   /** Disposes parameters and quantizers below this module. */

@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { calibrate, convert, fit, getPreset, prepare, type Recipe } from '@qatjs/core';
+import '@qatjs/quantizer-uniform';
+import '@qatjs/quantizer-asymmetric';
+import '@qatjs/quantizer-lsq';
+import { runReference } from '@qatjs/ir';
+import { lenet, residualCnn } from '@qatjs/adapter-cnn';
+import { batches, loadMnist, type MnistSet } from '@qatjs/datasets';
+import { useBackend } from '@qatjs/test-utils';
+
+let train: MnistSet;
+let test: MnistSet;
+const IMAGES = 100;
+
+/** A briefly trained float model, then quantized: QAT for a few steps (observers and LSQ steps move). */
+async function trainedQat(make: () => ReturnType<typeof lenet>, recipe: Recipe) {
+  const m = make();
+  const opts = { epochs: 1, batches: (e: number) => batches(train, { batchSize: 32, seed: 2, epoch: e, dropLast: true }), optimizer: { kind: 'adam' as const }, learningRate: 2e-3 };
+  await fit(m, { ...opts, maxSteps: 80 });
+  prepare(m, recipe, { onWarning: () => {} });
+  const calib = [...batches(train, { batchSize: 64 })].slice(0, 2).map((b) => tf.tensor(b.x, b.shape));
+  await calibrate(m, calib);
+  tf.dispose(calib);
+  await fit(m, { ...opts, learningRate: 2e-4, maxSteps: 20 });
+  return m;
+}
+
+/** Compares the fake-quant model with the converted IntModel run by the IR's reference interpreter. */
+function compare(m: ReturnType<typeof lenet>) {
+  const ir = convert(m, { inputShape: [28, 28, 1], floatOutput: false });
+  const outQuant = ir.values.find((v) => v.name === ir.outputs[0])?.quant;
+  if (!outQuant) throw new Error('int8 output expected');
+  const [s, zp] = [outQuant.scale[0], outQuant.zeroPoint[0]];
+  const x = test.x.subarray(0, IMAGES * 784);
+  const codes = runReference(ir, { input: x })[ir.outputs[0]] as Int8Array;
+  m.eval();
+  const fake = tf.tidy(() => Array.from(m.forward(tf.tensor(x, [IMAGES, 28, 28, 1])).dataSync()));
+  let worst = 0;
+  let sameArgmax = 0;
+  for (let i = 0; i < IMAGES; i++) {
+    let a = 0;
+    let b = 0;
+    for (let c = 0; c < 10; c++) {
+      const k = i * 10 + c;
+      worst = Math.max(worst, Math.abs(fake[k] / s + zp - codes[k])); // in output quanta
+      if (fake[i * 10 + c] > fake[i * 10 + a]) a = c;
+      if (codes[i * 10 + c] > codes[i * 10 + b]) b = c;
+    }
+    if (a === b || fake[i * 10 + a] === fake[i * 10 + b]) sameArgmax++;
+  }
+  return { worst, agreement: sameArgmax / IMAGES };
+}
+
+describe('converted models compute what the fake-quant models compute', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+    train = await loadMnist({ split: 'train', limit: 3000 });
+    test = await loadMnist({ split: 'test', limit: IMAGES });
+  });
+
+  const cases: Array<[string, () => ReturnType<typeof lenet>, Recipe]> = [
+    ['LeNet-BN W8A8', () => lenet({ seed: 1 }), getPreset('w8a8')],
+    ['LeNet-BN W4A4 (uniform, first/last at 8 bits)', () => lenet({ seed: 2 }), getPreset('w4a4', { firstLastBits: 8 })],
+    ['LeNet-BN W4A4 LSQ (int4 weights)', () => lenet({ seed: 3 }), getPreset('w4a4', { weightQuantizer: 'lsq', activationQuantizer: 'lsq' })],
+    ['LeNet-BN W2A2 LSQ (int2 weights)', () => lenet({ seed: 4 }), getPreset('w2a2')],
+    ['residual CNN W8A8', () => residualCnn({ seed: 5 }) as ReturnType<typeof lenet>, getPreset('w8a8')],
+  ];
+  for (const [name, make, recipe] of cases) {
+    it(`${name}: logits within 1 output quantum, same argmax, on ${IMAGES} MNIST test images`, async () => {
+      const m = await trainedQat(make, recipe);
+      const { worst, agreement } = compare(m);
+      expect(worst).toBeLessThanOrEqual(1 + 1e-3);
+      expect(agreement).toBeGreaterThanOrEqual(0.99);
+      m.dispose();
+    }, 300_000);
+  }
+});
