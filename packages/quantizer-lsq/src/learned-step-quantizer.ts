@@ -80,8 +80,9 @@ export class LearnedStepQuantizer implements Quantizer {
     ({ qmin: this.qmin, qmax: this.qmax } = qrange(settings.spec));
     this.channels = channelCount(settings);
     const shape = settings.spec.axis === undefined ? [] : [this.channels];
-    this.step = tf.variable(tf.fill(shape, 1));
-    this.zeroPoint = settings.spec.symmetric ? undefined : tf.variable(tf.zeros(shape));
+    // tidy frees the initial values; it never disposes variables
+    this.step = tf.tidy(() => tf.variable(tf.fill(shape, 1)));
+    this.zeroPoint = settings.spec.symmetric ? undefined : tf.tidy(() => tf.variable(tf.zeros(shape)));
     this.variables = this.zeroPoint ? [this.step, this.zeroPoint] : [this.step];
     try {
       this.at(() => {

@@ -8,6 +8,7 @@ import {
   createQuantizer,
   getQuantizerPlugin,
   prepare,
+  unprepare,
   type QuantPoint,
   type QuantizeContext,
 } from '@qatjs/core';
@@ -264,15 +265,16 @@ for (const backend of BACKENDS) {
       q.dispose();
     });
 
-    it('keeps tensor counts flat across training steps', () => {
+    it('keeps tensor counts flat across training steps, and frees everything it made on unprepare', () => {
       const model = new Mlp([8, 6, 3], 3);
+      const x = tf.tensor2d(randomNormal(80, 11), [10, 8]);
+      const unprepared = tf.memory().numTensors;
       prepare(model, {
         rules: [
           { match: '*', weight: { quantizer: 'lsq', bits: 2, perChannel: true }, output: { quantizer: LSQ_PLUS, bits: 2, perChannel: true } },
           { match: '@first', input: { quantizer: 'lsq', bits: 2 } },
         ],
       });
-      const x = tf.tensor2d(randomNormal(80, 11), [10, 8]);
       const opt = tf.train.adam(0.01);
       const vars = model.trainableVariables();
       const counts: number[] = [];
@@ -281,8 +283,10 @@ for (const backend of BACKENDS) {
         counts.push(tf.memory().numTensors);
       }
       expect(new Set(counts.slice(1)).size).toBe(1); // the first step creates Adam's slots
-      tf.dispose(x);
       opt.dispose();
+      unprepare(model);
+      expect(tf.memory().numTensors).toBe(unprepared);
+      tf.dispose(x);
       model.dispose();
     });
   });

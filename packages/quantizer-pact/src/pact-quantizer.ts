@@ -32,7 +32,7 @@ export class PactQuantizer implements Quantizer {
   ) {
     this.spec = { bits: options.bits, signed: false, symmetric: true };
     this.qmax = qrange(this.spec).qmax;
-    this.alpha = tf.variable(tf.scalar(options.alpha));
+    this.alpha = tf.tidy(() => tf.variable(tf.scalar(options.alpha))); // tidy frees the scalar, never a variable
     this.variables = [this.alpha];
   }
 

@@ -39,6 +39,17 @@ for (const backend of BACKENDS) {
       q.dispose();
     });
 
+    it('holds no tensor but alpha, and frees it on dispose', () => {
+      const before = tf.memory().numTensors;
+      const q = pact({ bits: 4, alpha: 2, l2: 0.1 });
+      expect(tf.memory().numTensors).toBe(before + 1);
+      tf.tidy(() => {
+        q.apply(tf.ones([2, 4]), TRAIN);
+      });
+      q.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
     it('rejects bad options and points with errors naming the plugin and the option', () => {
       const bad: Array<[Record<string, unknown>, RegExp]> = [
         [{ bits: 4, alpha: 0 }, /quantizer 'pact': option 'alpha' must be a finite number > 0, got 0/],
