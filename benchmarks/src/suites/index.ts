@@ -4,7 +4,6 @@ import type { Suite } from '../suite.ts';
 export const SUITES: Record<string, () => Promise<Suite>> = {
   fakequant: async () => (await import('./fakequant.ts')).suite,
   'accuracy-digits-mlp': async () => (await import('./accuracy-digits-mlp.ts')).suite,
-  'accuracy-digits-mlp': async () => (await import('./accuracy-digits-mlp.ts')).suite,
   'qat-step': async () => (await import('./qat-step.ts')).suite,
   gemm: async () => (await import('./gemm.ts')).suite,
   'accuracy-mnist-cnn': async () => (await import('./accuracy-mnist-cnn.ts')).suite,
