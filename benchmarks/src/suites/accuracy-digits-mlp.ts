@@ -4,7 +4,7 @@
 // Rows in DESIGN.md's accuracy format; the wasm backend.
 //
 // Quantizer names in the rows: 'uniform-minmax' (symmetric uniform, min/max observers), 'lsq' (LSQ
-// everywhere), 'lsq-plus' (LSQ weights, LSQ+ activations), 'pact' (LSQ weights, PACT on the hidden
+// everywhere), 'lsq-plus' (LSQ weights, LSQ+ ('lsq+') activations), 'pact' (LSQ weights, PACT on the hidden
 // ReLU outputs, LSQ on the model input and the logits, which PACT cannot take: they may be negative).
 import * as tf from '@tensorflow/tfjs-core';
 import { calibrate, initBackend, prepare, unprepare, type Recipe, type RecipeRule } from '@qatjs/core';
@@ -40,7 +40,7 @@ const UNIFORM_MINMAX = { quantizer: 'uniform', observer: 'minMax' };
 const METHODS: Array<{ quantizer: string; recipe: (firstLastBits: number) => Recipe }> = [
   { quantizer: 'uniform-minmax', recipe: (fl) => recipe(UNIFORM_MINMAX, UNIFORM_MINMAX, fl) },
   { quantizer: 'lsq', recipe: (fl) => recipe({ quantizer: 'lsq' }, { quantizer: 'lsq' }, fl) },
-  { quantizer: 'lsq-plus', recipe: (fl) => recipe({ quantizer: 'lsq' }, { quantizer: 'lsq-plus' }, fl) },
+  { quantizer: 'lsq-plus', recipe: (fl) => recipe({ quantizer: 'lsq' }, { quantizer: 'lsq+' }, fl) },
   { quantizer: 'pact', recipe: (fl) => recipe({ quantizer: 'lsq' }, { quantizer: 'lsq' }, fl, { quantizer: 'pact', alpha: 4, l2: 1e-4 }) },
 ];
 

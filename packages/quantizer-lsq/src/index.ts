@@ -1,5 +1,5 @@
 // @qatjs/quantizer-lsq: learned step size quantizers. Importing the package registers 'lsq' (LSQ)
-// and 'lsq-plus' (LSQ+).
+// and 'lsq+' (LSQ+).
 import { registerQuantizer } from '@qatjs/core';
 import { lsqQuantizer } from './lsq.ts';
 import { lsqPlusQuantizer } from './lsq-plus.ts';

@@ -21,7 +21,7 @@ import { initialGrid } from './initial-grid.ts';
 import type { GradScaleChoice, InitChoice } from './options.ts';
 
 export interface LearnedStepSettings {
-  /** The registered plugin name, used in every message ('lsq', 'lsq-plus'). */
+  /** The registered plugin name, used in every message ('lsq', 'lsq+'). */
   readonly quantizer: string;
   readonly point: QuantPoint;
   /** Symmetric for LSQ (zero point 0), affine for LSQ+ (learned zero point). */

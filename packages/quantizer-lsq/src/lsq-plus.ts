@@ -2,15 +2,12 @@ import { readOptions, resolveObserver, specForPoint, type QuantizerPlugin } from
 import { LearnedStepQuantizer } from './learned-step-quantizer.ts';
 import { learnedStepSchema } from './options.ts';
 
-/**
- * The registered name. 'lsq+' is the intended one, but core's registry accepts only letters, digits,
- * '_', '.' and '-' in names today; the name moves to 'lsq+' when it accepts '+'.
- */
-export const LSQ_PLUS = 'lsq-plus';
+/** The registered name of LSQ+. */
+export const LSQ_PLUS = 'lsq+';
 const OWNER = `quantizer '${LSQ_PLUS}'`;
 const schema = learnedStepSchema(OWNER, false, { kind: 'observer', observer: resolveObserver('mse', OWNER) });
 
-/** The options 'lsq-plus' accepts, parsed (see the README for each). */
+/** The options 'lsq+' accepts, parsed (see the README for each). */
 export type LsqPlusOptions = ReturnType<typeof readLsqPlusOptions>;
 
 function readLsqPlusOptions(raw: Readonly<Record<string, unknown>>) {

@@ -13,6 +13,8 @@ import {
   type QuantizeContext,
 } from '@qatjs/core';
 import { LSQ_PLUS, LearnedStepQuantizer, lsqPlusQuantizer, lsqQuantizer } from '@qatjs/quantizer-lsq';
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 import { Mlp } from '@qatjs/test-models';
 import { BACKENDS, randomNormal, randomUniform, refFakeQuantize, useBackend } from '@qatjs/test-utils';
 
@@ -137,7 +139,7 @@ for (const backend of BACKENDS) {
         ['lsq', { bits: 4, gradScale: 'paper' }, /option 'gradScale' must be/],
         ['lsq', { bits: 4, minStep: 0 }, /option 'minStep' must be a number in/],
         ['lsq', { bits: 4, learningRate: 1 }, /quantizer 'lsq': unknown option 'learningRate' \(known options: bits, signed, narrowRange, perChannel, init, gradScale, minStep\)/],
-        [LSQ_PLUS, { bits: 4, init: 'lsq' }, new RegExp(`quantizer '${LSQ_PLUS}': option 'init' must be 'minMax'`)],
+        [LSQ_PLUS, { bits: 4, init: 'lsq' }, new RegExp(`quantizer '${escapeRegExp(LSQ_PLUS)}': option 'init' must be 'minMax'`)],
       ];
       for (const [name, options, message] of bad) {
         expect(() => createQuantizer(name, options, actPoint())).toThrow(QuantizerOptionError);
@@ -194,7 +196,7 @@ for (const backend of BACKENDS) {
       prepare(model, { rules: [{ match: '*', weight: { quantizer: 'lsq', bits: 4, perChannel: true }, output: { quantizer: LSQ_PLUS, bits: 4 } }] });
       const quantizers = model.namedQuantizers().map(([, q]) => q);
       const learned = quantizers.flatMap((q) => q.variables);
-      expect(learned).toHaveLength(2 * 1 + 2 * 2); // lsq: step; lsq-plus: step and zero point
+      expect(learned).toHaveLength(2 * 1 + 2 * 2); // lsq: step; lsq+: step and zero point
       for (const v of learned) expect(model.trainableVariables()).toContain(v);
       const x = tf.tensor2d(randomNormal(24, 7), [6, 4]);
       const opt = tf.train.adam(0.05);
@@ -236,7 +238,7 @@ for (const backend of BACKENDS) {
       const x = tf.tensor2d(randomNormal(20, 9), [5, 4]);
       expect(tf.tidy(() => values(b.apply(x, EVAL)))).toEqual(tf.tidy(() => values(a.apply(x, EVAL))));
       const c = createQuantizer(LSQ_PLUS, { bits: 3, perChannel: true }, actPoint());
-      expect(() => c.load({ quantizer: 'lsq', frozen: false, data: {} })).toThrow(new RegExp(`at 'fc1/output': state is for quantizer "lsq", not '${LSQ_PLUS}'`));
+      expect(() => c.load({ quantizer: 'lsq', frozen: false, data: {} })).toThrow(new RegExp(`at 'fc1/output': state is for quantizer "lsq", not '${escapeRegExp(LSQ_PLUS)}'`));
       expect(() => c.load({ quantizer: LSQ_PLUS, frozen: false, data: { initialized: true, step: [1, 1, 1], zeroPoint: [0, 0, 0, 0] } })).toThrow(/data.step must hold 4/);
       expect(() => c.load({ quantizer: LSQ_PLUS, frozen: false, data: { initialized: true, step: [1, 0, 1, 1], zeroPoint: [0, 0, 0, 0] } })).toThrow(/> 0/);
       expect(() => c.load({ quantizer: LSQ_PLUS, frozen: false, data: { initialized: true, step: [1, 1, 1, 1] } })).toThrow(/data.zeroPoint must hold 4/);

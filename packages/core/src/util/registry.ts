@@ -24,8 +24,8 @@ export class Registry<P extends Named> {
   register(plugin: P, opts: { override?: boolean } = {}): void {
     if (plugin === null || typeof plugin !== 'object') throw new QatjsError(`register ${this.kind}: expected a plugin object`);
     const { name } = plugin;
-    if (typeof name !== 'string' || !/^[A-Za-z][\w.-]*$/.test(name)) {
-      throw new QatjsError(`register ${this.kind}: name must start with a letter and hold only letters, digits, '_', '.', '-'; got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || !/^[A-Za-z][\w.+-]*$/.test(name)) {
+      throw new QatjsError(`register ${this.kind}: name must start with a letter and hold only letters, digits, '_', '.', '+', '-'; got ${JSON.stringify(name)}`);
     }
     const existing = this.map.get(name);
     if (existing === plugin) return;
