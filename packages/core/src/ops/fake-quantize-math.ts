@@ -2,6 +2,9 @@
 // rounding reproduced with Math.fround so the result is bit-identical to the composed tfjs ops
 // (x / s in f32, round half even, + zp, clamp, (q - zp) * s in f32). Shared by the cpu and wasm kernels.
 //
+// The four loops share their shape on purpose: a shared per-run callback made per-channel tensors
+// with the channel axis last (one element per run) twice as slow.
+//
 // Written for V8's optimizing compiler: clamp(round(v) + zp, qmin, qmax) - zp is computed as
 // clamp(round(v), qmin - zp, qmax - zp) with Math.min/max (no data-dependent branches), rounding
 // uses the 1.5 * 2^52 trick, and NaN/Infinity are detected by accumulating x * 0 (NaN iff any
