@@ -32,7 +32,7 @@ export const suite: Suite = {
     const elements = shape.reduce((a, b) => a * b, 1);
     const rows: Row[] = [];
     for (const backend of ['wasm', 'cpu'] as const) {
-      tf.env().set('IS_TEST', true);
+      tf.enableProdMode();
       await tf.setBackend(backend);
       await tf.ready();
       for (const c of cases(shape)) {
