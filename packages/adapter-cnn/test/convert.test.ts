@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConvertError, calibrate, convert, getPreset, prepare, type Recipe } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
-import { decodeModel, encodeModel } from '@qatjs/ir';
+import { decodeModel, encodeModel, runReference } from '@qatjs/ir';
 import { lenet, residualCnn } from '@qatjs/adapter-cnn';
 import { batches, loadMnist, type MnistSet } from '@qatjs/datasets';
 import { useBackend } from '@qatjs/test-utils';
@@ -74,6 +74,21 @@ describe('convert', () => {
     m.dispose();
   }, 60_000);
 
+  it('takes raw uint8 pixels as input when asked: the same logits as the float input', async () => {
+    const m = await calibrated(lenet({ seed: 6 }), 'w8a8');
+    const floatIr = convert(m, { inputShape: [28, 28, 1], floatOutput: false });
+    const byteIr = convert(m, { inputShape: [28, 28, 1], floatOutput: false, input: { dtype: 'uint8', scale: 1 / 255 } });
+    expect(byteIr.values.find((v) => v.name === 'input')?.dtype).toBe('uint8');
+    const raw = mnist.raw?.subarray(0, 8 * 784) as Uint8Array;
+    const a = runReference(floatIr, { input: Float32Array.from(raw, (p) => p / 255) })[floatIr.outputs[0]] as Int8Array;
+    const b = runReference(byteIr, { input: raw })[byteIr.outputs[0]] as Int8Array;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBeLessThanOrEqual(1); // p / 255 and p * fround(1 / 255) can differ by an ulp at a tie
+    expect(() => convert(m, { inputShape: [28, 28, 1], input: { dtype: 'uint8', scale: 0 } })).toThrow(/a uint8 input needs scale > 0/);
+    m.dispose();
+  }, 60_000);
+
   it('explains what keeps a model from converting', async () => {
     const plain = lenet({ seed: 4 });
     expect(() => convert(plain, { inputShape: [28, 28, 1] })).toThrow(/the model is not prepared/);
@@ -83,7 +98,7 @@ describe('convert', () => {
     const asym = await calibrated(lenet({ seed: 4 }), { extends: 'w8a8', rules: [{ match: '*', weight: { quantizer: 'asymmetric', bits: 8 } }] } as never);
     expect(() => convert(asym, { inputShape: [28, 28, 1] })).toThrow(/nonzero zero point; the integer runtime takes symmetric weights|weight grid/);
     const noInput = await calibrated(lenet({ seed: 4 }), { rules: [{ match: '*', weight: { quantizer: 'uniform', bits: 8 }, output: { quantizer: 'uniform', bits: 8 } }] });
-    expect(() => convert(noInput, { inputShape: [28, 28, 1] })).toThrow(/its input is float and it has no 'input' quantizer/);
+    expect(() => convert(noInput, { inputShape: [28, 28, 1] })).toThrow(/its input is float32, not the int8 output of a quantized layer, and it has no 'input' quantizer/);
     expect(() => convert(noInput, { inputShape: [28, 28] as never, floatOutput: true })).toThrow();
     expect(() => convert(noInput, { inputShape: 'x' as never })).toThrow(/inputShape must be the shape of one sample/);
     tf.dispose([plain, noOutputs, asym, noInput].flatMap((m) => m.namedParameters().map(([, v]) => v)));

@@ -1,7 +1,7 @@
 import { ModelBuilder, type IntModel } from '@qatjs/ir';
 import type { Module } from '../module/module.ts';
 import { QatjsError, describeValue } from '../util/errors.ts';
-import { ConvertError, LoweringContext } from './lowering-context.ts';
+import { ConvertError, LoweringContext, type LoweredValue } from './lowering-context.ts';
 
 export interface ConvertOptions {
   /** One input sample's shape (no batch axis), e.g. [28, 28, 1]. */
@@ -10,6 +10,12 @@ export interface ConvertOptions {
   readonly outputName?: string;
   /** Dequantize the output to float32 (default true); false leaves int8 codes. */
   readonly floatOutput?: boolean;
+  /**
+   * Take the input as uint8 codes instead of float32 (e.g. raw pixels: { dtype: 'uint8', scale: 1 / 255 }):
+   * real value = (code - zeroPoint) * scale. The first layer's input quantizer still defines the grid
+   * the network computes on; the integer model moves the codes onto it.
+   */
+  readonly input?: { readonly dtype: 'float32' } | { readonly dtype: 'uint8'; readonly scale: number; readonly zeroPoint?: number };
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
@@ -30,11 +36,26 @@ export function convert(model: Module, options: ConvertOptions): IntModel {
   }
   const builder = new ModelBuilder({ metadata: { producer: '@qatjs/core convert', ...(options.metadata ?? {}) } });
   const ctx = new LoweringContext(builder);
-  const input = builder.input(options.inputName ?? 'input', 'float32', [-1, ...options.inputShape]);
+  const inputName = options.inputName ?? 'input';
+  const shape = [-1, ...options.inputShape];
+  let first: LoweredValue;
+  const spec = options.input ?? { dtype: 'float32' };
+  if (spec.dtype === 'uint8') {
+    const zp = spec.zeroPoint ?? 0;
+    if (!(Number.isFinite(spec.scale) && spec.scale > 0) || !Number.isInteger(zp) || zp < 0 || zp > 255) {
+      throw new QatjsError(`convert: a uint8 input needs scale > 0 and an integer zeroPoint in 0..255, got ${describeValue(spec.scale)} and ${describeValue(spec.zeroPoint)}`);
+    }
+    const quant = { scale: Float32Array.of(spec.scale), zeroPoint: Int32Array.of(zp), bits: 8 };
+    first = { name: builder.input(inputName, 'uint8', shape, quant), dtype: 'uint8', quant };
+  } else if (spec.dtype === 'float32') {
+    first = { name: builder.input(inputName, 'float32', shape), dtype: 'float32' };
+  } else {
+    throw new QatjsError(`convert: input.dtype must be 'float32' or 'uint8', got ${describeValue((spec as { dtype: unknown }).dtype)}`);
+  }
   const wasTraining = model.training;
   model.eval();
   try {
-    let out = ctx.lowerAt('', model, [{ name: input, dtype: 'float32' }]);
+    let out = ctx.lowerAt('', model, [first]);
     if (out.dtype === 'int8' && options.floatOutput !== false) {
       out = { name: builder.dequantize(out.name, { name: options.outputName ?? 'output' }), dtype: 'float32' };
     }

@@ -7,7 +7,8 @@ import { roundHalfEven } from '../util/round.ts';
 /** A tensor of the integer model being built: an IR value name, its dtype, and for int8 its grid. */
 export interface LoweredValue {
   readonly name: string;
-  readonly dtype: 'float32' | 'int8';
+  /** int8 for everything layers produce; uint8 only for a raw-pixel graph input. */
+  readonly dtype: 'float32' | 'int8' | 'uint8';
   readonly quant?: IrQuant;
 }
 
@@ -89,7 +90,7 @@ export class LoweringContext {
   /** Casts a value to the grid `quant`: float values are quantized; int8 values on another grid are requantized (dequantize, quantize: what two fake quantizers in a row compute). */
   toGrid(v: LoweredValue, quant: IrQuant): LoweredValue {
     if (v.dtype === 'int8' && v.quant && sameGrid(v.quant, quant)) return v;
-    const float = v.dtype === 'float32' ? v.name : this.builder.dequantize(v.name, { name: this.name('dequantize') });
+    const float = v.dtype === 'float32' ? v.name : this.builder.dequantize(v.name, { name: this.name('dequantize') }); // int8 or uint8
     return { name: this.builder.quantize(float, { name: this.name('quantize'), dtype: 'int8', quant }), dtype: 'int8', quant };
   }
 
@@ -99,13 +100,13 @@ export class LoweringContext {
    */
   layerInput(layer: Module, v: LoweredValue): LoweredValue {
     if (layer.getQuantizer('input')) return this.toGrid(v, this.activationQuant(layer, 'input'));
-    if (v.dtype !== 'int8' || !v.quant) this.fail(`its input is float and it has no 'input' quantizer (add an input rule for the first layer)`);
+    if (v.dtype !== 'int8' || !v.quant) this.fail(`its input is ${v.dtype}, not the int8 output of a quantized layer, and it has no 'input' quantizer (add an input rule for the first layer)`);
     return v;
   }
 
   /** The int8 input of an op that keeps or averages its input's grid (pools, flatten). */
   requireInt8(v: LoweredValue): LoweredValue & { quant: IrQuant } {
-    if (v.dtype !== 'int8' || !v.quant) this.fail('its input is float: quantize the layer before it');
+    if (v.dtype !== 'int8' || !v.quant) this.fail(`its input is ${v.dtype}, not int8: quantize the layer before it`);
     return v as LoweredValue & { quant: IrQuant };
   }
 
