@@ -15,3 +15,4 @@ export { activationClamp, roundHalfEven, type QuantParams, type WeightQuantParam
 export { packLowBit, unpackLowBit, packedLowBitBytes, type LowBits, type WeightData } from './numerics/lowbit.ts';
 export { detectRelaxedSimd, relaxedDotKnownAnswers, type RelaxedSimdStatus, type KnownAnswer } from './relaxed/detect.ts';
 export type { Simd128Exports } from './load/exports.ts';
+export { loadSession, IntSession, type SessionOptions, type RunOptions, type ValueInfo, type SessionInput, type SessionOutput } from './runtime/session.ts';

@@ -1,0 +1,41 @@
+// How an IR value lives in the kernels' memory. The kernels compute on int8 only; a uint8 value is
+// stored shifted by -128 (code - 128, zero point - 128, clamp - 128), which changes no real number:
+// (q - zp) * s is the same for both. Graph inputs and outputs are shifted back at the edges.
+import { codeRange, type ActivationDType, type QuantParams as IrQuant, type ValueDecl } from '@qatjs/ir';
+import type { QuantParams } from '../numerics/qparams.ts';
+import { BackendWasmError } from '../errors.ts';
+
+export interface Storage {
+  readonly irDType: ActivationDType;
+  readonly dtype: 'int8' | 'float32';
+  /** Added to a stored code to get the IR code (128 for uint8, 0 otherwise). */
+  readonly shift: number;
+  /** Per-tensor params in stored codes (int8 values only). */
+  readonly quant?: QuantParams;
+  /** The whole grid of the IR value's bits, in stored codes. */
+  readonly grid?: { readonly min: number; readonly max: number };
+}
+
+export function storageOf(decl: ValueDecl): Storage {
+  if (decl.dtype === 'float32') return { irDType: 'float32', dtype: 'float32', shift: 0 };
+  const q = decl.quant as IrQuant;
+  const shift = decl.dtype === 'uint8' ? 128 : 0;
+  const { qmin, qmax } = codeRange(q.bits, decl.dtype === 'int8');
+  return {
+    irDType: decl.dtype,
+    dtype: 'int8',
+    shift,
+    quant: { scale: q.scale[0], zeroPoint: q.zeroPoint[0] - shift },
+    grid: { min: qmin - shift, max: qmax - shift },
+  };
+}
+
+/** An IR clamp [lo, hi] (codes of the output's dtype) as the kernels' clamp in stored codes. */
+export function storedClamp(clamp: readonly number[], out: Storage): { min: number; max: number } {
+  return { min: clamp[0] - out.shift, max: clamp[1] - out.shift };
+}
+
+export function quantOf(s: Storage, what: string): QuantParams {
+  if (!s.quant) throw new BackendWasmError(`${what}: expected a quantized value`);
+  return s.quant;
+}
