@@ -7,4 +7,6 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   'qat-step': async () => (await import('./qat-step.ts')).suite,
   gemm: async () => (await import('./gemm.ts')).suite,
   'accuracy-mnist-cnn': async () => (await import('./accuracy-mnist-cnn.ts')).suite,
+  e2e: async () => (await import('./e2e.ts')).suite,
+  size: async () => (await import('./size.ts')).suite,
 };

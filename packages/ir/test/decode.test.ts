@@ -64,8 +64,26 @@ describe('decodeModel: the header', () => {
     expectModelError(() => decodeModel(joinFile(JSON.stringify(splitFile(file).header).replace('{', '{"__proto__":{"version":1},'), splitFile(file).data)), 'header.__proto__', /unknown field/);
     expectModelError(() => decodeModel(withHeader((h) => { h.constants[0].stride = 4; })), 'header.constants[0].stride', /unknown field/);
   });
-  it('rejects a scale that is not a float32 number', () => {
-    expectModelError(() => decodeModel(withHeader((h) => { h.values[1].quant.scale = [0.1]; })), 'header.values[1].quant.scale[0]', /must be a float32 number, got 0\.1/);
+  it('reads a scale written as a short decimal as the float32 it rounds to', () => {
+    // values[5] is the gemm's output: its scale only sets a requantization multiplier
+    const m = decodeModel(withHeader((h) => { h.values[5].quant.scale = [0.1]; }));
+    expect(m.values[5].quant?.scale[0]).toBe(Math.fround(0.1));
+  });
+  it('writes each scale as a short decimal that reads back to the same float32', () => {
+    let seed = 12345;
+    for (let i = 0; i < 500; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const x = Math.fround(0.001 + (seed / 2 ** 32) * 0.1);
+      const model = structuredClone(buildSmall()) as any;
+      model.values[5].quant.scale = Float32Array.of(x);
+      const bytes = encodeModel(model);
+      expect(decodeModel(bytes).values[5].quant?.scale[0]).toBe(x);
+      const text = new TextDecoder().decode(bytes.subarray(16, 16 + new DataView(bytes.buffer).getUint32(12, true)));
+      const written = /"scale":\[([^\]]*)\]/.exec(text.slice(text.indexOf(`"name":"${model.values[5].name}"`)))?.[1] ?? '';
+      expect(written.replace(/^0\.0*|\.|e.*$/g, '').length).toBeLessThanOrEqual(9);
+    }
+  });
+  it('rejects a scale that is not a number in float32 range', () => {
     expectModelError(() => decodeModel(withHeader((h) => { h.values[1].quant.scale = ['0.5']; })), 'header.values[1].quant.scale[0]', /got "0\.5"/);
     expectModelError(() => decodeModel(withHeader((h) => { h.values[1].quant.scale = [1e39]; })), 'header.values[1].quant.scale[0]', /float32/);
   });

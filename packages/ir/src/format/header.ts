@@ -4,7 +4,8 @@ import type { IntModel, QuantParams } from '../types.ts';
 import { alignUp } from './layout.ts';
 
 // The JSON header (format version 1). Keys in this order; quant params inline as JSON numbers (a
-// float32 scale prints as the shortest double that reads back to the same float32, so it is exact).
+// float32 scale prints as the shortest decimal that rounds to the same float32, so it is exact and
+// about half the text of the float64 digits).
 //
 // { "version": 1, "inputs": [names], "outputs": [names],
 //   "values":    [{ "name", "dtype", "shape", "quant"? }],
@@ -18,8 +19,17 @@ export const VALUE_KEYS = ['name', 'dtype', 'shape', 'quant'] as const;
 export const CONSTANT_KEYS = ['name', 'dtype', 'shape', 'quant', 'offset', 'byteLength'] as const;
 export const QUANT_KEYS = ['bits', 'scale', 'zeroPoint', 'axis'] as const;
 
+/** The shortest decimal (as a JSON number) that Math.fround maps back to the float32 `x`. */
+export function shortestFloat32(x: number): number {
+  for (let p = 1; p < 9; p++) {
+    const v = Number(x.toPrecision(p));
+    if (Math.fround(v) === x) return v;
+  }
+  return Number(x.toPrecision(9)); // 9 significant digits always identify a float32
+}
+
 function quantJson(qp: QuantParams): object {
-  const base = { bits: qp.bits, scale: Array.from(qp.scale), zeroPoint: Array.from(qp.zeroPoint) };
+  const base = { bits: qp.bits, scale: Array.from(qp.scale, shortestFloat32), zeroPoint: Array.from(qp.zeroPoint) };
   return qp.axis === undefined ? base : { ...base, axis: qp.axis };
 }
 

@@ -13,7 +13,8 @@ function floats(v: unknown, field: string): Float32Array {
   const list = expectList(v, field);
   const out = new Float32Array(list.length);
   list.forEach((x, i) => {
-    if (typeof x !== 'number' || Math.fround(x) !== x) fail(`${field}[${i}]`, `must be a float32 number, got ${describeValue(x)}`);
+    // The writer prints the shortest decimal that rounds to the float32; reading rounds it back.
+    if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) fail(`${field}[${i}]`, `must be a number in float32 range, got ${describeValue(x)}`);
     out[i] = x;
   });
   return out;

@@ -1,0 +1,49 @@
+// End-to-end MNIST CNN inference: the integer model on our WASM SIMD kernels (loadSession, float
+// pixels in, float logits out) against the same float model's forward pass on tfjs-backend-wasm, in
+// the same process, batch 1 and 64. Both sides start from a Float32Array and end with logits in JS.
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@qatjs/core';
+import { loadSession } from '@qatjs/backend-wasm';
+import { loadMnist } from '@qatjs/datasets';
+import { CNN_MODELS, INT_FORMATS, convertedModel } from '../int-models.ts';
+import { medianMs } from '../measure.ts';
+import type { Row } from '../results.ts';
+import type { Suite } from '../suite.ts';
+
+export const suite: Suite = {
+  name: 'e2e',
+  description: 'MNIST CNN inference, batch 1 and 64: qatjs int runtime (int8 and int4 weights) vs the float model on tfjs-backend-wasm',
+  async run({ smoke }) {
+    tf.enableProdMode();
+    await initBackend('wasm');
+    const images = await loadMnist({ split: 'test', limit: 256 });
+    const rows: Row[] = [];
+    const models = smoke ? ['lenet-bn'] : Object.keys(CNN_MODELS);
+    for (const modelName of models) {
+      const make = CNN_MODELS[modelName];
+      const float = make();
+      float.eval();
+      const sessions = await Promise.all(
+        Object.entries(INT_FORMATS).map(async ([weights, preset]) => ({ weights, preset, session: await loadSession(await convertedModel(make, preset, images)) })),
+      );
+      for (const batch of smoke ? [1] : [1, 64]) {
+        const x = images.x.slice(0, batch * 784);
+        const tfjs = () => tf.tidy(() => float.forward(tf.tensor(x, [batch, 28, 28, 1])).dataSync());
+        const tasks = [
+          { name: 'tfjs-wasm-f32', fn: tfjs },
+          ...sessions.map((s) => ({ name: `qatjs-${s.weights}`, fn: () => s.session.run({ input: x }) })),
+        ];
+        const ms = await medianMs(tasks, { smoke, timeMs: batch === 1 ? 3000 : 6000 });
+        const base = ms.get('tfjs-wasm-f32') as number;
+        rows.push({ model: modelName, batch, engine: 'tfjs-wasm-f32', weights: 'float32', msPerBatch: base, speedup: 1 });
+        for (const s of sessions) {
+          const t = ms.get(`qatjs-${s.weights}`) as number;
+          rows.push({ model: modelName, batch, engine: 'qatjs-int8', weights: s.weights, recipe: s.preset, msPerBatch: t, speedup: base / t });
+        }
+      }
+      for (const s of sessions) s.session.dispose();
+      float.dispose();
+    }
+    return rows;
+  },
+};
