@@ -4,7 +4,8 @@ import { calibrate, convert, fit, getPreset, prepare, type Recipe } from '@qatjs
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import '@qatjs/quantizer-lsq';
-import { runReference } from '@qatjs/ir';
+import { runReference, type IntModel } from '@qatjs/ir';
+import { loadSession } from '@qatjs/backend-wasm';
 import { lenet, residualCnn } from '@qatjs/adapter-cnn';
 import { batches, loadMnist, type MnistSet } from '@qatjs/datasets';
 import { useBackend } from '@qatjs/test-utils';
@@ -26,30 +27,43 @@ async function trainedQat(make: () => ReturnType<typeof lenet>, recipe: Recipe) 
   return m;
 }
 
-/** Compares the fake-quant model with the converted IntModel run by the IR's reference interpreter. */
-function compare(m: ReturnType<typeof lenet>) {
+type Codes = (ir: IntModel, x: Float32Array, n: number) => Int8Array | Promise<Int8Array>;
+
+/** The reference interpreter's output codes. */
+const referenceCodes: Codes = (ir, x) => runReference(ir, { input: x })[ir.outputs[0]] as Int8Array;
+
+/**
+ * Compares the fake-quant model with the converted IntModel (int8 output codes) run by `codes`, on
+ * the first `images` test images in chunks of 500: the largest logit difference in output quanta and
+ * the share of images whose argmax agrees (a tie in the float logits counts as agreement).
+ */
+async function compare(m: ReturnType<typeof lenet>, images: number, codes: Codes = referenceCodes) {
   const ir = convert(m, { inputShape: [28, 28, 1], floatOutput: false });
   const outQuant = ir.values.find((v) => v.name === ir.outputs[0])?.quant;
   if (!outQuant) throw new Error('int8 output expected');
   const [s, zp] = [outQuant.scale[0], outQuant.zeroPoint[0]];
-  const x = test.x.subarray(0, IMAGES * 784);
-  const codes = runReference(ir, { input: x })[ir.outputs[0]] as Int8Array;
   m.eval();
-  const fake = tf.tidy(() => Array.from(m.forward(tf.tensor(x, [IMAGES, 28, 28, 1])).dataSync()));
   let worst = 0;
   let sameArgmax = 0;
-  for (let i = 0; i < IMAGES; i++) {
-    let a = 0;
-    let b = 0;
-    for (let c = 0; c < 10; c++) {
-      const k = i * 10 + c;
-      worst = Math.max(worst, Math.abs(fake[k] / s + zp - codes[k])); // in output quanta
-      if (fake[i * 10 + c] > fake[i * 10 + a]) a = c;
-      if (codes[i * 10 + c] > codes[i * 10 + b]) b = c;
+  for (let start = 0; start < images; start += 500) {
+    const n = Math.min(500, images - start);
+    const x = test.x.subarray(start * 784, (start + n) * 784);
+    const got = await codes(ir, x, n);
+    const fake = tf.tidy(() => m.forward(tf.tensor(x, [n, 28, 28, 1])).dataSync());
+    for (let i = 0; i < n; i++) {
+      let a = 0;
+      let b = 0;
+      for (let c = 0; c < 10; c++) {
+        const k = i * 10 + c;
+        worst = Math.max(worst, Math.abs(fake[k] / s + zp - got[k])); // in output quanta
+        if (fake[i * 10 + c] > fake[i * 10 + a]) a = c;
+        if (got[i * 10 + c] > got[i * 10 + b]) b = c;
+      }
+      if (a === b || fake[i * 10 + a] === fake[i * 10 + b]) sameArgmax++;
     }
-    if (a === b || fake[i * 10 + a] === fake[i * 10 + b]) sameArgmax++;
   }
-  return { worst, agreement: sameArgmax / IMAGES };
+  m.train();
+  return { worst, agreement: sameArgmax / images };
 }
 
 describe('converted models compute what the fake-quant models compute', () => {
@@ -69,10 +83,43 @@ describe('converted models compute what the fake-quant models compute', () => {
   for (const [name, make, recipe] of cases) {
     it(`${name}: logits within 1 output quantum, same argmax, on ${IMAGES} MNIST test images`, async () => {
       const m = await trainedQat(make, recipe);
-      const { worst, agreement } = compare(m);
+      const { worst, agreement } = await compare(m, IMAGES);
       expect(worst).toBeLessThanOrEqual(1 + 1e-3);
       expect(agreement).toBeGreaterThanOrEqual(0.99);
       m.dispose();
     }, 300_000);
+  }
+});
+
+describe('the int runtime (backend-wasm) matches the fake-quant models on the whole MNIST test set', () => {
+  let full: MnistSet;
+  beforeAll(async () => {
+    full = await loadMnist({ split: 'test' });
+  });
+  const cases: Array<[string, Recipe]> = [
+    ['LeNet-BN W8A8', getPreset('w8a8')],
+    ['LeNet-BN W4A4 (every layer, int4 weights)', getPreset('w4a4')],
+  ];
+  for (const [name, recipe] of cases) {
+    it(`${name}: >= 99.9% same argmax, logits within 1 output quantum, on 10,000 images`, async () => {
+      const m = await trainedQat(() => lenet({ seed: 6 }), recipe);
+      const saved = test;
+      test = full;
+      let session: Awaited<ReturnType<typeof loadSession>> | undefined;
+      const intCodes: Codes = async (ir, x) => {
+        session ??= await loadSession(ir);
+        return session.run({ input: x })[ir.outputs[0]] as Int8Array;
+      };
+      try {
+        const { worst, agreement } = await compare(m, full.y.length, intCodes);
+        console.log(`int runtime vs fake-quant, ${name}, 10,000 MNIST test images: argmax agreement ${(100 * agreement).toFixed(2)}%, largest logit difference ${worst.toFixed(3)} output quanta`);
+        expect(worst).toBeLessThanOrEqual(1 + 1e-3);
+        expect(agreement).toBeGreaterThanOrEqual(0.999);
+      } finally {
+        test = saved;
+        session?.dispose();
+        m.dispose();
+      }
+    }, 600_000);
   }
 });

@@ -1,0 +1,57 @@
+// A QAT model converted to an IntModel and run on the int runtime (backend-wasm) over the test set:
+// its accuracy, and how closely it follows the fake-quant model it came from.
+import * as tf from '@tensorflow/tfjs-core';
+import { convert, type Module } from '@qatjs/core';
+import { loadSession } from '@qatjs/backend-wasm';
+import { batches, type LabeledSet } from '@qatjs/datasets';
+import type { Row } from '../results.ts';
+
+function argmax(v: ArrayLike<number>, at: number, n: number): number {
+  let best = 0;
+  for (let c = 1; c < n; c++) if (v[at + c] > v[at + best]) best = c;
+  return best;
+}
+
+/**
+ * intRuntimeValue: accuracy (%) of the int runtime; intArgmaxAgreement: % of images whose argmax
+ * equals the fake-quant model's (float ties count as agreement); intMaxQuantumDiff: the largest
+ * logit difference in output quanta. A model convert() cannot lower gets intRuntimeValue null and
+ * the reason (e.g. asymmetric weights: the IR's weights are symmetric).
+ */
+export async function intRuntimeFields(model: Module, test: LabeledSet, limit = Infinity): Promise<Row> {
+  let ir;
+  try {
+    ir = convert(model, { inputShape: [28, 28, 1], floatOutput: false });
+  } catch (e) {
+    return { intRuntimeValue: null, intRuntimeNote: (e as Error).message.slice(0, 200) };
+  }
+  const q = ir.values.find((v) => v.name === ir.outputs[0])?.quant;
+  if (!q) throw new Error('convert: int8 output expected');
+  const [s, zp] = [q.scale[0], q.zeroPoint[0]];
+  const session = await loadSession(ir);
+  model.eval();
+  let seen = 0;
+  let correct = 0;
+  let agree = 0;
+  let worst = 0;
+  try {
+    for (const b of batches(test, { batchSize: 500 })) {
+      if (seen >= limit) break;
+      const codes = session.run({ input: b.x })[ir.outputs[0]];
+      const fake = tf.tidy(() => model.forward(tf.tensor(b.x, b.shape)).dataSync());
+      for (let i = 0; i < b.y.length; i++) {
+        const at = i * 10;
+        for (let c = 0; c < 10; c++) worst = Math.max(worst, Math.abs(fake[at + c] / s + zp - codes[at + c]));
+        const ai = argmax(codes, at, 10);
+        const af = argmax(fake, at, 10);
+        if (ai === b.y[i]) correct++;
+        if (ai === af || fake[at + ai] === fake[at + af]) agree++;
+      }
+      seen += b.y.length;
+    }
+  } finally {
+    session.dispose();
+    model.train();
+  }
+  return { intRuntimeValue: (100 * correct) / seen, intArgmaxAgreement: (100 * agree) / seen, intMaxQuantumDiff: worst };
+}
