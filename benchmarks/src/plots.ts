@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { accuracyPlot } from './plots/accuracy-plot.ts';
 import { accuracyTable } from './plots/accuracy-table.ts';
 import { gemmPlot } from './plots/gemm-plot.ts';
+import { e2ePlot } from './plots/e2e-plot.ts';
+import { intRuntimeTable } from './plots/int-runtime-table.ts';
+import { e2eTable, sizeTable } from './plots/size-table.ts';
 import { renderSvg } from './plots/render.ts';
 import { RESULTS_DIR, type Results } from './results.ts';
 
@@ -26,7 +29,9 @@ async function writeTable(name: string, markdown: string): Promise<void> {
 
 const mnist = await results('accuracy-mnist-cnn');
 if (mnist) {
-  await writeTable('accuracy-mnist-cnn', accuracyTable(mnist.rows));
+  const int = intRuntimeTable(mnist.rows);
+  const intSection = int ? `\n## QAT models on the int runtime (backend-wasm)\n\n${int}` : '';
+  await writeTable('accuracy-mnist-cnn', accuracyTable(mnist.rows) + intSection);
   console.log(await renderSvg('accuracy-mnist-lenet-bn', accuracyPlot('MNIST, LeNet-BN: test accuracy against bit width (3 seeds)', mnist.rows, 'lenet-bn')));
   console.log(await renderSvg('accuracy-mnist-residual-cnn', accuracyPlot('MNIST, residual CNN: test accuracy against bit width (3 seeds)', mnist.rows, 'residual-cnn')));
 }
@@ -37,3 +42,15 @@ if (digits) {
 }
 const gemm = await results('gemm');
 if (gemm) console.log(await renderSvg('gemm', gemmPlot(gemm.rows)));
+const e2e = await results('e2e');
+if (e2e) {
+  await writeTable('e2e', e2eTable(e2e.rows));
+  console.log(await renderSvg('e2e', e2ePlot(e2e.rows)));
+}
+const size = await results('size');
+if (size) await writeTable('size', sizeTable(size.rows));
+const gemmRows = gemm?.rows;
+if (gemmRows) {
+  const lines = ['| M x N x K | engine | GOP/s |', '| --- | --- | --- |', ...gemmRows.map((r) => `| ${r.m}x${r.n}x${r.k} | ${r.engine} | ${Number(r.gops).toFixed(1)} |`)];
+  await writeTable('gemm', lines.join('\n') + '\n');
+}

@@ -1,7 +1,38 @@
 // The README's example, run as written: quantize -> dense (int8 GEMM, ReLU) -> dequantize agrees
 // with the float computation to within one output quantum.
 import { describe, expect, it } from 'vitest';
-import { activationClamp, createKernels } from '@qatjs/backend-wasm';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModelBuilder, encodeModel, makeQuant, runReference } from '@qatjs/ir';
+import { activationClamp, createKernels, loadSession } from '@qatjs/backend-wasm';
+
+/** A model file as convert() names things: float32 'input' [-1, 28, 28, 1] -> 'output' [-1, 10]. */
+function digitModel() {
+  const b = new ModelBuilder();
+  const x = b.quantize(b.input('input', 'float32', [-1, 28, 28, 1]), { dtype: 'int8', quant: makeQuant({ scale: 1 / 255, zeroPoint: -128 }) });
+  const w = b.constant({ name: 'w', dtype: 'int8', shape: [784, 10], quant: makeQuant({ scale: 0.002 }), data: Int8Array.from({ length: 7840 }, (_, i) => ((i * 37) % 255) - 127) });
+  const y = b.gemm(b.flatten(x), w, {}, { dtype: 'int8', quant: makeQuant({ scale: 0.05 }) });
+  b.output(b.dequantize(y, { name: 'output' }));
+  return b.build();
+}
+
+describe('README: deploy a model in five lines', () => {
+  it('loads a model file and returns logits equal to the reference interpreter', async () => {
+    const model = digitModel();
+    const modelFile = join(await mkdtemp(join(tmpdir(), 'qatjs-readme-')), 'digits.qim');
+    await writeFile(modelFile, encodeModel(model));
+    const pixels = Float32Array.from({ length: 2 * 784 }, (_, i) => (i % 29) / 28);
+    // --- README runtime example start
+    const { readFile } = await import('node:fs/promises');
+    const session = await loadSession(await readFile(modelFile)); // validates every field of the file
+    const { output } = session.run({ input: pixels }); // Float32Array of n * 28 * 28 reals -> n * 10 logits
+    // --- README runtime example end
+    expect(output).toBeInstanceOf(Float32Array);
+    expect(Array.from(output)).toEqual(Array.from(runReference(model, { input: pixels }).output));
+    session.dispose();
+  });
+});
 
 describe('README example', () => {
   it('runs and matches float math within one quantum', async () => {
