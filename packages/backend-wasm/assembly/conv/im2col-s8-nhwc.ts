@@ -55,6 +55,17 @@ export function im2col_s8_nhwc(
         const ix0 = ox * sw - padLeft;
         const kxLo = min(tapLo(ix0, dw), kw); // padding wider than the filter: no tap inside
         const kxHi = max(kxLo, tapHi(ix0, dw, kw, w));
+        if (adjacent && kxLo == 0 && kxHi == kw && kyLo == 0 && kyHi >= kh) {
+          // the whole window inside the image (most pixels): kh row copies, no padding
+          let src = image + <usize>iy0 * <usize>w * pixel + <usize>ix0 * pixel;
+          const rowStride = <usize>dh * <usize>w * pixel;
+          for (let ky = 0; ky < kh; ky++) {
+            copyBytes(row, src, rowBytes);
+            row += rowBytes;
+            src += rowStride;
+          }
+          continue;
+        }
         for (let ky = 0; ky < kh; ky++) {
           if (ky < kyLo || ky >= kyHi) {
             fillBytes(row, fill, rowBytes);
