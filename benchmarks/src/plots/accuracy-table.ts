@@ -43,6 +43,9 @@ export function accuracyTable(rows: readonly Row[]): string {
       const s = stats(fp32.values);
       out.push(`FP32: ${s.mean.toFixed(2)} ± ${s.std.toFixed(2)} (min ${s.min.toFixed(2)}, max ${s.max.toFixed(2)}, ${fp32.values.length} seeds)`, '');
     }
+    if (rows.some((r) => r.model === model && r.residualPathBits !== undefined)) {
+      out.push(`Below 8-bit activations the residual path (the two tensors each Add sums) stays at ${rows.find((r) => r.model === model && r.residualPathBits !== undefined)?.residualPathBits} bits; the Add's output, which feeds the next convolutions, is at the setting's width.`, '');
+    }
     out.push(`| setting | ${columns.join(' | ')} |`, `| --- | ${columns.map(() => '---').join(' | ')} |`);
     for (const s of settings) {
       const [w, a, fl] = s.split('|').map(Number);
