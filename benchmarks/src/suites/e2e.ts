@@ -1,14 +1,25 @@
 // End-to-end MNIST CNN inference: the integer model on our WASM SIMD kernels (loadSession, float
 // pixels in, float logits out) against the same float model's forward pass on tfjs-backend-wasm, in
 // the same process, batch 1 and 64. Both sides start from a Float32Array and end with logits in JS.
+// The float side runs the deployable form of the model: batch norm folded once, fused conv + bias +
+// activation (checked to compute the same logits as the layers' own eval-mode forward).
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@qatjs/core';
 import { loadSession } from '@qatjs/backend-wasm';
 import { loadMnist } from '@qatjs/datasets';
 import { CNN_MODELS, INT_FORMATS, convertedModel } from '../int-models.ts';
+import { foldedFloatModel } from '../float-inference.ts';
 import { medianMs } from '../measure.ts';
 import type { Row } from '../results.ts';
 import type { Suite } from '../suite.ts';
+
+function checkSameLogits(model: { forward(x: tf.Tensor): tf.Tensor }, folded: (x: tf.Tensor) => tf.Tensor, x: Float32Array): void {
+  const diff = tf.tidy(() => {
+    const input = tf.tensor(x, [x.length / 784, 28, 28, 1]);
+    return tf.max(tf.abs(tf.sub(model.forward(input), folded(input)))).dataSync()[0];
+  });
+  if (!(diff < 1e-3)) throw new Error(`the folded float model differs from the layers' forward by ${diff}`);
+}
 
 export const suite: Suite = {
   name: 'e2e',
@@ -21,8 +32,10 @@ export const suite: Suite = {
     const models = smoke ? ['lenet-bn'] : Object.keys(CNN_MODELS);
     for (const modelName of models) {
       const make = CNN_MODELS[modelName];
-      const float = make();
-      float.eval();
+      const model = make();
+      model.eval();
+      const float = foldedFloatModel(model);
+      checkSameLogits(model, float.forward, images.x.slice(0, 8 * 784));
       const sessions = await Promise.all(
         Object.entries(INT_FORMATS).map(async ([weights, preset]) => ({ weights, preset, session: await loadSession(await convertedModel(make, preset, images)) })),
       );
@@ -43,6 +56,7 @@ export const suite: Suite = {
       }
       for (const s of sessions) s.session.dispose();
       float.dispose();
+      model.dispose();
     }
     return rows;
   },
