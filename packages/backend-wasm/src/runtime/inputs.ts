@@ -34,7 +34,13 @@ export function inputBatch(decl: ValueDecl, data: SessionInput): number {
 export function storedInput(decl: ValueDecl, s: Storage, data: unknown): Float32Array | Int8Array {
   const name = decl.name;
   if (data instanceof Float32Array) {
-    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) fail(name, `element ${i} is ${data[i]}: inputs must be finite`);
+    // x - x is 0 for every finite x and NaN otherwise: one cheap pass, then find the culprit.
+    let probe = 0;
+    for (let i = 0; i < data.length; i++) probe += data[i] - data[i];
+    if (probe !== 0) {
+      const i = data.findIndex((v) => !Number.isFinite(v));
+      fail(name, `element ${i} is ${data[i]}: inputs must be finite`);
+    }
     if (s.dtype === 'float32') return data;
     // Reals for a quantized input: quantized here exactly as the IR's quantize op does.
     const { scale, zeroPoint } = s.quant as { scale: number; zeroPoint: number };
