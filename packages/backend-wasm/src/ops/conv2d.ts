@@ -41,28 +41,37 @@ export class Conv2dOp extends PackedWeightsOp {
 
   /** x: int8 [n, h, w, cin]; y: [n, oh, ow, cout] (outputShape), int8 or int32 as created. */
   run(x: WasmTensor<'int8'>, y: WasmTensor<'int8'> | WasmTensor<'int32'>): void {
+    this.bind(x, y)();
+  }
+
+  /** Checks x and y once and returns the computation, for a plan that runs it many times. */
+  bind(x: WasmTensor<'int8'>, y: WasmTensor<'int8'> | WasmTensor<'int32'>): () => void {
     const op = 'conv2d.run';
-    const packed = this.packed(op);
+    this.packed(op);
     const g = checkConvRun(op, this.ctx, this.#p, x, y);
     const [batch, h, w, cin] = x.shape;
     const [kh, kw, cg, cout] = this.filterShape;
     const { strides: [sh, sw], dilations: [dh, dw] } = this.#p.window;
     const m = batch * g.outH * g.outW;
-    if (m === 0) return;
+    if (m === 0) return () => {};
     const k = kh * kw * cg;
     const ng = cout / this.groups;
     const outBytes = this.outputDType === 'int8' ? 1 : 4;
     const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && g.padTop + g.padLeft + g.padBottom + g.padRight === 0;
-    for (let grp = 0; grp < this.groups; grp++) {
-      // A pointwise conv reads its rows (pixels) straight from x, cin bytes apart.
-      let a = x.byteOffset + grp * cg;
-      let lda = cin;
-      if (!pointwise) {
-        a = this.ctx.scratch(Scratch.Aux, m * k);
-        lda = k;
-        this.ctx.raw.im2col_s8_nhwc(batch, h, w, cin, grp * cg, cg, kh, kw, sh, sw, dh, dw, g.padTop, g.padLeft, g.outH, g.outW, x.byteOffset, this.#p.zpIn, a);
+    const [xp, yp, zpIn, out] = [x.byteOffset, y.byteOffset, this.#p.zpIn, this.#p.out];
+    return () => {
+      const packed = this.packed(op);
+      for (let grp = 0; grp < this.groups; grp++) {
+        // A pointwise conv reads its rows (pixels) straight from x, cin bytes apart.
+        let a = xp + grp * cg;
+        let lda = cin;
+        if (!pointwise) {
+          a = this.ctx.scratch(Scratch.Aux, m * k);
+          lda = k;
+          this.ctx.raw.im2col_s8_nhwc(batch, h, w, cin, grp * cg, cg, kh, kw, sh, sw, dh, dw, g.padTop, g.padLeft, g.outH, g.outW, xp, zpIn, a);
+        }
+        runGemm(this.ctx, m, ng, k, a, lda, zpIn, this.path, packed + grp * this.#groupBytes, yp + grp * ng * outBytes, out, cout);
       }
-      runGemm(this.ctx, m, ng, k, a, lda, this.#p.zpIn, this.path, packed + grp * this.#groupBytes, y.byteOffset + grp * ng * outBytes, this.#p.out, cout);
-    }
+    };
   }
 }

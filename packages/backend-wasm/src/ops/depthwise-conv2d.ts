@@ -30,17 +30,23 @@ export class DepthwiseConv2dOp extends PackedWeightsOp {
 
   /** x: int8 [n, h, w, cin]; y: [n, oh, ow, cin * multiplier] (outputShape), int8 or int32 as created. */
   run(x: WasmTensor<'int8'>, y: WasmTensor<'int8'> | WasmTensor<'int32'>): void {
+    this.bind(x, y)();
+  }
+
+  /** Checks x and y once and returns the computation, for a plan that runs it many times. */
+  bind(x: WasmTensor<'int8'>, y: WasmTensor<'int8'> | WasmTensor<'int32'>): () => void {
     const op = 'depthwiseConv2d.run';
-    const packed = this.packed(op);
+    this.packed(op);
     const g = checkConvRun(op, this.ctx, this.#p, x, y);
     const [batch, h, w, cin] = x.shape;
     const [kh, kw, , mult] = this.filterShape;
     const { strides: [sh, sw], dilations: [dh, dw] } = this.#p.window;
     const o = this.#p.out;
     const [acc32, zp, lo, hi] = o.dtype === 'int32' ? [1, 0, 0, 0] : [0, o.zeroPoint, o.lo, o.hi];
-    this.ctx.raw.dwconv2d_s8s8_nhwc_fp32(
+    const [xp, yp, zpIn] = [x.byteOffset, y.byteOffset, this.#p.zpIn];
+    return () => this.ctx.raw.dwconv2d_s8s8_nhwc_fp32(
       batch, h, w, cin, mult, kh, kw, sh, sw, dh, dw, g.padTop, g.padLeft, g.outH, g.outW,
-      x.byteOffset, this.#p.zpIn, packed, y.byteOffset, acc32, zp, lo, hi,
+      xp, zpIn, this.packed(op), yp, acc32, zp, lo, hi,
     );
   }
 }

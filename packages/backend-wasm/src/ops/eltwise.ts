@@ -7,6 +7,11 @@ import { checkShapeEquals, checkTensor, fail } from '../validate.ts';
 
 /** y = clamp(roundHalfEven(x / scale) + zeroPoint, clamp.min, clamp.max); NaN gives clamp.min. */
 export function quantize(ctx: KernelContext, x: WasmTensor<'float32'>, y: WasmTensor<'int8'>, q: QuantParams, clamp?: Clamp): void {
+  bindQuantize(ctx, x, y, q, clamp)();
+}
+
+/** Checks everything once and returns the kernel call (for a plan that runs it many times). */
+export function bindQuantize(ctx: KernelContext, x: WasmTensor<'float32'>, y: WasmTensor<'int8'>, q: QuantParams, clamp?: Clamp): () => void {
   const op = 'quantize';
   checkTensor(op, 'x', x, ctx, 'float32');
   checkTensor(op, 'y', y, ctx, 'int8');
@@ -14,17 +19,24 @@ export function quantize(ctx: KernelContext, x: WasmTensor<'float32'>, y: WasmTe
   checkQuantParams(op, 'params', q);
   const { lo, hi } = checkClamp(op, clamp);
   const scale = requantMultiplier(op, q.scale, 1, 1); // f32(scale), checked to be a normal float32
-  ctx.raw.quantize_f32_s8_fp32(x.size, x.byteOffset, y.byteOffset, scale, q.zeroPoint, lo, hi);
+  const [n, xp, yp, zp] = [x.size, x.byteOffset, y.byteOffset, q.zeroPoint];
+  return () => ctx.raw.quantize_f32_s8_fp32(n, xp, yp, scale, zp, lo, hi);
 }
 
 /** y = (x - zeroPoint) * scale in float32. */
 export function dequantize(ctx: KernelContext, x: WasmTensor<'int8'>, y: WasmTensor<'float32'>, q: QuantParams): void {
+  bindDequantize(ctx, x, y, q)();
+}
+
+/** Checks everything once and returns the kernel call. */
+export function bindDequantize(ctx: KernelContext, x: WasmTensor<'int8'>, y: WasmTensor<'float32'>, q: QuantParams): () => void {
   const op = 'dequantize';
   checkTensor(op, 'x', x, ctx, 'int8');
   checkTensor(op, 'y', y, ctx, 'float32');
   checkShapeEquals(op, 'y', y.shape, x.shape);
   checkQuantParams(op, 'params', q);
-  ctx.raw.dequantize_s8_f32(x.size, x.byteOffset, y.byteOffset, requantMultiplier(op, q.scale, 1, 1), q.zeroPoint);
+  const [n, xp, yp, m, zp] = [x.size, x.byteOffset, y.byteOffset, requantMultiplier(op, q.scale, 1, 1), q.zeroPoint];
+  return () => ctx.raw.dequantize_s8_f32(n, xp, yp, m, zp);
 }
 
 export interface AddParams {
@@ -36,6 +48,11 @@ export interface AddParams {
 
 /** out = clamp(roundHalfEven((a - zp_a) * s_a / s_out + (b - zp_b) * s_b / s_out) + zp_out); same shapes. */
 export function add(ctx: KernelContext, a: WasmTensor<'int8'>, b: WasmTensor<'int8'>, out: WasmTensor<'int8'>, params: AddParams): void {
+  bindAdd(ctx, a, b, out, params)();
+}
+
+/** Checks everything once and returns the kernel call. */
+export function bindAdd(ctx: KernelContext, a: WasmTensor<'int8'>, b: WasmTensor<'int8'>, out: WasmTensor<'int8'>, params: AddParams): () => void {
   const op = 'add';
   if (params === null || typeof params !== 'object') fail(op, 'params must be { a, b, output, clamp? }');
   checkTensor(op, 'a', a, ctx, 'int8');
@@ -49,5 +66,6 @@ export function add(ctx: KernelContext, a: WasmTensor<'int8'>, b: WasmTensor<'in
   const { lo, hi } = checkClamp(op, params.clamp);
   const mA = requantMultiplier(op, qa.scale, 1, qo.scale);
   const mB = requantMultiplier(op, qb.scale, 1, qo.scale);
-  ctx.raw.add_s8s8_fp32(a.size, a.byteOffset, b.byteOffset, out.byteOffset, qa.zeroPoint, mA, qb.zeroPoint, mB, qo.zeroPoint, lo, hi);
+  const [n, ap, bp, op_] = [a.size, a.byteOffset, b.byteOffset, out.byteOffset];
+  return () => ctx.raw.add_s8s8_fp32(n, ap, bp, op_, qa.zeroPoint, mA, qb.zeroPoint, mB, qo.zeroPoint, lo, hi);
 }

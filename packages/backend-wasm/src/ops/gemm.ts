@@ -99,8 +99,13 @@ export class GemmOp extends PackedWeightsOp {
 
   /** x: int8 [..., k]; y: [..., n] with the same leading dimensions, int8 or int32 as created. */
   run(x: WasmTensor<'int8'>, y: WasmTensor<'int8'> | WasmTensor<'int32'>): void {
+    this.bind(x, y)();
+  }
+
+  /** Checks x and y once and returns the computation, for a plan that runs it many times. */
+  bind(x: WasmTensor<'int8'>, y: WasmTensor<'int8'> | WasmTensor<'int32'>): () => void {
     const op = 'gemm.run';
-    const packed = this.packed(op);
+    this.packed(op);
     checkTensor(op, 'x', x, this.ctx, 'int8');
     checkTensor(op, 'y', y, this.ctx, this.outputDType);
     checkDistinct(op, y, x);
@@ -111,6 +116,7 @@ export class GemmOp extends PackedWeightsOp {
     if (ys.length !== xs.length || ys[ys.length - 1] !== this.n || lead.some((d, i) => d !== ys[i])) {
       fail(op, `y must have shape [${[...lead, this.n].join(', ')}], got [${ys.join(', ')}]`);
     }
-    runGemm(this.ctx, x.size / this.k, this.n, this.k, x.byteOffset, this.k, this.#zpIn, this.path, packed, y.byteOffset, this.#out);
+    const [m, xp, yp] = [x.size / this.k, x.byteOffset, y.byteOffset];
+    return () => runGemm(this.ctx, m, this.n, this.k, xp, this.k, this.#zpIn, this.path, this.packed(op), yp, this.#out);
   }
 }

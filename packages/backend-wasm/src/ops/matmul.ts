@@ -25,6 +25,13 @@ const dims = (s: readonly number[]): string => `[${s.join(', ')}]`;
 export function matmul(
   ctx: KernelContext, a: WasmTensor<'int8'>, b: WasmTensor<'int8'>, out: WasmTensor<'int8'> | WasmTensor<'int32'>, params: MatMulParams,
 ): void {
+  bindMatmul(ctx, a, b, out, params)();
+}
+
+/** Checks everything once and returns the computation (B is packed on every call: it is an activation). */
+export function bindMatmul(
+  ctx: KernelContext, a: WasmTensor<'int8'>, b: WasmTensor<'int8'>, out: WasmTensor<'int8'> | WasmTensor<'int32'>, params: MatMulParams,
+): () => void {
   const op = 'matmul';
   if (params === null || typeof params !== 'object') fail(op, 'params must be { a, b, output, transposeB?, clamp? }');
   const qa = checkQuantParams(op, 'params.a', params.a);
@@ -57,19 +64,21 @@ export function matmul(
     mult = requantMultiplier(op, qa.scale, qb.scale, qo.scale);
   } else if (params.clamp !== undefined) fail(op, 'clamp applies to int8 output only');
   const batches = batch.reduce((p, d) => p * d, 1);
-  if (batches === 0 || m === 0 || n === 0) return;
-
-  // Per-column zero points and multipliers of B (bias none), then the packed B.
-  const table = ctx.scratch(Scratch.Params, 8 * n);
-  new Int32Array(ctx.memory.buffer, table, n).fill(qb.zeroPoint);
-  new Float32Array(ctx.memory.buffer, table + 4 * n, n).fill(mult);
-  const packed = ctx.scratch(Scratch.Aux, packedRhsBytes(k, n));
+  if (batches === 0 || m === 0 || n === 0) return () => {};
+  const [ap, bp, cp] = [a.byteOffset, b.byteOffset, out.byteOffset];
   const outBytes = int8Out ? 1 : 4;
-  for (let i = 0; i < batches; i++) {
-    if (i === 0 || !sharedB) {
-      const src = b.byteOffset + i * k * n;
-      packRhsInto(ctx, k, n, tb ? { ptr: src, strideK: 1, strideN: k } : { ptr: src, strideK: n, strideN: 1 }, table, 0, table + 4 * n, packed);
+  return () => {
+    // Per-column zero points and multipliers of B (bias none), then the packed B.
+    const table = ctx.scratch(Scratch.Params, 8 * n);
+    new Int32Array(ctx.memory.buffer, table, n).fill(qb.zeroPoint);
+    new Float32Array(ctx.memory.buffer, table + 4 * n, n).fill(mult);
+    const packed = ctx.scratch(Scratch.Aux, packedRhsBytes(k, n));
+    for (let i = 0; i < batches; i++) {
+      if (i === 0 || !sharedB) {
+        const src = bp + i * k * n;
+        packRhsInto(ctx, k, n, tb ? { ptr: src, strideK: 1, strideN: k } : { ptr: src, strideK: n, strideN: 1 }, table, 0, table + 4 * n, packed);
+      }
+      runGemm(ctx, m, n, k, ap + i * m * k, k, qa.zeroPoint, 'dot16', packed, cp + i * m * n * outBytes, gemmOut);
     }
-    runGemm(ctx, m, n, k, a.byteOffset + i * m * k, k, qa.zeroPoint, 'dot16', packed, out.byteOffset + i * m * n * outBytes, gemmOut);
-  }
+  };
 }

@@ -52,15 +52,26 @@ function prepare(op: string, ctx: KernelContext, x: WasmTensor<'int8'>, y: WasmT
 
 /** y = max over each window (same scale and zero point as x), clamped. */
 export function maxPool(ctx: KernelContext, x: WasmTensor<'int8'>, y: WasmTensor<'int8'>, params: PoolParams): void {
+  bindMaxPool(ctx, x, y, params)();
+}
+
+/** Checks everything once and returns the kernel call. */
+export function bindMaxPool(ctx: KernelContext, x: WasmTensor<'int8'>, y: WasmTensor<'int8'>, params: PoolParams): () => void {
   const op = 'maxPool';
   const g = prepare(op, ctx, x, y, params);
   const { lo, hi } = checkClamp(op, params.clamp);
   const [batch, h, w, c] = x.shape;
-  ctx.raw.maxpool2d_s8_nhwc(batch, h, w, c, g.window[0], g.window[1], g.strides[0], g.strides[1], g.padTop, g.padLeft, g.outH, g.outW, x.byteOffset, y.byteOffset, lo, hi);
+  const [xp, yp] = [x.byteOffset, y.byteOffset];
+  return () => ctx.raw.maxpool2d_s8_nhwc(batch, h, w, c, g.window[0], g.window[1], g.strides[0], g.strides[1], g.padTop, g.padLeft, g.outH, g.outW, xp, yp, lo, hi);
 }
 
 /** y = the window's mean, requantized to the output's parameters with round half to even. */
 export function avgPool(ctx: KernelContext, x: WasmTensor<'int8'>, y: WasmTensor<'int8'>, params: AvgPoolParams): void {
+  bindAvgPool(ctx, x, y, params)();
+}
+
+/** Checks everything once and returns the kernel call. */
+export function bindAvgPool(ctx: KernelContext, x: WasmTensor<'int8'>, y: WasmTensor<'int8'>, params: AvgPoolParams): () => void {
   const op = 'avgPool';
   const g = prepare(op, ctx, x, y, params);
   const qin = checkQuantParams(op, 'input', params.input);
@@ -68,8 +79,9 @@ export function avgPool(ctx: KernelContext, x: WasmTensor<'int8'>, y: WasmTensor
   const { lo, hi } = checkClamp(op, params.clamp);
   const m = requantMultiplier(op, qin.scale, 1, qout.scale);
   const [batch, h, w, c] = x.shape;
-  ctx.raw.avgpool2d_s8_nhwc_fp32(
+  const [xp, yp] = [x.byteOffset, y.byteOffset];
+  return () => ctx.raw.avgpool2d_s8_nhwc_fp32(
     batch, h, w, c, g.window[0], g.window[1], g.strides[0], g.strides[1], g.padTop, g.padLeft, g.outH, g.outW,
-    x.byteOffset, qin.zeroPoint, m, y.byteOffset, qout.zeroPoint, lo, hi,
+    xp, qin.zeroPoint, m, yp, qout.zeroPoint, lo, hi,
   );
 }

@@ -9,6 +9,7 @@ import { createKernels, type KernelsOptions, type WasmKernels } from '../kernels
 import type { WasmTensor } from '../tensor.ts';
 import { inputBatch, storedInput, type SessionInput } from './inputs.ts';
 import { buildSteps, type Step } from './steps.ts';
+import { BatchPlan, liveness, type Liveness } from './batch-plan.ts';
 import { storageOf, type Storage } from './storage.ts';
 
 export type { SessionInput } from './inputs.ts';
@@ -33,34 +34,6 @@ export interface RunOptions {
   readonly batch?: number;
 }
 
-interface Plan {
-  /** Per value name: the value whose memory it uses (itself, or a reshape's source). */
-  readonly root: Map<string, string>;
-  /** Per step: the roots whose memory is free after it. */
-  readonly release: string[][];
-}
-
-function plan(model: IntModel, steps: readonly Step[]): Plan {
-  const root = new Map<string, string>();
-  for (const name of model.inputs) root.set(name, name);
-  const lastUse = new Map<string, number>();
-  steps.forEach((step, i) => {
-    for (const name of step.node.inputs) {
-      const r = root.get(name);
-      if (r !== undefined) lastUse.set(r, i);
-    }
-    step.node.outputs.forEach((out, j) => {
-      const r = step.alias && j === 0 ? (root.get(step.node.inputs[0]) as string) : out;
-      root.set(out, r);
-      lastUse.set(r, Math.max(lastUse.get(r) ?? i, i));
-    });
-  });
-  for (const name of model.outputs) lastUse.set(root.get(name) as string, Infinity);
-  const release: string[][] = steps.map(() => []);
-  for (const [r, i] of lastUse) if (i !== Infinity) release[i].push(r);
-  return { root, release };
-}
-
 function publicInfo(decl: ValueDecl): ValueInfo {
   const q = decl.quant;
   return Object.freeze({
@@ -71,13 +44,18 @@ function publicInfo(decl: ValueDecl): ValueInfo {
   });
 }
 
+/** Batch sizes whose tensors and bound calls a session keeps (least recently used goes first). */
+const MAX_PLANS = 4;
+
 export class IntSession {
   readonly model: IntModel;
   readonly inputs: readonly ValueInfo[];
   readonly outputs: readonly ValueInfo[];
   readonly #kernels: WasmKernels;
   readonly #steps: Step[];
-  readonly #plan: Plan;
+  readonly #live: Liveness;
+  /** Plans by batch size, most recently used last; a few are kept. */
+  readonly #plans = new Map<number, BatchPlan>();
   readonly #values: Map<string, { decl: ValueDecl; storage: Storage }>;
   #disposed = false;
 
@@ -92,7 +70,7 @@ export class IntSession {
       value: (name) => this.#values.get(name) as { decl: ValueDecl; storage: Storage },
       constant: (name) => constants.get(name) as Constant,
     }, model);
-    this.#plan = plan(model, this.#steps);
+    this.#live = liveness(model, this.#steps);
     const decl = (name: string) => (this.#values.get(name) as { decl: ValueDecl }).decl;
     this.inputs = Object.freeze(model.inputs.map((n) => publicInfo(decl(n))));
     this.outputs = Object.freeze(model.outputs.map((n) => publicInfo(decl(n))));
@@ -136,41 +114,36 @@ export class IntSession {
   run(inputs: Readonly<Record<string, SessionInput>>, options: RunOptions = {}): Record<string, SessionOutput> {
     if (this.#disposed) throw new BackendWasmError('run(): the session was disposed');
     const batch = this.#batch(inputs, options);
-    const env = new Map<string, WasmTensor>();
-    const owned: WasmTensor[] = [];
-    const k = this.#kernels;
-    const shapeOf = (decl: ValueDecl) => decl.shape.map((d) => (d === -1 ? batch : d));
-    try {
-      for (const name of this.model.inputs) {
-        const { decl, storage } = this.#values.get(name) as { decl: ValueDecl; storage: Storage };
-        const t = k.tensor(storage.dtype, shapeOf(decl));
-        owned.push(t);
-        t.write(storedInput(decl, storage, inputs[name]));
-        env.set(name, t);
-      }
-      this.#steps.forEach((step, i) => {
-        const ins = step.node.inputs.filter((n) => this.#values.has(n)).map((n) => env.get(n) as WasmTensor);
-        const outs = step.node.outputs.map((name) => {
-          const { decl, storage } = this.#values.get(name) as { decl: ValueDecl; storage: Storage };
-          if (step.alias) return ins[0].reshaped(shapeOf(decl));
-          const t = k.tensor(storage.dtype, shapeOf(decl));
-          owned.push(t);
-          return t;
-        });
-        step.run(ins, outs);
-        step.node.outputs.forEach((name, j) => env.set(name, outs[j]));
-        for (const r of this.#plan.release[i]) env.get(r)?.dispose();
-      });
-      const result: Record<string, SessionOutput> = {};
-      for (const name of this.model.outputs) {
-        const { storage } = this.#values.get(name) as { storage: Storage };
-        const data = (env.get(name) as WasmTensor).read();
-        result[name] = storage.shift ? Uint8Array.from(data as Int8Array, (v) => v + storage.shift) : (data as SessionOutput);
-      }
-      return result;
-    } finally {
-      for (const t of owned) t.dispose();
+    const stored = this.model.inputs.map((name) => {
+      const { decl, storage } = this.#values.get(name) as { decl: ValueDecl; storage: Storage };
+      return storedInput(decl, storage, inputs[name]);
+    });
+    const plan = this.#planFor(batch);
+    this.model.inputs.forEach((name, i) => (plan.tensors.get(name) as WasmTensor).write(stored[i]));
+    for (const call of plan.calls) call();
+    const result: Record<string, SessionOutput> = {};
+    for (const name of this.model.outputs) {
+      const { storage } = this.#values.get(name) as { storage: Storage };
+      const data = (plan.tensors.get(name) as WasmTensor).read();
+      result[name] = storage.shift ? Uint8Array.from(data as Int8Array, (v) => v + storage.shift) : (data as SessionOutput);
     }
+    return result;
+  }
+
+  #planFor(batch: number): BatchPlan {
+    let plan = this.#plans.get(batch);
+    if (plan) {
+      this.#plans.delete(batch); // most recently used goes last
+    } else {
+      if (this.#plans.size >= MAX_PLANS) {
+        const [oldest, p] = this.#plans.entries().next().value as [number, BatchPlan];
+        p.dispose();
+        this.#plans.delete(oldest);
+      }
+      plan = new BatchPlan(this.#kernels, this.model, this.#steps, this.#live, this.#values, batch);
+    }
+    this.#plans.set(batch, plan);
+    return plan;
   }
 
   #batch(inputs: unknown, options: RunOptions): number {
@@ -201,6 +174,8 @@ export class IntSession {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    for (const p of this.#plans.values()) p.dispose();
+    this.#plans.clear();
     for (const s of this.#steps) s.dispose();
     this.#kernels.dispose();
   }

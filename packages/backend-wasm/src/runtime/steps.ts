@@ -9,13 +9,17 @@ import type { WasmKernels } from '../kernels.ts';
 import type { WeightQuantParams } from '../numerics/qparams.ts';
 import type { Padding } from '../ops/window.ts';
 import type { WasmTensor } from '../tensor.ts';
+import { bindAdd, bindDequantize, bindQuantize } from '../ops/eltwise.ts';
+import { bindMatmul } from '../ops/matmul.ts';
+import { bindAvgPool, bindMaxPool } from '../ops/pool.ts';
 import { quantOf, storageOf, storedClamp, type Storage } from './storage.ts';
 
 export interface Step {
   readonly node: Node;
   /** True when the output is the input's bytes under another shape (reshape, flatten). */
   readonly alias: boolean;
-  run(inputs: readonly WasmTensor[], outputs: readonly WasmTensor[]): void;
+  /** Checks these tensors once and returns the computation on them (run many times by a plan). */
+  bind(inputs: readonly WasmTensor[], outputs: readonly WasmTensor[]): () => void;
   dispose(): void;
 }
 
@@ -51,8 +55,8 @@ function bias(ctx: StepContext, node: Node): Int32Array | undefined {
   return name === undefined ? undefined : (ctx.constant(name).data as Int32Array);
 }
 
-function simple(node: Node, run: Step['run'], alias = false): Step {
-  return { node, alias, run, dispose: () => {} };
+function simple(node: Node, bind: Step['bind'], alias = false): Step {
+  return { node, alias, bind, dispose: () => {} };
 }
 
 /** conv2d and depthwiseConv2d: the filter packed once; depthwise weights have a scale per input channel. */
@@ -71,7 +75,7 @@ function convStep(ctx: StepContext, node: Node, depthwise: boolean): Step {
     input: quantOf(x, node.name), weight: quant, output: quantOf(y, node.name), clamp: storedClamp(a.clamp, y),
   };
   const op = depthwise ? ctx.kernels.createDepthwiseConv2d(spec) : ctx.kernels.createConv2d({ ...spec, groups: nodeAttrs(node, 'conv2d').groups });
-  return { node, alias: false, run: (i, o) => op.run(i[0] as Int8T, o[0] as Int8T), dispose: () => op.dispose() };
+  return { node, alias: false, bind: (i, o) => op.bind(i[0] as Int8T, o[0] as Int8T), dispose: () => op.dispose() };
 }
 
 /** The quant params of a two-input op (add, matmul) in stored codes. */
@@ -101,21 +105,21 @@ const BUILDERS: Record<string, Builder> = {
       k: w.shape[0], n: w.shape[1], weights: codes, ...(b ? { bias: b } : {}),
       input: quantOf(x, node.name), weight: quant, output: quantOf(y, node.name), clamp: storedClamp(a.clamp, y),
     });
-    return { node, alias: false, run: (i, o) => op.run(i[0] as Int8T, o[0] as Int8T), dispose: () => op.dispose() };
+    return { node, alias: false, bind: (i, o) => op.bind(i[0] as Int8T, o[0] as Int8T), dispose: () => op.dispose() };
   },
   matmul(ctx, node) {
     const params = { ...twoInputParams(ctx, node, nodeAttrs(node, 'matmul').clamp), transposeB: nodeAttrs(node, 'matmul').transposeB };
-    return simple(node, (i, o) => ctx.kernels.matmul(i[0] as Int8T, i[1] as Int8T, o[0] as Int8T, params));
+    return simple(node, (i, o) => bindMatmul(ctx.kernels, i[0] as Int8T, i[1] as Int8T, o[0] as Int8T, params));
   },
   add(ctx, node) {
     const params = twoInputParams(ctx, node, nodeAttrs(node, 'add').clamp);
-    return simple(node, (i, o) => ctx.kernels.add(i[0] as Int8T, i[1] as Int8T, o[0] as Int8T, params));
+    return simple(node, (i, o) => bindAdd(ctx.kernels, i[0] as Int8T, i[1] as Int8T, o[0] as Int8T, params));
   },
   maxPool(ctx, node) {
     const a = nodeAttrs(node, 'maxPool');
     const y = ctx.value(node.outputs[0]).storage;
     const params = { window: [a.kernel[0], a.kernel[1]] as const, strides: [a.strides[0], a.strides[1]] as const, padding: pads(a.pads), clamp: storedClamp(a.clamp, y) };
-    return simple(node, (i, o) => ctx.kernels.maxPool(i[0] as Int8T, o[0] as Int8T, params));
+    return simple(node, (i, o) => bindMaxPool(ctx.kernels, i[0] as Int8T, o[0] as Int8T, params));
   },
   avgPool(ctx, node) {
     const a = nodeAttrs(node, 'avgPool');
@@ -124,7 +128,7 @@ const BUILDERS: Record<string, Builder> = {
       window: [a.kernel[0], a.kernel[1]] as const, strides: [a.strides[0], a.strides[1]] as const, padding: pads(a.pads),
       input: quantOf(ctx.value(node.inputs[0]).storage, node.name), output: quantOf(y, node.name), clamp: storedClamp(a.clamp, y),
     };
-    return simple(node, (i, o) => ctx.kernels.avgPool(i[0] as Int8T, o[0] as Int8T, params));
+    return simple(node, (i, o) => bindAvgPool(ctx.kernels, i[0] as Int8T, o[0] as Int8T, params));
   },
   globalAvgPool(ctx, node) {
     const a = nodeAttrs(node, 'globalAvgPool');
@@ -135,24 +139,21 @@ const BUILDERS: Record<string, Builder> = {
       window: [h, w] as const, strides: [1, 1] as const, padding: 'valid' as const,
       input: quantOf(x.storage, node.name), output: quantOf(y, node.name), clamp: storedClamp(a.clamp, y),
     };
-    return simple(node, (i, o) => {
-      const out = o[0].reshaped([o[0].shape[0], 1, 1, o[0].shape[1]]) as Int8T;
-      ctx.kernels.avgPool(i[0] as Int8T, out, params);
-    });
+    return simple(node, (i, o) => bindAvgPool(ctx.kernels, i[0] as Int8T, o[0].reshaped([o[0].shape[0], 1, 1, o[0].shape[1]]) as Int8T, params));
   },
   quantize(ctx, node) {
     const y = ctx.value(node.outputs[0]).storage;
     const grid = y.grid as { min: number; max: number };
     const q = quantOf(y, node.name);
-    return simple(node, (i, o) => ctx.kernels.quantize(i[0] as WasmTensor<'float32'>, o[0] as Int8T, q, grid));
+    return simple(node, (i, o) => bindQuantize(ctx.kernels, i[0] as WasmTensor<'float32'>, o[0] as Int8T, q, grid));
   },
   dequantize(ctx, node) {
     const q = quantOf(ctx.value(node.inputs[0]).storage, node.name);
-    return simple(node, (i, o) => ctx.kernels.dequantize(i[0] as Int8T, o[0] as WasmTensor<'float32'>, q));
+    return simple(node, (i, o) => bindDequantize(ctx.kernels, i[0] as Int8T, o[0] as WasmTensor<'float32'>, q));
   },
   // reshape and flatten move no bytes: the session hands the output the input's memory.
-  reshape: (_ctx, node) => simple(node, () => {}, true),
-  flatten: (_ctx, node) => simple(node, () => {}, true),
+  reshape: (_ctx, node) => simple(node, () => () => {}, true),
+  flatten: (_ctx, node) => simple(node, () => () => {}, true),
 };
 
 export function supportedOps(): string[] {
