@@ -76,7 +76,7 @@ console.log(`QAT W8A8, 1 epoch of fine-tuning    ${qat.toFixed(2)}%   (${qatSeco
 model.eval();
 const intModel = convert(model, { inputShape: [28, 28, 1] });
 const dir = await mkdtemp(join(tmpdir(), 'qatjs-demo-'));
-const file = join(dir, 'lenet-w8a8.qim');
+const file = join(dir, 'lenet-w8a8.qir');
 await writeFile(file, encodeModel(intModel));
 const size = sizeReport(intModel);
 const parameters = Object.values(size.constantElementsByDType).reduce((a, b) => a + b, 0);

@@ -20,7 +20,7 @@ function digitModel() {
 describe('README: deploy a model in five lines', () => {
   it('loads a model file and returns logits equal to the reference interpreter', async () => {
     const model = digitModel();
-    const modelFile = join(await mkdtemp(join(tmpdir(), 'qatjs-readme-')), 'digits.qim');
+    const modelFile = join(await mkdtemp(join(tmpdir(), 'qatjs-readme-')), 'digits.qir');
     await writeFile(modelFile, encodeModel(model));
     const pixels = Float32Array.from({ length: 2 * 784 }, (_, i) => (i % 29) / 28);
     // --- README runtime example start
