@@ -66,6 +66,6 @@ export function bindAdd(ctx: KernelContext, a: WasmTensor<'int8'>, b: WasmTensor
   const { lo, hi } = checkClamp(op, params.clamp);
   const mA = requantMultiplier(op, qa.scale, 1, qo.scale);
   const mB = requantMultiplier(op, qb.scale, 1, qo.scale);
-  const [n, ap, bp, op_] = [a.size, a.byteOffset, b.byteOffset, out.byteOffset];
-  return () => ctx.raw.add_s8s8_fp32(n, ap, bp, op_, qa.zeroPoint, mA, qb.zeroPoint, mB, qo.zeroPoint, lo, hi);
+  const [n, ap, bp, outp] = [a.size, a.byteOffset, b.byteOffset, out.byteOffset];
+  return () => ctx.raw.add_s8s8_fp32(n, ap, bp, outp, qa.zeroPoint, mA, qb.zeroPoint, mB, qo.zeroPoint, lo, hi);
 }

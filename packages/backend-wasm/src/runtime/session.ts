@@ -1,5 +1,5 @@
 // The IntModel runtime: a session owns a kernels instance, the model's ops with their packed weights,
-// and a plan that frees every intermediate tensor right after its last reader. No tfjs.
+// and a plan per batch size (batch-plan.ts). No tfjs.
 import {
   decodeModel, validateModel,
   type ActivationDType, type Constant, type IntModel, type ValidateOptions, type ValueDecl,

@@ -12,7 +12,7 @@ import type { WasmTensor } from '../tensor.ts';
 import { bindAdd, bindDequantize, bindQuantize } from '../ops/eltwise.ts';
 import { bindMatmul } from '../ops/matmul.ts';
 import { bindAvgPool, bindMaxPool } from '../ops/pool.ts';
-import { quantOf, storageOf, storedClamp, type Storage } from './storage.ts';
+import { quantOf, storedClamp, type Storage } from './storage.ts';
 
 export interface Step {
   readonly node: Node;
@@ -180,5 +180,3 @@ export function buildSteps(ctx: StepContext, model: IntModel): Step[] {
     throw e;
   }
 }
-
-export { storageOf };

@@ -1,12 +1,11 @@
 // How an IR value lives in the kernels' memory. The kernels compute on int8 only; a uint8 value is
 // stored shifted by -128 (code - 128, zero point - 128, clamp - 128), which changes no real number:
 // (q - zp) * s is the same for both. Graph inputs and outputs are shifted back at the edges.
-import { codeRange, type ActivationDType, type QuantParams as IrQuant, type ValueDecl } from '@qatjs/ir';
+import { codeRange, type QuantParams as IrQuant, type ValueDecl } from '@qatjs/ir';
 import type { QuantParams } from '../numerics/qparams.ts';
 import { BackendWasmError } from '../errors.ts';
 
 export interface Storage {
-  readonly irDType: ActivationDType;
   readonly dtype: 'int8' | 'float32';
   /** Added to a stored code to get the IR code (128 for uint8, 0 otherwise). */
   readonly shift: number;
@@ -17,12 +16,11 @@ export interface Storage {
 }
 
 export function storageOf(decl: ValueDecl): Storage {
-  if (decl.dtype === 'float32') return { irDType: 'float32', dtype: 'float32', shift: 0 };
+  if (decl.dtype === 'float32') return { dtype: 'float32', shift: 0 };
   const q = decl.quant as IrQuant;
   const shift = decl.dtype === 'uint8' ? 128 : 0;
   const { qmin, qmax } = codeRange(q.bits, decl.dtype === 'int8');
   return {
-    irDType: decl.dtype,
     dtype: 'int8',
     shift,
     quant: { scale: q.scale[0], zeroPoint: q.zeroPoint[0] - shift },
