@@ -4,16 +4,12 @@
 // per-call batch-norm folding.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@qatjs/core';
-import type { Conv2d, Dense, DepthwiseConv2d, ResidualBlock } from '@qatjs/adapter-cnn';
+import { tfPadding, type Conv2d, type Dense, type DepthwiseConv2d, type ResidualBlock } from '@qatjs/adapter-cnn';
 
 type Forward = (x: tf.Tensor) => tf.Tensor;
 type Fused = 'linear' | 'relu' | 'relu6';
 
 const fusedActivation = (a: string): Fused => (a === 'none' ? 'linear' : (a as Fused));
-
-function pad(p: 'same' | 'valid' | number): 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]] {
-  return typeof p === 'number' ? [[0, 0], [p, p], [p, p], [0, 0]] : p;
-}
 
 /** Folded weights and biases (kept until dispose) and a forward function built from them. */
 export function foldedFloatModel(model: Module): { forward: Forward; dispose: () => void } {
@@ -34,14 +30,14 @@ export function foldedFloatModel(model: Module): { forward: Forward; dispose: ()
         const filter = keep(c.foldedWeight()) as tf.Tensor4D;
         const bias = c.foldedBias();
         if (bias) keep(bias);
-        return (x) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter, strides: c.strides, pad: pad(c.padding), dilations: c.dilation, ...(bias ? { bias } : {}), activation: fusedActivation(c.activation) });
+        return (x) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter, strides: c.strides, pad: tfPadding(c.padding), dilations: c.dilation, ...(bias ? { bias } : {}), activation: fusedActivation(c.activation) });
       }
       case 'DepthwiseConv2d': {
         const c = m as unknown as DepthwiseConv2d;
         const filter = keep(c.foldedWeight()) as tf.Tensor4D;
         const bias = c.foldedBias();
         if (bias) keep(bias);
-        return (x) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter, strides: c.strides, pad: pad(c.padding) as 'same' | 'valid', dilations: c.dilation, ...(bias ? { bias } : {}), activation: fusedActivation(c.activation) });
+        return (x) => tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter, strides: c.strides, pad: tfPadding(c.padding) as 'same' | 'valid', dilations: c.dilation, ...(bias ? { bias } : {}), activation: fusedActivation(c.activation) });
       }
       case 'Dense': {
         const d = m as unknown as Dense;

@@ -7,4 +7,4 @@ export { Dense, type DenseOptions } from './dense.ts';
 export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, Flatten, type PoolOptions } from './pooling.ts';
 export { Add } from './add.ts';
 export { ResidualBlock } from './residual-block.ts';
-export type { Padding } from './options.ts';
+export { tfPadding, type Padding } from './options.ts';
