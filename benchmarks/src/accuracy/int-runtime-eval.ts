@@ -4,13 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { convert, type Module } from '@qatjs/core';
 import { loadSession } from '@qatjs/backend-wasm';
 import { batches, type LabeledSet } from '@qatjs/datasets';
+import { compareLogits } from '@qatjs/test-models';
 import type { Row } from '../results.ts';
-
-function argmax(v: ArrayLike<number>, at: number, n: number): number {
-  let best = 0;
-  for (let c = 1; c < n; c++) if (v[at + c] > v[at + best]) best = c;
-  return best;
-}
 
 /**
  * intRuntimeValue: accuracy (%) of the int runtime; intArgmaxAgreement: % of images whose argmax
@@ -39,14 +34,10 @@ export async function intRuntimeFields(model: Module, test: LabeledSet, limit = 
       if (seen >= limit) break;
       const codes = session.run({ input: b.x })[ir.outputs[0]];
       const fake = tf.tidy(() => model.forward(tf.tensor(b.x, b.shape)).dataSync());
-      for (let i = 0; i < b.y.length; i++) {
-        const at = i * 10;
-        for (let c = 0; c < 10; c++) worst = Math.max(worst, Math.abs(fake[at + c] / s + zp - codes[at + c]));
-        const ai = argmax(codes, at, 10);
-        const af = argmax(fake, at, 10);
-        if (ai === b.y[i]) correct++;
-        if (ai === af || fake[at + ai] === fake[at + af]) agree++;
-      }
+      const cmp = compareLogits(fake, codes, 10, s, zp);
+      worst = Math.max(worst, cmp.worstQuanta);
+      agree += cmp.sameArgmax;
+      cmp.codeArgmax.forEach((c, i) => (correct += c === b.y[i] ? 1 : 0));
       seen += b.y.length;
     }
   } finally {

@@ -9,6 +9,7 @@ import { loadSession } from '@qatjs/backend-wasm';
 import { lenet, residualCnn } from '@qatjs/adapter-cnn';
 import { batches, loadMnist, type MnistSet } from '@qatjs/datasets';
 import { useBackend } from '@qatjs/test-utils';
+import { compareLogits } from '@qatjs/test-models';
 
 let train: MnistSet;
 let test: MnistSet;
@@ -50,17 +51,9 @@ async function compare(m: ReturnType<typeof lenet>, images: number, codes: Codes
     const x = test.x.subarray(start * 784, (start + n) * 784);
     const got = await codes(ir, x, n);
     const fake = tf.tidy(() => m.forward(tf.tensor(x, [n, 28, 28, 1])).dataSync());
-    for (let i = 0; i < n; i++) {
-      let a = 0;
-      let b = 0;
-      for (let c = 0; c < 10; c++) {
-        const k = i * 10 + c;
-        worst = Math.max(worst, Math.abs(fake[k] / s + zp - got[k])); // in output quanta
-        if (fake[i * 10 + c] > fake[i * 10 + a]) a = c;
-        if (got[i * 10 + c] > got[i * 10 + b]) b = c;
-      }
-      if (a === b || fake[i * 10 + a] === fake[i * 10 + b]) sameArgmax++;
-    }
+    const cmp = compareLogits(fake, got, 10, s, zp);
+    worst = Math.max(worst, cmp.worstQuanta);
+    sameArgmax += cmp.sameArgmax;
   }
   m.train();
   return { worst, agreement: sameArgmax / images };

@@ -1,2 +1,3 @@
 export { Dense, Mlp } from './dense.ts';
 export { trainClassifier, accuracy, quantizerRegularization, type TrainOptions } from './train.ts';
+export { compareLogits, type LogitComparison } from './compare-logits.ts';

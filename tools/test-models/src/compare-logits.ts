@@ -1,0 +1,37 @@
+// How closely an integer model's output codes follow the fake-quant model's float logits: the
+// measure behind the int-runtime equivalence test and the accuracy benchmark's int-runtime columns.
+
+export interface LogitComparison {
+  /** The largest |fake / scale + zeroPoint - code| over all logits, in output quanta. */
+  readonly worstQuanta: number;
+  /** Rows whose argmax agrees (a tie among the float logits counts as agreement). */
+  readonly sameArgmax: number;
+  /** The argmax of each row of codes (the first on ties). */
+  readonly codeArgmax: Int32Array;
+}
+
+function argmax(v: ArrayLike<number>, at: number, n: number): number {
+  let best = 0;
+  for (let c = 1; c < n; c++) if (v[at + c] > v[at + best]) best = c;
+  return best;
+}
+
+/** Compares rows of `classes` float logits with int8 codes of scale `scale` and zero point `zeroPoint`. */
+export function compareLogits(fake: ArrayLike<number>, codes: ArrayLike<number>, classes: number, scale: number, zeroPoint: number): LogitComparison {
+  if (fake.length !== codes.length || fake.length % classes !== 0) {
+    throw new Error(`compareLogits: ${fake.length} float logits and ${codes.length} codes do not make rows of ${classes}`);
+  }
+  const rows = fake.length / classes;
+  const codeArgmax = new Int32Array(rows);
+  let worstQuanta = 0;
+  let sameArgmax = 0;
+  for (let i = 0; i < rows; i++) {
+    const at = i * classes;
+    for (let c = 0; c < classes; c++) worstQuanta = Math.max(worstQuanta, Math.abs(fake[at + c] / scale + zeroPoint - codes[at + c]));
+    const a = argmax(fake, at, classes);
+    const b = argmax(codes, at, classes);
+    codeArgmax[i] = b;
+    if (a === b || fake[at + a] === fake[at + b]) sameArgmax++;
+  }
+  return { worstQuanta, sameArgmax, codeArgmax };
+}
