@@ -42,7 +42,6 @@ interface Slot {
 }
 
 export class BatchPlan {
-  readonly batch: number;
   readonly tensors = new Map<string, WasmTensor>();
   readonly calls: (() => void)[] = [];
   readonly #blocks: WasmTensor[] = [];
@@ -51,7 +50,6 @@ export class BatchPlan {
     kernels: WasmKernels, model: IntModel, steps: readonly Step[], live: Liveness,
     values: ReadonlyMap<string, { decl: ValueDecl; storage: Storage }>, batch: number,
   ) {
-    this.batch = batch;
     const shapeOf = (decl: ValueDecl) => decl.shape.map((d) => (d === -1 ? batch : d));
     const info = (name: string) => values.get(name) as { decl: ValueDecl; storage: Storage };
     const bytesOf = (name: string) => {
