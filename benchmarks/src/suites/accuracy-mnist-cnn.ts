@@ -120,13 +120,9 @@ export const suite: Suite = {
             });
             const qatId = `${modelName}/s${seed}/qat/${tag}`;
             const ckptName = `${modelName}-s${seed}-qat-${tag.replace('/', '-')}.ckpt`;
-            const qatModel = () => {
-              const m = MODELS[modelName](seed);
+            await record(qatId, async () => {
+              const m = await fp32Model(); // QAT fine-tunes the FP32 weights
               prepare(m, recipeFor(modelName, s, quantizer, 'qat'), { onWarning: () => {} });
-              return m;
-            };
-            const qatRow = await record(qatId, async () => {
-              const m = qatModel();
               const started = Date.now();
               await train(m, data, s.wbits <= 2 ? QAT_2BIT : QAT, seed + 1000, smoke ? 5 : undefined);
               const trainSeconds = Math.round((Date.now() - started) / 1000);
@@ -136,17 +132,6 @@ export const suite: Suite = {
               m.dispose();
               return { ...row, method: 'qat', value, ...int, epochs: QAT.epochs, learningRate: (s.wbits <= 2 ? QAT_2BIT : QAT).learningRate, trainSeconds };
             });
-            // rows cached before the int runtime existed: convert their checkpoints now
-            const bytes = qatRow.intRuntimeValue === undefined ? await store?.read(ckptName) : undefined;
-            if (bytes) {
-              const m = qatModel();
-              restoreModel(m, decodeCheckpoint(bytes));
-              const updated = { ...qatRow, ...(await intRuntimeFields(m, data.test, evalLimit)) };
-              m.dispose();
-              await cache?.put(qatId, updated);
-              rows[rows.length - 1] = updated;
-              console.log(`    int runtime: ${String(updated.intRuntimeValue)}% (agreement ${String(updated.intArgmaxAgreement)}%, max diff ${String(updated.intMaxQuantumDiff)} quanta)`);
-            }
           }
         }
       }
