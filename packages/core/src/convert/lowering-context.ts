@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { packCodes, type ModelBuilder, type QuantParams as IrQuant } from '@qatjs/ir';
+import { biasQuant, packCodes, quantizeValue, sameQuant, type ModelBuilder, type QuantParams as IrQuant } from '@qatjs/ir';
 import type { Module } from '../module/module.ts';
 import { QatjsError } from '../util/errors.ts';
 import { roundHalfEven } from '../util/round.ts';
@@ -89,7 +89,7 @@ export class LoweringContext {
 
   /** Casts a value to the grid `quant`: float values are quantized; int8 values on another grid are requantized (dequantize, quantize: what two fake quantizers in a row compute). */
   toGrid(v: LoweredValue, quant: IrQuant): LoweredValue {
-    if (v.dtype === 'int8' && v.quant && sameGrid(v.quant, quant)) return v;
+    if (v.dtype === 'int8' && v.quant && sameQuant(v.quant, quant)) return v;
     const float = v.dtype === 'float32' ? v.name : this.builder.dequantize(v.name, { name: this.name('dequantize') }); // int8 or uint8
     return { name: this.builder.quantize(float, { name: this.name('quantize'), dtype: 'int8', quant }), dtype: 'int8', quant };
   }
@@ -129,7 +129,7 @@ export class LoweringContext {
     for (let i = channelAxis + 1; i < w.rank; i++) inner *= w.shape[i];
     for (let i = 0; i < values.length; i++) {
       const s = p.scale.length === 1 ? p.scale[0] : p.scale[Math.floor(i / inner) % p.scale.length];
-      codes[i] = Math.min(p.qmax, Math.max(p.qmin, roundHalfEven(Math.fround(values[i] / s))));
+      codes[i] = quantizeValue(values[i], s, 0, p.qmin, p.qmax);
     }
     const bits = q.spec.bits;
     const dtype = bits <= 2 ? 'int2' : bits <= 4 ? 'int4' : 'int8';
@@ -143,16 +143,14 @@ export class LoweringContext {
   biasConstant(bias: tf.Tensor, input: IrQuant, weights: IrQuant): string {
     const values = bias.dataSync();
     const n = values.length;
-    const per = n / weights.scale.length;
-    const scale = new Float32Array(n);
+    const quant = biasQuant(input, weights, n);
     const codes = new Int32Array(n);
     for (let c = 0; c < n; c++) {
-      scale[c] = Math.fround(input.scale[0] * weights.scale[weights.scale.length === 1 ? 0 : Math.floor(c / per)]);
-      const code = roundHalfEven(Math.fround(values[c] / scale[c])); // the float32 division fakeQuantizeBias does
-      if (!(Math.abs(code) <= 2 ** 31 - 1)) this.fail(`its bias ${values[c]} does not fit int32 at scale ${scale[c]}`);
+      const scale = quant.scale[quant.scale.length === 1 ? 0 : c];
+      const code = roundHalfEven(Math.fround(values[c] / scale)); // the float32 division fakeQuantizeBias does
+      if (!(Math.abs(code) <= 2 ** 31 - 1)) this.fail(`its bias ${values[c]} does not fit int32 at scale ${scale}`);
       codes[c] = code;
     }
-    const quant: IrQuant = { scale: weights.scale.length === 1 ? Float32Array.of(scale[0]) : scale, zeroPoint: new Int32Array(weights.scale.length === 1 ? 1 : n), bits: 32, ...(weights.scale.length === 1 ? {} : { axis: 0 }) };
     return this.builder.constant({ name: this.name('bias'), dtype: 'int32', shape: [n], quant, data: codes });
   }
 
@@ -168,6 +166,3 @@ export class LoweringContext {
   }
 }
 
-function sameGrid(a: IrQuant, b: IrQuant): boolean {
-  return a.bits === b.bits && a.scale.length === 1 && b.scale.length === 1 && Object.is(a.scale[0], b.scale[0]) && a.zeroPoint[0] === b.zeroPoint[0];
-}
