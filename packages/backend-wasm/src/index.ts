@@ -11,7 +11,7 @@ export type { MatMulParams } from './ops/matmul.ts';
 export type { AddParams } from './ops/eltwise.ts';
 export type { PoolParams, AvgPoolParams } from './ops/pool.ts';
 export type { Padding } from './ops/window.ts';
-export { activationClamp, roundHalfEven, type QuantParams, type WeightQuantParams, type Clamp } from './numerics/qparams.ts';
+export { activationClamp, type QuantParams, type WeightQuantParams, type Clamp } from './numerics/qparams.ts';
 export { packLowBit, unpackLowBit, packedLowBitBytes, type LowBits, type WeightData } from './numerics/lowbit.ts';
 export { detectRelaxedSimd, relaxedDotKnownAnswers, type RelaxedSimdStatus, type KnownAnswer } from './relaxed/detect.ts';
 export type { Simd128Exports } from './load/exports.ts';

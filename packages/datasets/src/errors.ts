@@ -1,8 +1,7 @@
-/**
- * Every error @qatjs/datasets throws on bad input or bad data is a DatasetError. The package has no
- * tfjs (and so no @qatjs/core) dependency, hence its own class rather than QatjsError.
- */
-export class DatasetError extends Error {
+import { QatjsError } from '@qatjs/ir';
+
+/** Every error @qatjs/datasets throws on bad input or bad data is a DatasetError (a QatjsError). */
+export class DatasetError extends QatjsError {
   override readonly name: string = 'DatasetError';
 }
 

@@ -1,10 +1,19 @@
 /**
+ * The root of every error qatjs throws on bad input (a bad option, shape, file or model), in every
+ * package: callers tell ours from tfjs's or the platform's with `instanceof QatjsError`. It lives here,
+ * in the package every other one depends on (docs/architecture.md); @qatjs/core re-exports it.
+ */
+export class QatjsError extends Error {
+  override readonly name: string = 'QatjsError';
+}
+
+/**
  * The one error @qatjs/ir throws for a malformed model, file or argument. `field` names where the
  * problem is (`nodes[3].attrs.strides`, `header.constants[0].offset`, `file.magic`), and the message
  * starts with it, so a caller can report it without parsing the text.
  */
-export class IntModelError extends Error {
-  override readonly name = 'IntModelError';
+export class IntModelError extends QatjsError {
+  override readonly name: string = 'IntModelError';
   readonly field: string;
 
   constructor(field: string, problem: string) {

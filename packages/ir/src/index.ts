@@ -1,7 +1,7 @@
 // @qatjs/ir: the IntModel IR, its binary file format, a builder and a validator. No tfjs, no
 // dependencies: a deployable int8 model needs nothing but the runtime and its file.
 
-export { IntModelError } from './errors.ts';
+export { QatjsError, IntModelError } from './errors.ts';
 export {
   INT_MODEL_VERSION,
   type IntModel, type ValueDecl, type Constant, type ConstantData, type Node, type QuantParams,

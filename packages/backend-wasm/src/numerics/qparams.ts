@@ -1,6 +1,7 @@
 // Quantization parameters as the kernels take them, and the numbers derived from them. DESIGN.md:
 // q = clamp(roundHalfEven(acc * (s_in * s_w[c] / s_out)) + zp_out, lo, hi), the multiplier
 // computed in float64 and rounded once to float32, the product rounded to float32.
+import { roundHalfEven } from '@qatjs/ir';
 import { checkInt, checkPositiveFinite, fail, perChannel } from '../validate.ts';
 
 /** Scale and zero point of an int8 tensor (per tensor). */
@@ -42,11 +43,6 @@ export function checkClamp(op: string, clamp: Clamp | undefined): { lo: number; 
   return { lo, hi };
 }
 
-/** Round half to even of a float64. */
-export function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /**
  * The clamp a fused activation means, in output codes: ReLU keeps codes >= the code of 0.0 (the

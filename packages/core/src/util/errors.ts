@@ -1,7 +1,7 @@
-/** Every error qatjs throws on bad input is a QatjsError, so callers can tell ours from tfjs's. */
-export class QatjsError extends Error {
-  override readonly name: string = 'QatjsError';
-}
+import { QatjsError } from '@qatjs/ir';
+
+// QatjsError, the root of every qatjs error, is defined once in @qatjs/ir (the ground floor).
+export { QatjsError };
 
 /** A quantizer or observer option is missing, of the wrong type or out of range. */
 export class QuantizerOptionError extends QatjsError {
