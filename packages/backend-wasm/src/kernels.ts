@@ -13,7 +13,7 @@ import { add, dequantize, quantize, type AddParams } from './ops/eltwise.ts';
 import { GemmOp, type GemmSpec } from './ops/gemm.ts';
 import { matmul, type MatMulParams } from './ops/matmul.ts';
 import { avgPool, maxPool, poolOutputShape, type AvgPoolParams, type PoolParams } from './ops/pool.ts';
-import type { Clamp, QuantParams } from './numerics/qparams.ts';
+import type { CodeClamp, TensorQuant } from './numerics/qparams.ts';
 import { detectRelaxedSimd, type RelaxedSimdStatus } from './relaxed/detect.ts';
 import { bytesPerElement, checkShape, WasmTensor, type DType } from './tensor.ts';
 
@@ -177,13 +177,13 @@ export class WasmKernels implements KernelContext {
   }
 
   /** float32 -> int8: clamp(roundHalfEven(x / scale) + zeroPoint). */
-  quantize(x: WasmTensor<'float32'>, y: WasmTensor<'int8'>, params: QuantParams, clamp?: Clamp): void {
+  quantize(x: WasmTensor<'float32'>, y: WasmTensor<'int8'>, params: TensorQuant, clamp?: CodeClamp): void {
     this.#live('quantize');
     quantize(this, x, y, params, clamp);
   }
 
   /** int8 -> float32: (x - zeroPoint) * scale. */
-  dequantize(x: WasmTensor<'int8'>, y: WasmTensor<'float32'>, params: QuantParams): void {
+  dequantize(x: WasmTensor<'int8'>, y: WasmTensor<'float32'>, params: TensorQuant): void {
     this.#live('dequantize');
     dequantize(this, x, y, params);
   }

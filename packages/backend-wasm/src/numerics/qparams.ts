@@ -5,7 +5,7 @@ import { roundHalfEven } from '@qatjs/ir';
 import { checkInt, checkPositiveFinite, fail, perChannel } from '../validate.ts';
 
 /** Scale and zero point of an int8 tensor (per tensor). */
-export interface QuantParams {
+export interface TensorQuant {
   readonly scale: number;
   readonly zeroPoint: number;
 }
@@ -18,7 +18,7 @@ export interface WeightQuantParams {
 }
 
 /** Output clamp in int8 codes (a fused ReLU / ReLU6 is a clamp; see activationClamp). */
-export interface Clamp {
+export interface CodeClamp {
   readonly min?: number;
   readonly max?: number;
 }
@@ -27,14 +27,14 @@ export const INT8_MIN = -128;
 export const INT8_MAX = 127;
 const FLT_MIN = 2 ** -126;
 
-export function checkQuantParams(op: string, name: string, q: QuantParams | undefined): QuantParams {
+export function checkQuantParams(op: string, name: string, q: TensorQuant | undefined): TensorQuant {
   if (q === null || typeof q !== 'object') fail(op, `${name} must be { scale, zeroPoint }`);
   checkPositiveFinite(op, `${name}.scale`, q.scale);
   checkInt(op, `${name}.zeroPoint`, q.zeroPoint, INT8_MIN, INT8_MAX);
   return q;
 }
 
-export function checkClamp(op: string, clamp: Clamp | undefined): { lo: number; hi: number } {
+export function checkClamp(op: string, clamp: CodeClamp | undefined): { lo: number; hi: number } {
   const lo = clamp?.min ?? INT8_MIN;
   const hi = clamp?.max ?? INT8_MAX;
   checkInt(op, 'clamp.min', lo, INT8_MIN, INT8_MAX);
@@ -48,7 +48,7 @@ export function checkClamp(op: string, clamp: Clamp | undefined): { lo: number; 
  * The clamp a fused activation means, in output codes: ReLU keeps codes >= the code of 0.0 (the
  * zero point), ReLU6 also <= the code of 6.0.
  */
-export function activationClamp(activation: 'none' | 'relu' | 'relu6', output: QuantParams): Required<Clamp> {
+export function activationClamp(activation: 'none' | 'relu' | 'relu6', output: TensorQuant): Required<CodeClamp> {
   checkQuantParams('activationClamp', 'output', output);
   if (activation === 'none') return { min: INT8_MIN, max: INT8_MAX };
   if (activation !== 'relu' && activation !== 'relu6') fail('activationClamp', `unknown activation '${String(activation)}' (none, relu, relu6)`);

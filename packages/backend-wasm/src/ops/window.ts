@@ -2,13 +2,13 @@
 import { checkInt, fail } from '../validate.ts';
 
 /** 'same' / 'valid' as tfjs, or explicit [[top, bottom], [left, right]]. */
-export type Padding = 'same' | 'valid' | readonly [readonly [number, number], readonly [number, number]];
+export type WindowPadding = 'same' | 'valid' | readonly [readonly [number, number], readonly [number, number]];
 
 export interface WindowSpec {
   readonly window: readonly [number, number];
   readonly strides: readonly [number, number];
   readonly dilations: readonly [number, number];
-  readonly padding: Padding;
+  readonly padding: WindowPadding;
 }
 
 export interface WindowGeometry {
@@ -26,7 +26,7 @@ export function pair(op: string, name: string, v: number | readonly [number, num
   return [checkInt(op, `${name}[0]`, p[0], 1, 1 << 16), checkInt(op, `${name}[1]`, p[1], 1, 1 << 16)];
 }
 
-function axis(op: string, size: number, k: number, s: number, d: number, padding: Padding, which: 0 | 1): [number, number, number] {
+function axis(op: string, size: number, k: number, s: number, d: number, padding: WindowPadding, which: 0 | 1): [number, number, number] {
   const span = (k - 1) * d + 1;
   if (padding === 'valid') {
     const out = Math.ceil((size - span + 1) / s);

@@ -65,11 +65,7 @@ export class IntSession {
     this.#kernels = kernels;
     this.#values = new Map(model.values.map((decl) => [decl.name, { decl, storage: storageOf(decl) }]));
     const constants = new Map<string, Constant>(model.constants.map((c) => [c.name, c]));
-    this.#steps = buildSteps({
-      kernels,
-      value: (name) => this.#values.get(name) as { decl: ValueDecl; storage: Storage },
-      constant: (name) => constants.get(name) as Constant,
-    }, model);
+    this.#steps = buildSteps({ kernels, values: this.#values, constants }, model);
     this.#live = liveness(model, this.#steps);
     const decl = (name: string) => (this.#values.get(name) as { decl: ValueDecl }).decl;
     this.inputs = Object.freeze(model.inputs.map((n) => publicInfo(decl(n))));

@@ -1,0 +1,25 @@
+// The built-in runtime ops, one builder file each; registry.ts registers them with registerRuntimeOp,
+// the same call a package adding its own op uses.
+import type { RuntimeOpBuilder } from '../registry.ts';
+import { addStep } from './add.ts';
+import { conv2dStep, depthwiseConv2dStep } from './conv2d.ts';
+import { gemmStep } from './gemm.ts';
+import { matmulStep } from './matmul.ts';
+import { avgPoolStep, globalAvgPoolStep, maxPoolStep } from './pool.ts';
+import { dequantizeStep, quantizeStep } from './quantize.ts';
+import { aliasStep } from './reshape.ts';
+
+export const BUILTIN_RUNTIME_OPS: readonly (readonly [string, RuntimeOpBuilder])[] = [
+  ['conv2d', conv2dStep],
+  ['depthwiseConv2d', depthwiseConv2dStep],
+  ['gemm', gemmStep],
+  ['matmul', matmulStep],
+  ['add', addStep],
+  ['maxPool', maxPoolStep],
+  ['avgPool', avgPoolStep],
+  ['globalAvgPool', globalAvgPoolStep],
+  ['quantize', quantizeStep],
+  ['dequantize', dequantizeStep],
+  ['reshape', aliasStep],
+  ['flatten', aliasStep],
+];
