@@ -95,6 +95,8 @@ export class GraphBuilder {
     for (const [key, spec] of Object.entries(schema.attrs)) {
       if (full[key] !== undefined) continue;
       if (spec.kind === 'clamp') {
+        // an optional clamp (add, mul) is absent on a float32 output
+        if (spec.optional === true && (given?.dtype ?? out0?.dtype) === 'float32') continue;
         if (!out0?.dtype || !out0.quant || !dtypeInfo(out0.dtype).quantized) fail(`${field}.attrs.${key}`, `${op} needs its output dtype and quant to default the clamp`);
         const { qmin, qmax } = codeRange(out0.quant.bits, dtypeInfo(out0.dtype).signed);
         full[key] = [qmin, qmax];

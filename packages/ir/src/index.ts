@@ -11,7 +11,8 @@ export { DTYPES, ACTIVATION_DTYPES, dtypeInfo, byteLength, codeRange, isDType, t
 export { packCodes, unpackCodes, constantCodes } from './packing.ts';
 export { makeQuant, quantRange, sameQuant, biasQuant, type QuantInit } from './quant.ts';
 export { roundHalfEven, requantMultiplier, requantize, quantizeValue, dequantizeValue, averageRequantize, addQuantized, MIN_NORMAL_FLOAT32 } from './numerics.ts';
-export { elementCount, windowOutputSize, samePadding } from './shape.ts';
+export { elementCount, windowOutputSize, samePadding, windowPads } from './shape.ts';
+export { activationClamp, type FusedActivation } from './activation.ts';
 export { LIMITS, MAX_WINDOW_PARAM, type Limits } from './limits.ts';
 
 export type { OpSchema, OpContext, InputSpec, OutputSpec, AttrSpec, TensorInfo, Inferred } from './ops/schema.ts';

@@ -40,3 +40,19 @@ export function samePadding(size: number, kernel: number, stride: number, dilati
   const before = Math.floor(total / 2);
   return [before, total - before];
 }
+
+/**
+ * THE padding [before, after] of one window axis (docs/numerics.md): 'valid' is [0, 0]; a number n
+ * is [n, n]; 'same' is TF/tfjs's: ceil(inputSize / stride) outputs, total = max(0, (out - 1) * stride
+ * + dilation * (kernel - 1) + 1 - inputSize), the odd pixel after (bottom / right).
+ */
+export function windowPads(mode: 'same' | 'valid' | number, inputSize: number, kernel: number, stride: number, dilation: number): [number, number] {
+  const args = { inputSize, kernel, stride, dilation };
+  for (const [k, v] of Object.entries(args)) {
+    if (!Number.isSafeInteger(v) || v < 1) throw new IntModelError(k, `must be a positive integer, got ${String(v)}`);
+  }
+  if (mode === 'valid') return [0, 0];
+  if (mode === 'same') return samePadding(inputSize, kernel, stride, dilation);
+  if (typeof mode === 'number' && Number.isSafeInteger(mode) && mode >= 0) return [mode, mode];
+  throw new IntModelError('mode', `must be 'same', 'valid' or a padding >= 0, got ${typeof mode === 'string' ? JSON.stringify(mode) : String(mode)}`);
+}

@@ -4,9 +4,15 @@ import type { Node } from '../types.ts';
 // Typed views of each built-in op's attributes, for code that executes a validated model.
 
 export type Pair = readonly [number, number];
-/** [top, left, bottom, right] */
+/**
+ * THE 2-D window padding of qatjs, [top, left, bottom, right] in elements: the IR attribute `pads`;
+ * core, adapters and backend-wasm use this type (windowPads gives one axis's [before, after]).
+ */
 export type Pads = readonly [number, number, number, number];
-/** [lo, hi]: output codes are clamped to this range (inside the output's grid). */
+/**
+ * THE output clamp of qatjs, [lo, hi] in codes of the output's grid (lo <= hi): the IR attribute
+ * `clamp`; a fused ReLU / ReLU6 is one (activationClamp). Every package uses this type.
+ */
 export type Clamp = readonly [number, number];
 
 export interface Conv2dAttrs { readonly strides: Pair; readonly dilations: Pair; readonly pads: Pads; readonly groups: number; readonly clamp: Clamp }
