@@ -1,4 +1,5 @@
 // Sliding-window geometry with tfjs's padding rules, shared by conv2d, depthwise and pooling.
+import { windowPads } from '@qatjs/ir';
 import { checkInt, fail } from '../validate.ts';
 
 /** 'same' / 'valid' as tfjs, or explicit [[top, bottom], [left, right]]. */
@@ -33,9 +34,9 @@ function axis(op: string, size: number, k: number, s: number, d: number, padding
     return [Math.max(out, 0), 0, 0];
   }
   if (padding === 'same') {
-    const out = Math.ceil(size / s);
-    const total = Math.max((out - 1) * s + span - size, 0);
-    return [out, Math.floor(total / 2), total - Math.floor(total / 2)];
+    if (size < 1) return [0, 0, 0];
+    const [before, after] = windowPads('same', size, k, s, d);
+    return [Math.ceil(size / s), before, after];
   }
   if (!Array.isArray(padding) || padding.length !== 2 || !Array.isArray(padding[which]) || padding[which].length !== 2) {
     fail(op, `padding must be 'same', 'valid' or [[top, bottom], [left, right]], got ${JSON.stringify(padding)}`);
