@@ -9,6 +9,8 @@ export { Conv2dOp, type Conv2dSpec } from './ops/conv2d.ts';
 export { DepthwiseConv2dOp, type DepthwiseConv2dSpec } from './ops/depthwise-conv2d.ts';
 export type { MatMulParams } from './ops/matmul.ts';
 export type { AddParams } from './ops/eltwise.ts';
+export type { BinaryParams } from './ops/binary-s8.ts';
+export type { FloatUnaryOp, FloatBinaryOp } from './ops/float.ts';
 export type { PoolParams, AvgPoolParams } from './ops/pool.ts';
 export type { WindowPadding } from './ops/window.ts';
 export { activationClamp, type TensorQuant, type WeightQuantParams, type CodeClamp } from './numerics/qparams.ts';

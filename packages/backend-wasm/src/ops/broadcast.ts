@@ -1,0 +1,98 @@
+// numpy broadcasting for the elementwise binary kernels: the output shape, and the loop nest the
+// kernels run (assembly/float/binary-f32.ts, assembly/eltwise/binary-s8s8-fp32.ts): dims of size 1
+// dropped, neighbours merged where both operands step through them alike, so that what is left is
+// up to three outer loops (more are looped here) around an inner run in which each operand is
+// contiguous or one broadcast value.
+import { fail } from '../validate.ts';
+
+/** The broadcast shape of a and b (right-aligned; each dim equal or one of them 1). */
+export function broadcastShape(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) fail(op, `shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast (dim ${i}: ${da} vs ${db})`);
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** One kernel call's loop nest; strides in elements. */
+export interface BroadcastLoops {
+  /** Extra outer loops run in TypeScript (usually none): [size, a stride, b stride]. */
+  readonly extra: readonly (readonly [number, number, number])[];
+  /** Three outer loops: sizes, a strides, b strides. */
+  readonly dims: readonly [number, number, number];
+  readonly aStrides: readonly [number, number, number];
+  readonly bStrides: readonly [number, number, number];
+  /** Inner run length, and each operand's step in it (1 contiguous, 0 broadcast). */
+  readonly n: number;
+  readonly sa: 0 | 1;
+  readonly sb: 0 | 1;
+  /** Output elements. */
+  readonly size: number;
+}
+
+function stridesOf(shape: readonly number[], out: readonly number[]): number[] {
+  const rank = out.length;
+  const s = new Array<number>(rank).fill(0);
+  let step = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    const d = shape[shape.length - rank + i] ?? 1;
+    s[i] = d === 1 ? 0 : step;
+    step *= d;
+  }
+  return s;
+}
+
+/** The loop nest of out = a op b (out has the broadcast shape). */
+export function broadcastLoops(a: readonly number[], b: readonly number[], out: readonly number[]): BroadcastLoops {
+  const sa = stridesOf(a, out);
+  const sb = stridesOf(b, out);
+  let dims: [number, number, number][] = [];
+  out.forEach((d, i) => {
+    if (d !== 1) dims.push([d, sa[i], sb[i]]);
+  });
+  const merged: [number, number, number][] = [];
+  for (const d of dims) {
+    const last = merged[merged.length - 1];
+    if (last && last[1] === d[1] * d[0] && last[2] === d[2] * d[0]) merged[merged.length - 1] = [last[0] * d[0], d[1], d[2]];
+    else merged.push([...d]);
+  }
+  dims = merged;
+  const size = out.reduce((p, d) => p * d, 1);
+  const inner = dims.pop() ?? [1, 1, 1];
+  while (dims.length < 3) dims.unshift([1, 0, 0]);
+  const extra = dims.slice(0, dims.length - 3);
+  const outer = dims.slice(dims.length - 3);
+  return {
+    extra,
+    dims: [outer[0][0], outer[1][0], outer[2][0]],
+    aStrides: [outer[0][1], outer[1][1], outer[2][1]],
+    bStrides: [outer[0][2], outer[1][2], outer[2][2]],
+    n: inner[0],
+    sa: inner[1] === 0 ? 0 : 1,
+    sb: inner[2] === 0 ? 0 : 1,
+    size,
+  };
+}
+
+/** Calls `run(aOffset, bOffset, yOffset)` (elements) once per index of the extra outer loops. */
+export function forEachExtra(l: BroadcastLoops, run: (aOff: number, bOff: number, yOff: number) => void): void {
+  const inner = l.dims[0] * l.dims[1] * l.dims[2] * l.n;
+  const total = l.extra.reduce((p, [d]) => p * d, 1);
+  for (let i = 0; i < total; i++) {
+    let rest = i;
+    let ao = 0;
+    let bo = 0;
+    for (let j = l.extra.length - 1; j >= 0; j--) {
+      const [d, sa, sb] = l.extra[j];
+      const k = rest % d;
+      rest = Math.floor(rest / d);
+      ao += k * sa;
+      bo += k * sb;
+    }
+    run(ao, bo, i * inner);
+  }
+}

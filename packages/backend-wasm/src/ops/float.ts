@@ -1,0 +1,45 @@
+// float32 elementwise ops between dequantize and quantize: exp, sigmoid, tanh (within 4 ulp or 1e-7
+// absolute of the float64 function rounded to float32, NaN in gives NaN out), and add / mul with
+// broadcasting (exact: fround(a + b), fround(a * b)). docs/numerics.md.
+import type { KernelContext } from '../context.ts';
+import type { WasmTensor } from '../tensor.ts';
+import { checkShapeEquals, checkTensor, fail } from '../validate.ts';
+import { broadcastLoops, broadcastShape, forEachExtra } from './broadcast.ts';
+
+export type FloatUnaryOp = 'exp' | 'sigmoid' | 'tanh';
+export type FloatBinaryOp = 'add' | 'mul';
+
+const UNARY: Record<FloatUnaryOp, number> = { exp: 0, sigmoid: 1, tanh: 2 };
+const BINARY: Record<FloatBinaryOp, number> = { add: 0, mul: 1 };
+
+/** Checks x and y (same shape; y may be x) once and returns the kernel call. */
+export function bindUnaryF32(ctx: KernelContext, op: FloatUnaryOp, x: WasmTensor<'float32'>, y: WasmTensor<'float32'>): () => void {
+  if (!Object.hasOwn(UNARY, op)) fail('unaryF32', `op must be one of ${Object.keys(UNARY).join(', ')}, got ${String(op)}`);
+  checkTensor(op, 'x', x, ctx, 'float32');
+  checkTensor(op, 'y', y, ctx, 'float32');
+  checkShapeEquals(op, 'y', y.shape, x.shape);
+  const [code, n, xp, yp] = [UNARY[op], x.size, x.byteOffset, y.byteOffset];
+  return () => ctx.raw.unary_f32(code, n, xp, yp);
+}
+
+/** Checks a, b and out (the broadcast shape; out may be a or b when it has their shape) and returns the call. */
+export function bindBinaryF32(ctx: KernelContext, op: FloatBinaryOp, a: WasmTensor<'float32'>, b: WasmTensor<'float32'>, out: WasmTensor<'float32'>): () => void {
+  if (!Object.hasOwn(BINARY, op)) fail('binaryF32', `op must be add or mul, got ${String(op)}`);
+  const name = `${op} (float32)`;
+  checkTensor(name, 'a', a, ctx, 'float32');
+  checkTensor(name, 'b', b, ctx, 'float32');
+  checkTensor(name, 'out', out, ctx, 'float32');
+  const shape = broadcastShape(name, a.shape, b.shape);
+  checkShapeEquals(name, 'out', out.shape, shape);
+  if ((out === a && a.size !== out.size) || (out === b && b.size !== out.size)) fail(name, 'the output may be an input only when it has the output shape');
+  const l = broadcastLoops(a.shape, b.shape, shape);
+  if (l.size === 0) return () => {};
+  const [code, ap, bp, yp] = [BINARY[op], a.byteOffset, b.byteOffset, out.byteOffset];
+  const [d0, d1, d2] = l.dims;
+  const [a0, a1, a2] = l.aStrides.map((s) => s * 4);
+  const [b0, b1, b2] = l.bStrides.map((s) => s * 4);
+  const [sa, sb] = [l.sa * 4, l.sb * 4];
+  const call = (ao: number, bo: number, yo: number) => ctx.raw.binary_f32(code, d0, d1, d2, l.n, ap + ao * 4, a0, a1, a2, sa, bp + bo * 4, b0, b1, b2, sb, yp + yo * 4);
+  if (l.extra.length === 0) return () => call(0, 0, 0);
+  return () => forEachExtra(l, call);
+}
