@@ -11,7 +11,7 @@ export { DTYPES, ACTIVATION_DTYPES, dtypeInfo, byteLength, codeRange, isDType, t
 export { packCodes, unpackCodes, constantCodes } from './packing.ts';
 export { makeQuant, quantRange, sameQuant, biasQuant, type QuantInit } from './quant.ts';
 export { roundHalfEven, requantMultiplier, requantize, quantizeValue, dequantizeValue, averageRequantize, addQuantized, MIN_NORMAL_FLOAT32 } from './numerics.ts';
-export { elementCount, windowOutputSize, samePadding, windowPads } from './shape.ts';
+export { elementCount, windowOutputSize, samePadding, windowPads, broadcastShapes, dynamicDims, isDynamicDim, BATCH_DIM, MIN_DYNAMIC_DIM } from './shape.ts';
 export { activationClamp, type FusedActivation } from './activation.ts';
 export { LIMITS, MAX_WINDOW_PARAM, type Limits } from './limits.ts';
 
@@ -34,6 +34,6 @@ export { sizeReport, encodedSize, type SizeReport } from './size.ts';
 
 export {
   runReference, traceReference, registerReferenceOp, getReferenceOp, listReferenceOps,
-  type ReferenceOptions, type ReferenceInputs, type ReferenceOutputs, type ReferenceKernel, type ReferenceContext,
+  type ReferenceOptions, type ReferenceInputs, type ReferenceInput, type ReferenceOutputs, type ReferenceKernel, type ReferenceContext,
   type ReferenceTensor, type ReferenceOutput, type ActivationArray,
 } from './reference/index.ts';
