@@ -17,7 +17,7 @@ export { activationClamp, type TensorQuant, type WeightQuantParams, type CodeCla
 export { packLowBit, unpackLowBit, packedLowBitBytes, type LowBits, type WeightData } from './numerics/lowbit.ts';
 export { detectRelaxedSimd, relaxedDotKnownAnswers, type RelaxedSimdStatus, type KnownAnswer } from './relaxed/detect.ts';
 export type { Simd128Exports } from './load/exports.ts';
-export { loadSession, IntSession, type SessionOptions, type RunOptions, type ValueInfo, type SessionInput, type SessionOutput } from './runtime/session.ts';
+export { loadSession, IntSession, type SessionOptions, type RunOptions, type ValueInfo, type SessionInput, type ShapedInput, type SessionOutput } from './runtime/session.ts';
 export {
   registerRuntimeOp, getRuntimeOp, listRuntimeOps,
   type RuntimeOpBuilder, type RuntimeOpContext, type RuntimeStep, type RuntimeValue,
