@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createKernels, type FloatUnaryOp, type WasmKernels } from '@qatjs/backend-wasm';
 import { Rand } from './reference/random.ts';
+import { BROADCAST_CASES, broadcastRef, shapeSize } from './reference/broadcast.ts';
 
 const REF: Record<FloatUnaryOp, (x: number) => number> = {
   exp: (x) => Math.fround(Math.exp(x)),
@@ -84,33 +85,6 @@ describe('float32 unary kernels', () => {
     expect(() => K.unaryF32('exp', K.tensor('float32', [2]), K.tensor('float32', [3]))).toThrow(/y must have shape \[2\]/);
   });
 });
-
-function shapeSize(s: readonly number[]): number {
-  return s.reduce((p, d) => p * d, 1);
-}
-
-/** numpy broadcasting in plain TypeScript. */
-function broadcastRef(a: Float32Array, as: number[], b: Float32Array, bs: number[], f: (x: number, y: number) => number): { data: Float32Array; shape: number[] } {
-  const rank = Math.max(as.length, bs.length);
-  const pa = [...Array(rank - as.length).fill(1), ...as];
-  const pb = [...Array(rank - bs.length).fill(1), ...bs];
-  const shape = pa.map((d, i) => (d === 1 ? pb[i] : d));
-  const out = new Float32Array(shapeSize(shape));
-  const idx = new Array(rank).fill(0);
-  for (let i = 0; i < out.length; i++) {
-    let r = i;
-    for (let k = rank - 1; k >= 0; k--) { idx[k] = r % shape[k]; r = Math.floor(r / shape[k]); }
-    let ia = 0; let ib = 0;
-    for (let k = 0; k < rank; k++) { ia = ia * pa[k] + (pa[k] === 1 ? 0 : idx[k]); ib = ib * pb[k] + (pb[k] === 1 ? 0 : idx[k]); }
-    out[i] = f(a[ia], b[ib]);
-  }
-  return { data: out, shape };
-}
-
-export const BROADCAST_CASES: [number[], number[]][] = [
-  [[7], [7]], [[2, 3, 5], [2, 3, 5]], [[4, 9], [9]], [[4, 9], [4, 1]], [[1], [3, 5]], [[3, 1, 5], [1, 4, 1]],
-  [[2, 3, 4, 5, 6], [3, 1, 5, 1]], [[2, 1, 3, 1, 2, 1, 2], [2, 1, 2, 1, 2, 1]], [[0, 3], [3]], [[5, 17], [1, 17]], [[], [6]],
-];
 
 describe('float32 add and mul, broadcasting', () => {
   for (const [as, bs] of BROADCAST_CASES) {
