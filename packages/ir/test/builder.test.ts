@@ -131,7 +131,7 @@ describe('ModelBuilder', () => {
 
 describe('the op registry', () => {
   it('lists the built-in ops', () => {
-    expect(listOps()).toEqual(['quantize', 'dequantize', 'conv2d', 'depthwiseConv2d', 'gemm', 'matmul', 'add', 'maxPool', 'avgPool', 'globalAvgPool', 'reshape', 'flatten']);
+    expect(listOps()).toEqual(['quantize', 'dequantize', 'conv2d', 'depthwiseConv2d', 'gemm', 'matmul', 'add', 'maxPool', 'avgPool', 'globalAvgPool', 'reshape', 'flatten', 'mul', 'sigmoid', 'tanh', 'exp']);
     expect(getOpSchema('conv2d')?.inputs.map((i) => i.name)).toEqual(['x', 'w', 'b']);
     expect(getOpSchema('lstm')).toBeUndefined();
   });

@@ -28,7 +28,7 @@ export const WEIGHTED_INPUTS: readonly InputSpec[] = [
   { name: 'w', kind: 'constant', dtypes: WEIGHT_DTYPES },
   { name: 'b', kind: 'constant', dtypes: ['int32'], optional: true },
 ];
-/** a and b, both int8/uint8 values: add, matmul. */
+/** a and b, both int8/uint8 values: matmul. */
 export const TWO_INT_INPUTS: readonly InputSpec[] = [
   { name: 'a', kind: 'activation', dtypes: INT_ACTIVATIONS },
   { name: 'b', kind: 'activation', dtypes: INT_ACTIVATIONS },
