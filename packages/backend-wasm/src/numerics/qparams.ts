@@ -1,4 +1,4 @@
-// Quantization parameters as the kernels take them, and the numbers derived from them. DESIGN.md:
+// Quantization parameters as the kernels take them, and the numbers derived from them (docs/numerics.md):
 // q = clamp(roundHalfEven(acc * (s_in * s_w[c] / s_out)) + zp_out, lo, hi), the multiplier
 // computed in float64 and rounded once to float32, the product rounded to float32.
 import { activationClamp as irActivationClamp, requantMultiplier as irRequantMultiplier, type FusedActivation } from '@qatjs/ir';

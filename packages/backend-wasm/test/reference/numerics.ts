@@ -1,4 +1,4 @@
-// Independent scalar references of the kernels' numerics (DESIGN.md), in plain TypeScript: integer
+// Independent scalar references of the kernels' numerics (docs/numerics.md), in plain TypeScript: integer
 // accumulators exact in float64 (all below 2^53), float32 steps reproduced with Math.fround. Written
 // without looking at or sharing code with src/.
 
