@@ -6,8 +6,8 @@
 import type { KernelContext } from '../context.ts';
 import { checkClamp, checkQuantParams, requantMultiplier, type CodeClamp, type TensorQuant } from '../numerics/qparams.ts';
 import type { WasmTensor } from '../tensor.ts';
-import { checkShapeEquals, checkTensor, fail } from '../validate.ts';
-import { broadcastLoops, broadcastShape, forEachExtra } from './broadcast.ts';
+import { fail } from '../validate.ts';
+import { broadcastCall, checkBroadcast } from './broadcast.ts';
 
 export interface BinaryParams {
   readonly a: TensorQuant;
@@ -21,12 +21,7 @@ export function bindBinaryS8(
   ctx: KernelContext, op: 'add' | 'mul', a: WasmTensor<'int8'>, b: WasmTensor<'int8'>, out: WasmTensor<'int8'>, params: BinaryParams,
 ): () => void {
   if (params === null || typeof params !== 'object') fail(op, 'params must be { a, b, output, clamp? }');
-  checkTensor(op, 'a', a, ctx, 'int8');
-  checkTensor(op, 'b', b, ctx, 'int8');
-  checkTensor(op, 'out', out, ctx, 'int8');
-  const shape = broadcastShape(op, a.shape, b.shape);
-  checkShapeEquals(op, 'out', out.shape, shape);
-  if ((out === a && a.size !== out.size) || (out === b && b.size !== out.size)) fail(op, 'the output may be an input only when it has the output shape');
+  const l = checkBroadcast(op, ctx, 'int8', a, b, out);
   const qa = checkQuantParams(op, 'params.a', params.a);
   const qb = checkQuantParams(op, 'params.b', params.b);
   const qo = checkQuantParams(op, 'params.output', params.output);
@@ -34,15 +29,6 @@ export function bindBinaryS8(
   const [code, mA, mB] = op === 'add'
     ? [0, requantMultiplier(op, qa.scale, 1, qo.scale), requantMultiplier(op, qb.scale, 1, qo.scale)]
     : [1, requantMultiplier(op, qa.scale, qb.scale, qo.scale), 0];
-  const l = broadcastLoops(a.shape, b.shape, shape);
-  if (l.size === 0) return () => {};
-  const [ap, bp, yp] = [a.byteOffset, b.byteOffset, out.byteOffset];
-  const [d0, d1, d2] = l.dims;
-  const [a0, a1, a2] = l.aStrides;
-  const [b0, b1, b2] = l.bStrides;
-  const call = (ao: number, bo: number, yo: number) => ctx.raw.binary_s8s8_fp32(
-    code, d0, d1, d2, l.n, ap + ao, a0, a1, a2, l.sa, bp + bo, b0, b1, b2, l.sb, yp + yo, qa.zeroPoint, mA, qb.zeroPoint, mB, qo.zeroPoint, lo, hi,
-  );
-  if (l.extra.length === 0) return () => call(0, 0, 0);
-  return () => forEachExtra(l, call);
+  const [za, zb, zo] = [qa.zeroPoint, qb.zeroPoint, qo.zeroPoint];
+  return broadcastCall(l, 1, a.byteOffset, b.byteOffset, out.byteOffset, (...args) => ctx.raw.binary_s8s8_fp32(code, ...args, za, mA, zb, mB, zo, lo, hi));
 }

@@ -3,7 +3,9 @@
 // dropped, neighbours merged where both operands step through them alike, so that what is left is
 // up to three outer loops (more are looped here) around an inner run in which each operand is
 // contiguous or one broadcast value.
-import { fail } from '../validate.ts';
+import type { KernelContext } from '../context.ts';
+import type { DType, WasmTensor } from '../tensor.ts';
+import { checkShapeEquals, checkTensor, fail } from '../validate.ts';
 
 /** The broadcast shape of a and b (right-aligned; each dim equal or one of them 1). */
 export function broadcastShape(op: string, a: readonly number[], b: readonly number[]): number[] {
@@ -95,4 +97,36 @@ export function forEachExtra(l: BroadcastLoops, run: (aOff: number, bOff: number
     }
     run(ao, bo, i * inner);
   }
+}
+
+/**
+ * Checks a, b and out (live tensors of `dtype`; out of the broadcast shape, and an input only when
+ * that input has the output's shape) and returns the loop nest.
+ */
+export function checkBroadcast(op: string, ctx: KernelContext, dtype: DType, a: WasmTensor, b: WasmTensor, out: WasmTensor): BroadcastLoops {
+  checkTensor(op, 'a', a, ctx, dtype);
+  checkTensor(op, 'b', b, ctx, dtype);
+  checkTensor(op, 'out', out, ctx, dtype);
+  const shape = broadcastShape(op, a.shape, b.shape);
+  checkShapeEquals(op, 'out', out.shape, shape);
+  if ((out === a && a.size !== out.size) || (out === b && b.size !== out.size)) fail(op, 'the output may be an input only when it has the output shape');
+  return broadcastLoops(a.shape, b.shape, shape);
+}
+
+/** A broadcasting kernel's loop arguments: (d0, d1, d2, n, a, a0, a1, a2, sa, b, b0, b1, b2, sb, y), byte strides. */
+export type BroadcastKernel = (
+  d0: number, d1: number, d2: number, n: number, a: number, a0: number, a1: number, a2: number, sa: number,
+  b: number, b0: number, b1: number, b2: number, sb: number, y: number,
+) => void;
+
+/** The call that runs `kernel` over the loop nest for elements of `bytes` bytes at a, b and y. */
+export function broadcastCall(l: BroadcastLoops, bytes: number, a: number, b: number, y: number, kernel: BroadcastKernel): () => void {
+  if (l.size === 0) return () => {};
+  const [d0, d1, d2] = l.dims;
+  const [a0, a1, a2] = l.aStrides.map((s) => s * bytes);
+  const [b0, b1, b2] = l.bStrides.map((s) => s * bytes);
+  const [sa, sb] = [l.sa * bytes, l.sb * bytes];
+  const call = (ao: number, bo: number, yo: number) => kernel(d0, d1, d2, l.n, a + ao * bytes, a0, a1, a2, sa, b + bo * bytes, b0, b1, b2, sb, y + yo * bytes);
+  if (l.extra.length === 0) return () => call(0, 0, 0);
+  return () => forEachExtra(l, call);
 }

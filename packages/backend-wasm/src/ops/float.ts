@@ -4,7 +4,7 @@
 import type { KernelContext } from '../context.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { checkShapeEquals, checkTensor, fail } from '../validate.ts';
-import { broadcastLoops, broadcastShape, forEachExtra } from './broadcast.ts';
+import { broadcastCall, checkBroadcast } from './broadcast.ts';
 
 export type FloatUnaryOp = 'exp' | 'sigmoid' | 'tanh';
 export type FloatBinaryOp = 'add' | 'mul';
@@ -25,21 +25,7 @@ export function bindUnaryF32(ctx: KernelContext, op: FloatUnaryOp, x: WasmTensor
 /** Checks a, b and out (the broadcast shape; out may be a or b when it has their shape) and returns the call. */
 export function bindBinaryF32(ctx: KernelContext, op: FloatBinaryOp, a: WasmTensor<'float32'>, b: WasmTensor<'float32'>, out: WasmTensor<'float32'>): () => void {
   if (!Object.hasOwn(BINARY, op)) fail('binaryF32', `op must be add or mul, got ${String(op)}`);
-  const name = `${op} (float32)`;
-  checkTensor(name, 'a', a, ctx, 'float32');
-  checkTensor(name, 'b', b, ctx, 'float32');
-  checkTensor(name, 'out', out, ctx, 'float32');
-  const shape = broadcastShape(name, a.shape, b.shape);
-  checkShapeEquals(name, 'out', out.shape, shape);
-  if ((out === a && a.size !== out.size) || (out === b && b.size !== out.size)) fail(name, 'the output may be an input only when it has the output shape');
-  const l = broadcastLoops(a.shape, b.shape, shape);
-  if (l.size === 0) return () => {};
-  const [code, ap, bp, yp] = [BINARY[op], a.byteOffset, b.byteOffset, out.byteOffset];
-  const [d0, d1, d2] = l.dims;
-  const [a0, a1, a2] = l.aStrides.map((s) => s * 4);
-  const [b0, b1, b2] = l.bStrides.map((s) => s * 4);
-  const [sa, sb] = [l.sa * 4, l.sb * 4];
-  const call = (ao: number, bo: number, yo: number) => ctx.raw.binary_f32(code, d0, d1, d2, l.n, ap + ao * 4, a0, a1, a2, sa, bp + bo * 4, b0, b1, b2, sb, yp + yo * 4);
-  if (l.extra.length === 0) return () => call(0, 0, 0);
-  return () => forEachExtra(l, call);
+  const l = checkBroadcast(`${op} (float32)`, ctx, 'float32', a, b, out);
+  const code = BINARY[op];
+  return broadcastCall(l, 4, a.byteOffset, b.byteOffset, out.byteOffset, (...args) => ctx.raw.binary_f32(code, ...args));
 }
