@@ -60,6 +60,8 @@ export class IntSession {
   /** Plans by the run-time sizes (planKey), most recently used last; a few are kept. */
   readonly #plans = new Map<string, BatchPlan>();
   readonly #values: Map<string, { decl: ValueDecl; storage: Storage }>;
+  /** The run-time sizes the model's values use besides the batch, each with the first value using it. */
+  readonly #symbols: readonly (readonly [number, string])[];
   #disposed = false;
 
   /** Use loadSession(). */
@@ -67,6 +69,9 @@ export class IntSession {
     this.model = model;
     this.#kernels = kernels;
     this.#values = new Map(model.values.map((decl) => [decl.name, { decl, storage: storageOf(decl) }]));
+    const symbols = new Map<number, string>();
+    for (const v of model.values) for (const d of v.shape) if (d < -1 && !symbols.has(d)) symbols.set(d, v.name);
+    this.#symbols = [...symbols].sort((a, b) => b[0] - a[0]);
     const constants = new Map<string, Constant>(model.constants.map((c) => [c.name, c]));
     this.#steps = buildSteps({ kernels, values: this.#values, constants }, model);
     this.#live = liveness(model, this.#steps);
@@ -132,7 +137,8 @@ export class IntSession {
   }
 
   #planFor(sizes: ReadonlyMap<number, number>): BatchPlan {
-    const key = [...sizes].sort((a, b) => b[0] - a[0]).map(([d, n]) => `${d}=${n}`).join(',');
+    let key = String(sizes.get(-1));
+    for (const [d] of this.#symbols) key += `,${sizes.get(d)}`;
     let plan = this.#plans.get(key);
     if (plan) {
       this.#plans.delete(key); // most recently used goes last
@@ -170,9 +176,8 @@ export class IntSession {
     for (const [d, { size }] of sizes) out.set(d, size);
     // A batch no input fixes (a model without a run-time batch input) is 1, as before.
     if (!out.has(-1)) out.set(-1, 1);
-    for (const v of this.model.values) {
-      const open = v.shape.find((d) => d < -1 && !out.has(d));
-      if (open !== undefined) throw new BackendWasmError(`run(): value '${v.name}' [${v.shape.join(', ')}] uses run-time size ${open}, which no input fixes`);
+    for (const [d, name] of this.#symbols) {
+      if (!out.has(d)) throw new BackendWasmError(`run(): value '${name}' uses run-time size ${d}, which no input fixes`);
     }
     return { sizes: out, data };
   }
