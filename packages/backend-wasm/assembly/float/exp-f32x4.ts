@@ -1,16 +1,17 @@
 // e^x on four float32 lanes (Cephes expf): x = n ln2 + r, |r| <= ln2 / 2, n = nearest(x log2 e);
 // e^r - 1 = r + r^2 P(r) (degree-5 minimax P), e^x = 2^n (1 + that). Within 2 ulp of the float64 exp
 // rounded to float32 (docs/numerics.md has the 4 ulp / 1e-7 contract the tests check).
-// No denormal ever reaches an arithmetic instruction: |x| < 2^-30 is taken as 0 (e^x rounds to 1
-// there), and inputs below ln(2^-126) give 0 (flushed; the true value is below 1.2e-38).
+// No denormal ever reaches an arithmetic instruction or the output: |x| < 2^-30 is taken as 0 (e^x
+// rounds to 1 there), and inputs below -87.33 give 0 (flushed; the true value is below 1.2e-38, and
+// above -87.33 the reduced r is positive whenever n = -126, so 2^n (1 + q) stays a normal float32).
 
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 /** Above this e^x overflows float32 (to +Infinity). */
 export const EXP_HI: f32 = 88.72283935546875;
-/** Below this e^x is under the smallest normal float32 (flushed to 0). */
-export const EXP_LO: f32 = -87.33654022216797;
+/** Below this e^x is within 1e-40 of the smallest normal float32 or under it (flushed to 0). */
+export const EXP_LO: f32 = -87.33;
 const TINY: f32 = 9.313225746154785e-10; // 2^-30
 
 /** e^r - 1 for |r| <= ln2 / 2 (relative error ~1 ulp, also for tiny r). */

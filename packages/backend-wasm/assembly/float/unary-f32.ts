@@ -20,7 +20,8 @@ const SMALL: f32 = 2.44140625e-4; // 2^-12: below it tanh(x) rounds to x
  */
 @inline function tanh4(x: v128): v128 {
   const a = f32x4.abs(x);
-  const y = flushTiny(f32x4.pmin(f32x4.splat(20), f32x4.add(a, a)));
+  const af = flushTiny(a); // before any arithmetic: a denormal x must not reach the add
+  const y = f32x4.pmin(f32x4.splat(20), f32x4.add(af, af));
   const r = reduce(y);
   const n = reduceN(y);
   const one = f32x4.splat(1);
