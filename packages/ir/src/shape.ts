@@ -32,6 +32,11 @@ export function dynamicDims(shape: readonly number[]): number[] {
  * shape, or a string saying which dims clash.
  */
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | string {
+  for (const [name, s] of [['a', a], ['b', b]] as const) {
+    if (!Array.isArray(s) || !s.every((d) => Number.isSafeInteger(d) && d !== 0)) {
+      throw new IntModelError(name, `must be a shape (a list of integer dims, none 0), got ${Array.isArray(s) ? `[${s.join(', ')}]` : typeof s}`);
+    }
+  }
   const rank = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
