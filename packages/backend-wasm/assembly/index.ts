@@ -10,6 +10,9 @@ export { avgpool2d_s8_nhwc_fp32 } from './pool/avgpool2d-s8-nhwc-fp32';
 export { quantize_f32_s8_fp32 } from './eltwise/quantize-f32-s8-fp32';
 export { dequantize_s8_f32 } from './eltwise/dequantize-s8-f32';
 export { add_s8s8_fp32 } from './eltwise/add-s8s8-fp32';
+export { binary_s8s8_fp32 } from './eltwise/binary-s8s8-fp32';
+export { unary_f32 } from './float/unary-f32';
+export { binary_f32 } from './float/binary-f32';
 
 /** First byte after the module's static data: the TypeScript heap starts at or above it. */
 export function heap_base(): usize {

@@ -65,7 +65,7 @@ function kernel(f, mr, epilogue) {
   for (const r of rows) L.push(`  let acc${r}x0 = bias0;`, `  let acc${r}x1 = bias1;`);
   L.push('  w += 32;');
   L.push('  // One K step an iteration: V8 unrolls the loop itself, and hand unrolling made it hoist');
-  L.push('  // every load of the body and spill accumulators (PLATFORM.md).');
+  L.push('  // every load of the body and spill accumulators (measured on V8).');
   L.push('  // The end pointer is the loop condition: no separate counter to increment.');
   L.push('  const aEnd = a + <usize>ksteps * 16;');
   L.push('  while (a < aEnd) {');

@@ -9,10 +9,17 @@ export { Conv2dOp, type Conv2dSpec } from './ops/conv2d.ts';
 export { DepthwiseConv2dOp, type DepthwiseConv2dSpec } from './ops/depthwise-conv2d.ts';
 export type { MatMulParams } from './ops/matmul.ts';
 export type { AddParams } from './ops/eltwise.ts';
+export type { BinaryParams } from './ops/binary-s8.ts';
+export type { FloatUnaryOp, FloatBinaryOp } from './ops/float.ts';
 export type { PoolParams, AvgPoolParams } from './ops/pool.ts';
-export type { Padding } from './ops/window.ts';
-export { activationClamp, type QuantParams, type WeightQuantParams, type Clamp } from './numerics/qparams.ts';
+export type { WindowPadding } from './ops/window.ts';
+export { activationClamp, type TensorQuant, type WeightQuantParams, type CodeClamp } from './numerics/qparams.ts';
 export { packLowBit, unpackLowBit, packedLowBitBytes, type LowBits, type WeightData } from './numerics/lowbit.ts';
 export { detectRelaxedSimd, relaxedDotKnownAnswers, type RelaxedSimdStatus, type KnownAnswer } from './relaxed/detect.ts';
 export type { Simd128Exports } from './load/exports.ts';
-export { loadSession, IntSession, type SessionOptions, type RunOptions, type ValueInfo, type SessionInput, type SessionOutput } from './runtime/session.ts';
+export { loadSession, IntSession, type SessionOptions, type RunOptions, type ValueInfo, type SessionInput, type ShapedInput, type SessionOutput } from './runtime/session.ts';
+export {
+  registerRuntimeOp, getRuntimeOp, listRuntimeOps,
+  type RuntimeOpBuilder, type RuntimeOpContext, type RuntimeStep, type RuntimeValue,
+} from './runtime/registry.ts';
+export type { Storage as RuntimeStorage } from './runtime/storage.ts';

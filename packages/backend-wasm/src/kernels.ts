@@ -10,10 +10,12 @@ import { Heap, type HeapStats } from './memory/heap.ts';
 import { Conv2dOp, type Conv2dSpec } from './ops/conv2d.ts';
 import { DepthwiseConv2dOp, type DepthwiseConv2dSpec } from './ops/depthwise-conv2d.ts';
 import { add, dequantize, quantize, type AddParams } from './ops/eltwise.ts';
+import { bindBinaryS8, type BinaryParams } from './ops/binary-s8.ts';
+import { bindBinaryF32, bindUnaryF32, type FloatBinaryOp, type FloatUnaryOp } from './ops/float.ts';
 import { GemmOp, type GemmSpec } from './ops/gemm.ts';
 import { matmul, type MatMulParams } from './ops/matmul.ts';
 import { avgPool, maxPool, poolOutputShape, type AvgPoolParams, type PoolParams } from './ops/pool.ts';
-import type { Clamp, QuantParams } from './numerics/qparams.ts';
+import type { CodeClamp, TensorQuant } from './numerics/qparams.ts';
 import { detectRelaxedSimd, type RelaxedSimdStatus } from './relaxed/detect.ts';
 import { bytesPerElement, checkShape, WasmTensor, type DType } from './tensor.ts';
 
@@ -177,21 +179,39 @@ export class WasmKernels implements KernelContext {
   }
 
   /** float32 -> int8: clamp(roundHalfEven(x / scale) + zeroPoint). */
-  quantize(x: WasmTensor<'float32'>, y: WasmTensor<'int8'>, params: QuantParams, clamp?: Clamp): void {
+  quantize(x: WasmTensor<'float32'>, y: WasmTensor<'int8'>, params: TensorQuant, clamp?: CodeClamp): void {
     this.#live('quantize');
     quantize(this, x, y, params, clamp);
   }
 
   /** int8 -> float32: (x - zeroPoint) * scale. */
-  dequantize(x: WasmTensor<'int8'>, y: WasmTensor<'float32'>, params: QuantParams): void {
+  dequantize(x: WasmTensor<'int8'>, y: WasmTensor<'float32'>, params: TensorQuant): void {
     this.#live('dequantize');
     dequantize(this, x, y, params);
   }
 
-  /** int8 + int8 with both inputs rescaled to the output's scale; out may be a or b. */
+  /** int8 + int8 with both inputs rescaled to the output's scale, broadcasting; out may be a or b (same shape). */
   add(a: WasmTensor<'int8'>, b: WasmTensor<'int8'>, out: WasmTensor<'int8'>, params: AddParams): void {
     this.#live('add');
     add(this, a, b, out, params);
+  }
+
+  /** int8 * int8: clamp(roundHalfEven(f32((a - zp_a) * (b - zp_b)) * f32(s_a * s_b / s_out)) + zp_out), broadcasting. */
+  mul(a: WasmTensor<'int8'>, b: WasmTensor<'int8'>, out: WasmTensor<'int8'>, params: BinaryParams): void {
+    this.#live('mul');
+    bindBinaryS8(this, 'mul', a, b, out, params)();
+  }
+
+  /** float32 y = e^x, sigmoid(x) or tanh(x) (within 4 ulp or 1e-7 of the float64 function; NaN stays NaN); y may be x. */
+  unaryF32(op: FloatUnaryOp, x: WasmTensor<'float32'>, y: WasmTensor<'float32'>): void {
+    this.#live(String(op));
+    bindUnaryF32(this, op, x, y)();
+  }
+
+  /** float32 out = fround(a + b) or fround(a * b), broadcasting (numpy rules). */
+  binaryF32(op: FloatBinaryOp, a: WasmTensor<'float32'>, b: WasmTensor<'float32'>, out: WasmTensor<'float32'>): void {
+    this.#live(String(op));
+    bindBinaryF32(this, op, a, b, out)();
   }
 
   maxPool(x: WasmTensor<'int8'>, y: WasmTensor<'int8'>, params: PoolParams): void {

@@ -1,7 +1,7 @@
 // conv2d (im2col + GEMM) against the scalar reference: NHWC x HWIO, 'same' / 'valid' / explicit
 // padding, strides, dilations, 1x1 pointwise (no im2col), per-channel scales, zero points.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createKernels, type Padding, type WasmKernels } from '@qatjs/backend-wasm';
+import { createKernels, type WindowPadding, type WasmKernels } from '@qatjs/backend-wasm';
 import { mult, refAxis, refConv2dAcc, refRequantRows, type Win } from './reference/numerics.ts';
 import { Rand } from './reference/random.ts';
 
@@ -15,7 +15,7 @@ interface Case {
   f: [number, number, number, number];
   s: [number, number];
   d: [number, number];
-  padding: Padding;
+  padding: WindowPadding;
   seed: number;
   groups?: number;
 }

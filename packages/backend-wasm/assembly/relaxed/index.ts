@@ -1,6 +1,6 @@
 // The relaxed-SIMD module (asc --enable simd,relaxed-simd). It is compiled only where the runtime
 // validates it and used only after relaxed_dot_kat computes known answers: Node 20 with its flag on
-// returned wrong i32x4.relaxed_dot_i8x16_i7x16_add_s results (PLATFORM.md). It imports the same
+// returned wrong i32x4.relaxed_dot_i8x16_i7x16_add_s results (measured). It imports the same
 // memory as the SIMD128 module and uses the same scratch addresses (calls never interleave).
 export { pack_lhs_s8_4xk4_rdot } from './pack-lhs-s8-4xk4-rdot';
 export { pack_rhs_s8_8xk4_rdot } from './pack-rhs-s8-8xk4-rdot';

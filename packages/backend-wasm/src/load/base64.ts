@@ -1,5 +1,5 @@
 // The kernels travel as base64 inside an ES module, the one way that loads the same on Node, Deno,
-// Bun and browsers (PLATFORM.md). atob exists on all of them.
+// Bun and browsers (fetch of a file URL fails on Node; a .wasm import works on Deno only). atob exists on all of them.
 
 export function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);

@@ -27,6 +27,12 @@ export interface Simd128Exports {
   quantize_f32_s8_fp32(n: I, x: I, y: I, scale: number, zp: I, lo: I, hi: I): void;
   dequantize_s8_f32(n: I, x: I, y: I, scale: number, zp: I): void;
   add_s8s8_fp32(n: I, a: I, b: I, y: I, zpA: I, mA: number, zpB: I, mB: number, zpY: I, lo: I, hi: I): void;
+  binary_s8s8_fp32(
+    op: I, d0: I, d1: I, d2: I, n: I, a: I, a0: I, a1: I, a2: I, sa: I, b: I, b0: I, b1: I, b2: I, sb: I, y: I,
+    zpA: I, mA: number, zpB: I, mB: number, zpY: I, lo: I, hi: I,
+  ): void;
+  unary_f32(op: I, n: I, x: I, y: I): void;
+  binary_f32(op: I, d0: I, d1: I, d2: I, n: I, a: I, a0: I, a1: I, a2: I, sa: I, b: I, b0: I, b1: I, b2: I, sb: I, y: I): void;
 }
 
 /** The relaxed-SIMD module's exports (assembly/relaxed/index.ts), over the same memory. */

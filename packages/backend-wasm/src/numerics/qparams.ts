@@ -1,11 +1,14 @@
-// Quantization parameters as the kernels take them, and the numbers derived from them. DESIGN.md:
+// Quantization parameters as the kernels take them, and the numbers derived from them (docs/numerics.md):
 // q = clamp(roundHalfEven(acc * (s_in * s_w[c] / s_out)) + zp_out, lo, hi), the multiplier
 // computed in float64 and rounded once to float32, the product rounded to float32.
-import { roundHalfEven } from '@qatjs/ir';
+import { activationClamp as irActivationClamp, requantMultiplier as irRequantMultiplier, type FusedActivation } from '@qatjs/ir';
 import { checkInt, checkPositiveFinite, fail, perChannel } from '../validate.ts';
 
-/** Scale and zero point of an int8 tensor (per tensor). */
-export interface QuantParams {
+/**
+ * Scale and zero point of one int8 tensor (per tensor), as the kernels take them. Scales are used as
+ * float32 (rounded on entry, as a model file stores them; @qatjs/ir's requantMultiplier).
+ */
+export interface TensorQuant {
   readonly scale: number;
   readonly zeroPoint: number;
 }
@@ -18,7 +21,7 @@ export interface WeightQuantParams {
 }
 
 /** Output clamp in int8 codes (a fused ReLU / ReLU6 is a clamp; see activationClamp). */
-export interface Clamp {
+export interface CodeClamp {
   readonly min?: number;
   readonly max?: number;
 }
@@ -27,14 +30,14 @@ export const INT8_MIN = -128;
 export const INT8_MAX = 127;
 const FLT_MIN = 2 ** -126;
 
-export function checkQuantParams(op: string, name: string, q: QuantParams | undefined): QuantParams {
+export function checkQuantParams(op: string, name: string, q: TensorQuant | undefined): TensorQuant {
   if (q === null || typeof q !== 'object') fail(op, `${name} must be { scale, zeroPoint }`);
   checkPositiveFinite(op, `${name}.scale`, q.scale);
   checkInt(op, `${name}.zeroPoint`, q.zeroPoint, INT8_MIN, INT8_MAX);
   return q;
 }
 
-export function checkClamp(op: string, clamp: Clamp | undefined): { lo: number; hi: number } {
+export function checkClamp(op: string, clamp: CodeClamp | undefined): { lo: number; hi: number } {
   const lo = clamp?.min ?? INT8_MIN;
   const hi = clamp?.max ?? INT8_MAX;
   checkInt(op, 'clamp.min', lo, INT8_MIN, INT8_MAX);
@@ -45,21 +48,20 @@ export function checkClamp(op: string, clamp: Clamp | undefined): { lo: number; 
 
 
 /**
- * The clamp a fused activation means, in output codes: ReLU keeps codes >= the code of 0.0 (the
- * zero point), ReLU6 also <= the code of 6.0.
+ * The clamp a fused activation means, in int8 output codes: ReLU keeps codes >= the code of 0.0 (the
+ * zero point), ReLU6 also <= the code of 6.0. @qatjs/ir's activationClamp (docs/numerics.md) on an
+ * 8-bit int8 grid, as the kernels' { min, max }.
  */
-export function activationClamp(activation: 'none' | 'relu' | 'relu6', output: QuantParams): Required<Clamp> {
+export function activationClamp(activation: FusedActivation, output: TensorQuant): Required<CodeClamp> {
   checkQuantParams('activationClamp', 'output', output);
-  if (activation === 'none') return { min: INT8_MIN, max: INT8_MAX };
-  if (activation !== 'relu' && activation !== 'relu6') fail('activationClamp', `unknown activation '${String(activation)}' (none, relu, relu6)`);
-  const min = Math.max(INT8_MIN, output.zeroPoint);
-  const max = activation === 'relu6' ? Math.min(INT8_MAX, output.zeroPoint + roundHalfEven(6 / output.scale)) : INT8_MAX;
-  return { min, max: Math.max(min, max) };
+  if (activation !== 'none' && activation !== 'relu' && activation !== 'relu6') fail('activationClamp', `unknown activation '${String(activation)}' (none, relu, relu6)`);
+  const [min, max] = irActivationClamp(activation, { scale: Float32Array.of(output.scale), zeroPoint: Int32Array.of(output.zeroPoint), bits: 8 });
+  return { min, max };
 }
 
-/** Float32 multiplier s_in * s_w / s_out, checked to be a normal float32 (no denormals). */
+/** Float32 multiplier s_in * s_w / s_out (@qatjs/ir's requantMultiplier), checked to be a normal float32 (no denormals). */
 export function requantMultiplier(op: string, sIn: number, sW: number, sOut: number): number {
-  const m = Math.fround((sIn * sW) / sOut);
+  const m = irRequantMultiplier(sIn, sW, sOut);
   if (!Number.isFinite(m) || m < FLT_MIN) {
     fail(op, `requantization multiplier ${sIn} * ${sW} / ${sOut} is not a normal float32 (${m})`);
   }

@@ -2,12 +2,12 @@
 // bias, accumulator range) and the run-time checks of the NHWC input and output.
 import type { KernelContext } from '../context.ts';
 import { weightValues, type WeightData } from '../numerics/lowbit.ts';
-import { checkQuantParams, checkWeightQuant, type Clamp, type QuantParams, type WeightQuantParams } from '../numerics/qparams.ts';
+import { checkQuantParams, checkWeightQuant, type CodeClamp, type TensorQuant, type WeightQuantParams } from '../numerics/qparams.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { checkDistinct, checkInt, checkShapeEquals, checkTensor, fail } from '../validate.ts';
 import { checkAccumulatorRange, maxCentered, type GemmOutput } from './gemm-core.ts';
 import { checkBias, gemmOutput, maxCenteredWeight, multipliers } from './gemm.ts';
-import { pair, windowGeometry, type Padding, type WindowGeometry, type WindowSpec } from './window.ts';
+import { pair, windowGeometry, type WindowPadding, type WindowGeometry, type WindowSpec } from './window.ts';
 
 export interface ConvSpec {
   /** conv2d: [kh, kw, cin, cout] (HWIO). Depthwise: [kh, kw, cin, channelMultiplier]. As tfjs. */
@@ -16,18 +16,18 @@ export interface ConvSpec {
   readonly filter: WeightData;
   readonly strides?: number | readonly [number, number];
   readonly dilations?: number | readonly [number, number];
-  readonly padding: Padding;
+  readonly padding: WindowPadding;
   /** conv2d only: grouped convolution; filterShape[2] is then cin / groups. Default 1. */
   readonly groups?: number;
   /** int32 per output channel, in units of s_in * s_w[c]. */
   readonly bias?: ArrayLike<number>;
-  readonly input: QuantParams;
+  readonly input: TensorQuant;
   /** Per tensor, or per output channel (arrays of cout values). */
   readonly weight: WeightQuantParams;
   /** int8 output with these parameters, or 'int32' for the raw accumulators. */
-  readonly output: QuantParams | 'int32';
+  readonly output: TensorQuant | 'int32';
   /** int8 output only: clamp in codes (fused ReLU / ReLU6, see activationClamp). */
-  readonly clamp?: Clamp;
+  readonly clamp?: CodeClamp;
 }
 
 export interface ParsedConv {

@@ -2,7 +2,7 @@
 // packed once at creation. Weights [k, n] as a tfjs dense kernel ('kn'), or [n, k] ('nk').
 import type { KernelContext } from '../context.ts';
 import { weightValues, type WeightData } from '../numerics/lowbit.ts';
-import { checkClamp, checkQuantParams, checkWeightQuant, requantMultiplier, type Clamp, type QuantParams, type WeightQuantParams } from '../numerics/qparams.ts';
+import { checkClamp, checkQuantParams, checkWeightQuant, requantMultiplier, type CodeClamp, type TensorQuant, type WeightQuantParams } from '../numerics/qparams.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { checkDistinct, checkInt, checkTensor, fail } from '../validate.ts';
 import { checkAccumulatorRange, maxCentered, packRhs, runGemm, type GemmOutput, type GemmPath } from './gemm-core.ts';
@@ -19,12 +19,12 @@ export interface GemmSpec {
   readonly weightsLayout?: 'kn' | 'nk';
   /** int32 per output channel, in units of s_in * s_w[c] (added to the accumulator). */
   readonly bias?: ArrayLike<number>;
-  readonly input: QuantParams;
+  readonly input: TensorQuant;
   readonly weight: WeightQuantParams;
   /** int8 output with these parameters, or 'int32' for the raw accumulators. */
-  readonly output: QuantParams | 'int32';
+  readonly output: TensorQuant | 'int32';
   /** int8 output only: clamp in codes (fused ReLU / ReLU6, see activationClamp). */
-  readonly clamp?: Clamp;
+  readonly clamp?: CodeClamp;
 }
 
 /** Checks a bias of n int32 values (or none) and returns it with its largest magnitude. */
@@ -41,13 +41,13 @@ export function checkBias(op: string, bias: ArrayLike<number> | undefined, n: nu
 }
 
 /** Per-channel requantization multipliers f32(s_in * s_w[c] / s_out); zeros for int32 output. */
-export function multipliers(op: string, input: QuantParams, wScale: Float64Array, output: QuantParams | 'int32'): Float32Array {
+export function multipliers(op: string, input: TensorQuant, wScale: Float64Array, output: TensorQuant | 'int32'): Float32Array {
   const out = new Float32Array(wScale.length);
   if (output !== 'int32') wScale.forEach((s, c) => (out[c] = requantMultiplier(op, input.scale, s, output.scale)));
   return out;
 }
 
-export function gemmOutput(op: string, output: QuantParams | 'int32', clamp: Clamp | undefined): GemmOutput {
+export function gemmOutput(op: string, output: TensorQuant | 'int32', clamp: CodeClamp | undefined): GemmOutput {
   if (output === 'int32') {
     if (clamp !== undefined) fail(op, 'clamp applies to int8 output only');
     return { dtype: 'int32' };

@@ -1,19 +1,19 @@
 // Activation x activation matmul (attention's Q.K^T and P.V): both operands are int8 tensors in
 // WASM memory, so B is packed into the scratch on every call (its columns centred by zp_b).
 import { Scratch, type KernelContext } from '../context.ts';
-import { checkClamp, checkQuantParams, requantMultiplier, type Clamp, type QuantParams } from '../numerics/qparams.ts';
+import { checkClamp, checkQuantParams, requantMultiplier, type CodeClamp, type TensorQuant } from '../numerics/qparams.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { checkTensor, fail } from '../validate.ts';
 import { checkAccumulatorRange, maxCentered, packedRhsBytes, packRhsInto, runGemm, type GemmOutput } from './gemm-core.ts';
 
 export interface MatMulParams {
-  readonly a: QuantParams;
-  readonly b: QuantParams;
+  readonly a: TensorQuant;
+  readonly b: TensorQuant;
   /** int8 output with these parameters, or 'int32' for the raw accumulators. */
-  readonly output: QuantParams | 'int32';
+  readonly output: TensorQuant | 'int32';
   /** B given as [..., n, k] (e.g. K in Q.K^T). Default false: [..., k, n]. */
   readonly transposeB?: boolean;
-  readonly clamp?: Clamp;
+  readonly clamp?: CodeClamp;
 }
 
 const dims = (s: readonly number[]): string => `[${s.join(', ')}]`;

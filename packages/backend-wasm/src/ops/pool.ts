@@ -1,23 +1,23 @@
 // Max and average pooling on NHWC int8 (windows count only the taps inside the input, as tfjs).
 import type { KernelContext } from '../context.ts';
-import { checkClamp, checkQuantParams, requantMultiplier, type Clamp, type QuantParams } from '../numerics/qparams.ts';
+import { checkClamp, checkQuantParams, requantMultiplier, type CodeClamp, type TensorQuant } from '../numerics/qparams.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { checkDistinct, checkShapeEquals, checkTensor, fail } from '../validate.ts';
-import { checkPoolPadding, pair, windowGeometry, type Padding, type WindowGeometry } from './window.ts';
+import { checkPoolPadding, pair, windowGeometry, type WindowPadding, type WindowGeometry } from './window.ts';
 
 export interface PoolParams {
   readonly window: number | readonly [number, number];
   /** Default: the window. */
   readonly strides?: number | readonly [number, number];
-  readonly padding: Padding;
-  /** Clamp in output codes (a fused ReLU). */
-  readonly clamp?: Clamp;
+  readonly padding: WindowPadding;
+  /** CodeClamp in output codes (a fused ReLU). */
+  readonly clamp?: CodeClamp;
 }
 
 export interface AvgPoolParams extends PoolParams {
-  readonly input: QuantParams;
+  readonly input: TensorQuant;
   /** Default: the input's parameters. */
-  readonly output?: QuantParams;
+  readonly output?: TensorQuant;
 }
 
 interface Geometry extends WindowGeometry {

@@ -1,14 +1,15 @@
 // Sliding-window geometry with tfjs's padding rules, shared by conv2d, depthwise and pooling.
+import { windowPads } from '@qatjs/ir';
 import { checkInt, fail } from '../validate.ts';
 
 /** 'same' / 'valid' as tfjs, or explicit [[top, bottom], [left, right]]. */
-export type Padding = 'same' | 'valid' | readonly [readonly [number, number], readonly [number, number]];
+export type WindowPadding = 'same' | 'valid' | readonly [readonly [number, number], readonly [number, number]];
 
 export interface WindowSpec {
   readonly window: readonly [number, number];
   readonly strides: readonly [number, number];
   readonly dilations: readonly [number, number];
-  readonly padding: Padding;
+  readonly padding: WindowPadding;
 }
 
 export interface WindowGeometry {
@@ -26,16 +27,16 @@ export function pair(op: string, name: string, v: number | readonly [number, num
   return [checkInt(op, `${name}[0]`, p[0], 1, 1 << 16), checkInt(op, `${name}[1]`, p[1], 1, 1 << 16)];
 }
 
-function axis(op: string, size: number, k: number, s: number, d: number, padding: Padding, which: 0 | 1): [number, number, number] {
+function axis(op: string, size: number, k: number, s: number, d: number, padding: WindowPadding, which: 0 | 1): [number, number, number] {
   const span = (k - 1) * d + 1;
   if (padding === 'valid') {
     const out = Math.ceil((size - span + 1) / s);
     return [Math.max(out, 0), 0, 0];
   }
   if (padding === 'same') {
-    const out = Math.ceil(size / s);
-    const total = Math.max((out - 1) * s + span - size, 0);
-    return [out, Math.floor(total / 2), total - Math.floor(total / 2)];
+    if (size < 1) return [0, 0, 0];
+    const [before, after] = windowPads('same', size, k, s, d);
+    return [Math.ceil(size / s), before, after];
   }
   if (!Array.isArray(padding) || padding.length !== 2 || !Array.isArray(padding[which]) || padding[which].length !== 2) {
     fail(op, `padding must be 'same', 'valid' or [[top, bottom], [left, right]], got ${JSON.stringify(padding)}`);

@@ -1,6 +1,6 @@
 // Start-up check of relaxed SIMD. WebAssembly.validate alone is not enough: Node 20 with
 // --experimental-wasm-relaxed-simd validates i32x4.relaxed_dot_i8x16_i7x16_add_s and returns exactly
-// double the right result (PLATFORM.md). So the instruction counts as working only after it computes
+// double the right result (measured). So the instruction counts as working only after it computes
 // known answers, with the second operand in [0, 127] where every conforming lowering must agree.
 import { KERNELS_RELAXED_BASE64 } from '../generated/kernels-relaxed.ts';
 import { decodeBase64 } from '../load/base64.ts';

@@ -1,5 +1,5 @@
-// What a session needs to run one batch size: every value's tensor and every step's bound kernel
-// call, made once. Values share memory slots when their lifetimes do not overlap (a value's slot is
+// What a session needs to run one set of run-time sizes (the batch, a sequence length...): every
+// value's tensor and every step's bound kernel call, made once. Values share memory slots when their lifetimes do not overlap (a value's slot is
 // free again after its last reader), so the plan holds about the peak of live activations, not
 // their sum; reshape and flatten outputs are views of their input's slot.
 import { elementCount, type IntModel, type ValueDecl } from '@qatjs/ir';
@@ -48,9 +48,9 @@ export class BatchPlan {
 
   constructor(
     kernels: WasmKernels, model: IntModel, steps: readonly Step[], live: Liveness,
-    values: ReadonlyMap<string, { decl: ValueDecl; storage: Storage }>, batch: number,
+    values: ReadonlyMap<string, { decl: ValueDecl; storage: Storage }>, sizes: ReadonlyMap<number, number>,
   ) {
-    const shapeOf = (decl: ValueDecl) => decl.shape.map((d) => (d === -1 ? batch : d));
+    const shapeOf = (decl: ValueDecl) => decl.shape.map((d) => (d < 0 ? (sizes.get(d) as number) : d));
     const info = (name: string) => values.get(name) as { decl: ValueDecl; storage: Storage };
     const bytesOf = (name: string) => {
       const { decl, storage } = info(name);

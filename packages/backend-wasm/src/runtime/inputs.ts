@@ -17,17 +17,71 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
-/** The batch size this input implies (1 when dim 0 is static), after checking its length. */
-export function inputBatch(decl: ValueDecl, data: SessionInput): number {
+/** An input with its concrete shape: needed when the declared shape has run-time sizes other than the batch. */
+export interface ShapedInput {
+  readonly data: SessionInput;
+  /** The declared shape with every run-time size (negative dim) replaced by its size. */
+  readonly shape: readonly number[];
+}
+
+/** Run-time sizes by symbol (-1 the batch, -2, -3, ...), each with the input that fixed it. */
+export type RunSizes = Map<number, { readonly size: number; readonly from: string }>;
+
+const shapeText = (s: readonly number[]): string => `[${s.join(', ')}]`;
+
+function fix(sizes: RunSizes, name: string, sym: number, size: number, where: string): void {
+  const known = sizes.get(sym);
+  if (known && known.size !== size) fail(name, `${where}: run-time size ${sym} is ${size} here, but ${known.from} says ${known.size}`);
+  if (!known) sizes.set(sym, { size, from: `input '${name}'` });
+}
+
+/**
+ * Checks one input's length or shape against its declared shape, records the run-time sizes it
+ * fixes, and returns its data. A bare typed array may leave open only the batch (dim 0 = -1), which
+ * its length fixes; `{ data, shape }` gives every dim.
+ */
+export function inputSizes(decl: ValueDecl, given: unknown, sizes: RunSizes): unknown {
+  const name = decl.name;
+  if (given !== null && typeof given === 'object' && !ArrayBuffer.isView(given) && !Array.isArray(given)) {
+    const { data, shape, ...rest } = given as { data?: unknown; shape?: unknown };
+    const extra = Object.keys(rest);
+    if (extra.length > 0) fail(name, `has unknown field '${extra[0]}' (an input is a typed array or { data, shape })`);
+    if (!ArrayBuffer.isView(data) || data instanceof DataView) fail(name, `.data must be a typed array, got ${describe(data)}`);
+    if (!Array.isArray(shape) || shape.length !== decl.shape.length) fail(name, `.shape must list ${decl.shape.length} dims (declared ${shapeText(decl.shape)}), got ${describe(shape)}`);
+    const dims = shape as unknown[];
+    dims.forEach((v, i) => {
+      if (!Number.isSafeInteger(v) || (v as number) < 1) fail(name, `.shape[${i}] must be a positive integer, got ${String(v)}`);
+      const d = decl.shape[i];
+      if (d >= 0 && v !== d) fail(name, `.shape[${i}] is ${String(v)}, but the declared shape ${shapeText(decl.shape)} has ${d} there`);
+    });
+    const local = new Map<number, number>();
+    dims.forEach((v, i) => {
+      const d = decl.shape[i];
+      if (d >= 0) return;
+      const seen = local.get(d);
+      if (seen !== undefined && seen !== v) fail(name, `.shape ${shapeText(dims as number[])} gives run-time size ${d} two sizes (${seen} and ${String(v)})`);
+      local.set(d, v as number);
+    });
+    const count = (dims as number[]).reduce((a, b) => a * b, 1);
+    if ((data as SessionInput).length !== count) fail(name, `.data has ${(data as SessionInput).length} elements; shape ${shapeText(dims as number[])} holds ${count}`);
+    for (const [d, v] of local) fix(sizes, name, d, v, `.shape`);
+    return data;
+  }
+  if (!ArrayBuffer.isView(given) || given instanceof DataView) fail(name, `must be a typed array or { data, shape }, got ${describe(given)}`);
+  const data = given as SessionInput;
+  if (decl.shape.some((d) => d < -1)) fail(name, `${shapeText(decl.shape)} has run-time sizes other than the batch: give { data, shape } with its concrete shape`);
   const perItem = elementCount(decl.shape[0] === -1 ? decl.shape.slice(1) : decl.shape);
   if (decl.shape[0] !== -1) {
-    if (data.length !== perItem) fail(decl.name, `has ${data.length} elements; shape [${decl.shape.join(', ')}] holds ${perItem}`);
-    return 1;
+    if (data.length !== perItem) fail(name, `has ${data.length} elements; shape ${shapeText(decl.shape)} holds ${perItem}`);
+    return data;
   }
   if (data.length === 0 || data.length % perItem !== 0) {
-    fail(decl.name, `has ${data.length} elements, not a positive multiple of ${perItem} (shape [${decl.shape.join(', ')}], dim 0 the batch)`);
+    fail(name, `has ${data.length} elements, not a positive multiple of ${perItem} (shape ${shapeText(decl.shape)}, dim 0 the batch)`);
   }
-  return data.length / perItem;
+  const known = sizes.get(-1);
+  if (known && known.size !== data.length / perItem) fail(name, `holds a batch of ${data.length / perItem}, but ${known.from} says ${known.size}`);
+  fix(sizes, name, -1, data.length / perItem, 'its length');
+  return data;
 }
 
 /** Checks the array class and values, and returns what to write into the stored tensor. */

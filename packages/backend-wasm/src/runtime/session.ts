@@ -1,5 +1,5 @@
 // The IntModel runtime: a session owns a kernels instance, the model's ops with their packed weights,
-// and a plan per batch size (batch-plan.ts). No tfjs.
+// and a plan per set of run-time sizes (batch-plan.ts). No tfjs.
 import {
   decodeModel, validateModel,
   type ActivationDType, type Constant, type IntModel, type ValidateOptions, type ValueDecl,
@@ -7,15 +7,18 @@ import {
 import { BackendWasmError } from '../errors.ts';
 import { createKernels, type KernelsOptions, type WasmKernels } from '../kernels.ts';
 import type { WasmTensor } from '../tensor.ts';
-import { inputBatch, storedInput, type SessionInput } from './inputs.ts';
+import { inputSizes, storedInput, type RunSizes, type SessionInput, type ShapedInput } from './inputs.ts';
 import { buildSteps, type Step } from './steps.ts';
 import { BatchPlan, liveness, type Liveness } from './batch-plan.ts';
 import { storageOf, type Storage } from './storage.ts';
 
-export type { SessionInput } from './inputs.ts';
+export type { SessionInput, ShapedInput } from './inputs.ts';
 export type SessionOutput = Float32Array | Int8Array | Uint8Array;
 
-/** A graph input or output as the caller sees it; dim 0 = -1 is the batch chosen at run time. */
+/**
+ * A graph input or output as the caller sees it. Negative dims are sizes chosen at run time: -1 the
+ * batch (dim 0), -2, -3, ... other sizes (a sequence length); the same number is the same size.
+ */
 export interface ValueInfo {
   readonly name: string;
   readonly dtype: ActivationDType;
@@ -44,7 +47,7 @@ function publicInfo(decl: ValueDecl): ValueInfo {
   });
 }
 
-/** Batch sizes whose tensors and bound calls a session keeps (least recently used goes first). */
+/** Sets of run-time sizes whose tensors and bound calls a session keeps (least recently used goes first). */
 const MAX_PLANS = 4;
 
 export class IntSession {
@@ -54,9 +57,11 @@ export class IntSession {
   readonly #kernels: WasmKernels;
   readonly #steps: Step[];
   readonly #live: Liveness;
-  /** Plans by batch size, most recently used last; a few are kept. */
-  readonly #plans = new Map<number, BatchPlan>();
+  /** Plans by the run-time sizes (planKey), most recently used last; a few are kept. */
+  readonly #plans = new Map<string, BatchPlan>();
   readonly #values: Map<string, { decl: ValueDecl; storage: Storage }>;
+  /** The run-time sizes the model's values use besides the batch, each with the first value using it. */
+  readonly #symbols: readonly (readonly [number, string])[];
   #disposed = false;
 
   /** Use loadSession(). */
@@ -64,12 +69,11 @@ export class IntSession {
     this.model = model;
     this.#kernels = kernels;
     this.#values = new Map(model.values.map((decl) => [decl.name, { decl, storage: storageOf(decl) }]));
+    const symbols = new Map<number, string>();
+    for (const v of model.values) for (const d of v.shape) if (d < -1 && !symbols.has(d)) symbols.set(d, v.name);
+    this.#symbols = [...symbols].sort((a, b) => b[0] - a[0]);
     const constants = new Map<string, Constant>(model.constants.map((c) => [c.name, c]));
-    this.#steps = buildSteps({
-      kernels,
-      value: (name) => this.#values.get(name) as { decl: ValueDecl; storage: Storage },
-      constant: (name) => constants.get(name) as Constant,
-    }, model);
+    this.#steps = buildSteps({ kernels, values: this.#values, constants }, model);
     this.#live = liveness(model, this.#steps);
     const decl = (name: string) => (this.#values.get(name) as { decl: ValueDecl }).decl;
     this.inputs = Object.freeze(model.inputs.map((n) => publicInfo(decl(n))));
@@ -108,17 +112,19 @@ export class IntSession {
 
   /**
    * Runs the model. Inputs by name: a Float32Array of reals (quantized here for an int8/uint8 input)
-   * or Uint8Array / Int8Array codes for a uint8 / int8 input. Outputs by name, in their dtype's class:
-   * Float32Array (after a dequantize) or the codes (see `outputs[i].quant`).
+   * or Uint8Array / Int8Array codes for a uint8 / int8 input; a bare array may leave open only the
+   * batch (its length fixes it), `{ data, shape }` gives the concrete shape (needed for run-time
+   * sizes other than the batch). Every input must agree on each run-time size. Outputs by name, in
+   * their dtype's class: Float32Array (after a dequantize) or the codes (see `outputs[i].quant`).
    */
-  run(inputs: Readonly<Record<string, SessionInput>>, options: RunOptions = {}): Record<string, SessionOutput> {
+  run(inputs: Readonly<Record<string, SessionInput | ShapedInput>>, options: RunOptions = {}): Record<string, SessionOutput> {
     if (this.#disposed) throw new BackendWasmError('run(): the session was disposed');
-    const batch = this.#batch(inputs, options);
-    const stored = this.model.inputs.map((name) => {
+    const { sizes, data } = this.#sizes(inputs, options);
+    const stored = this.model.inputs.map((name, i) => {
       const { decl, storage } = this.#values.get(name) as { decl: ValueDecl; storage: Storage };
-      return storedInput(decl, storage, inputs[name]);
+      return storedInput(decl, storage, data[i]);
     });
-    const plan = this.#planFor(batch);
+    const plan = this.#planFor(sizes);
     this.model.inputs.forEach((name, i) => (plan.tensors.get(name) as WasmTensor).write(stored[i]));
     for (const call of plan.calls) call();
     const result: Record<string, SessionOutput> = {};
@@ -130,44 +136,50 @@ export class IntSession {
     return result;
   }
 
-  #planFor(batch: number): BatchPlan {
-    let plan = this.#plans.get(batch);
+  #planFor(sizes: ReadonlyMap<number, number>): BatchPlan {
+    let key = String(sizes.get(-1));
+    for (const [d] of this.#symbols) key += `,${sizes.get(d)}`;
+    let plan = this.#plans.get(key);
     if (plan) {
-      this.#plans.delete(batch); // most recently used goes last
+      this.#plans.delete(key); // most recently used goes last
     } else {
       if (this.#plans.size >= MAX_PLANS) {
-        const [oldest, p] = this.#plans.entries().next().value as [number, BatchPlan];
+        const [oldest, p] = this.#plans.entries().next().value as [string, BatchPlan];
         p.dispose();
         this.#plans.delete(oldest);
       }
-      plan = new BatchPlan(this.#kernels, this.model, this.#steps, this.#live, this.#values, batch);
+      plan = new BatchPlan(this.#kernels, this.model, this.#steps, this.#live, this.#values, sizes);
     }
-    this.#plans.set(batch, plan);
+    this.#plans.set(key, plan);
     return plan;
   }
 
-  #batch(inputs: unknown, options: RunOptions): number {
+  /** Checks the inputs' names, lengths and shapes; the size of every run-time size, and each input's data. */
+  #sizes(inputs: unknown, options: RunOptions): { sizes: Map<number, number>; data: unknown[] } {
     if (inputs === null || typeof inputs !== 'object' || ArrayBuffer.isView(inputs) || Array.isArray(inputs)) {
-      throw new BackendWasmError(`run(): inputs must be an object of typed arrays by input name (${this.model.inputs.join(', ')})`);
+      throw new BackendWasmError(`run(): inputs must be an object of typed arrays (or { data, shape }) by input name (${this.model.inputs.join(', ')})`);
     }
     if (options === null || typeof options !== 'object') throw new BackendWasmError('run(): options must be an object');
     const given = inputs as Record<string, unknown>;
     for (const name of Object.keys(given)) {
       if (!this.model.inputs.includes(name)) throw new BackendWasmError(`run(): the model has no input named '${name}' (inputs: ${this.model.inputs.join(', ')})`);
     }
-    let batch = options.batch;
+    const batch = options.batch;
     if (batch !== undefined && !(Number.isSafeInteger(batch) && batch >= 1)) throw new BackendWasmError(`run(): batch must be a positive integer, got ${String(batch)}`);
-    for (const name of this.model.inputs) {
-      const data = given[name];
-      if (data === undefined) throw new BackendWasmError(`run(): missing input '${name}'`);
-      if (!ArrayBuffer.isView(data) || data instanceof DataView) throw new BackendWasmError(`run(): input '${name}' must be a typed array`);
-      const decl = (this.#values.get(name) as { decl: ValueDecl }).decl;
-      const n = inputBatch(decl, data as SessionInput);
-      if (decl.shape[0] !== -1) continue;
-      if (batch !== undefined && n !== batch) throw new BackendWasmError(`run(): input '${name}' holds a batch of ${n}, but ${options.batch !== undefined ? 'options.batch' : 'another input'} says ${batch}`);
-      batch = n;
+    const sizes: RunSizes = new Map();
+    if (batch !== undefined) sizes.set(-1, { size: batch, from: 'options.batch' });
+    const data = this.model.inputs.map((name) => {
+      if (given[name] === undefined) throw new BackendWasmError(`run(): missing input '${name}'`);
+      return inputSizes((this.#values.get(name) as { decl: ValueDecl }).decl, given[name], sizes);
+    });
+    const out = new Map<number, number>();
+    for (const [d, { size }] of sizes) out.set(d, size);
+    // A batch no input fixes (a model without a run-time batch input) is 1, as before.
+    if (!out.has(-1)) out.set(-1, 1);
+    for (const [d, name] of this.#symbols) {
+      if (!out.has(d)) throw new BackendWasmError(`run(): value '${name}' uses run-time size ${d}, which no input fixes`);
     }
-    return batch ?? 1;
+    return { sizes: out, data };
   }
 
   /** Frees the packed weights and the kernels' scratch. Idempotent; run() throws afterwards. */

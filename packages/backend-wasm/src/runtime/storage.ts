@@ -2,7 +2,7 @@
 // stored shifted by -128 (code - 128, zero point - 128, clamp - 128), which changes no real number:
 // (q - zp) * s is the same for both. Graph inputs and outputs are shifted back at the edges.
 import { codeRange, type QuantParams as IrQuant, type ValueDecl } from '@qatjs/ir';
-import type { QuantParams } from '../numerics/qparams.ts';
+import type { TensorQuant } from '../numerics/qparams.ts';
 import { BackendWasmError } from '../errors.ts';
 
 export interface Storage {
@@ -10,7 +10,7 @@ export interface Storage {
   /** Added to a stored code to get the IR code (128 for uint8, 0 otherwise). */
   readonly shift: number;
   /** Per-tensor params in stored codes (int8 values only). */
-  readonly quant?: QuantParams;
+  readonly quant?: TensorQuant;
   /** The whole grid of the IR value's bits, in stored codes. */
   readonly grid?: { readonly min: number; readonly max: number };
 }
@@ -33,7 +33,7 @@ export function storedClamp(clamp: readonly number[], out: Storage): { min: numb
   return { min: clamp[0] - out.shift, max: clamp[1] - out.shift };
 }
 
-export function quantOf(s: Storage, what: string): QuantParams {
+export function quantOf(s: Storage, what: string): TensorQuant {
   if (!s.quant) throw new BackendWasmError(`${what}: expected a quantized value`);
   return s.quant;
 }

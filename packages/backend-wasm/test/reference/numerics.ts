@@ -1,4 +1,4 @@
-// Independent scalar references of the kernels' numerics (DESIGN.md), in plain TypeScript: integer
+// Independent scalar references of the kernels' numerics (docs/numerics.md), in plain TypeScript: integer
 // accumulators exact in float64 (all below 2^53), float32 steps reproduced with Math.fround. Written
 // without looking at or sharing code with src/.
 
@@ -18,7 +18,9 @@ export function requant(acc: number, m: number, zp: number, lo: number, hi: numb
   return clampTo(rhe(Math.fround(Math.fround(acc) * m)) + zp, lo, hi);
 }
 
-export const mult = (sIn: number, sW: number, sOut: number): number => Math.fround((sIn * sW) / sOut);
+// Scales are float32 (as a model file stores them): each is rounded to float32, then the multiplier is
+// computed in float64 and rounded once (@qatjs/ir's requantMultiplier, the one definition).
+export const mult = (sIn: number, sW: number, sOut: number): number => Math.fround((Math.fround(sIn) * Math.fround(sW)) / Math.fround(sOut));
 
 export interface Q {
   scale: number;

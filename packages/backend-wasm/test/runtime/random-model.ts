@@ -1,6 +1,7 @@
-// Seeded random IntModels that use every op the runtime supports, with random dtypes (int8 / uint8
-// activations at 8 or 4 bits; int8 / int4 / int2 weights, per-tensor or per-channel), window
-// geometry (kernel, stride, dilation, padding, groups) and fused clamps.
+// Seeded random IntModels that use every integer op the runtime supports (add and mul broadcasting
+// too), with random dtypes (int8 / uint8 activations at 8 or 4 bits; int8 / int4 / int2 weights,
+// per-tensor or per-channel), window geometry (kernel, stride, dilation, padding, groups) and fused
+// clamps.
 import { ModelBuilder, biasQuant, makeQuant, packCodes, type IntModel, type QuantParams } from '@qatjs/ir';
 import { Rand } from '../reference/random.ts';
 
@@ -109,6 +110,15 @@ export function randomModel(seed: number, options: RandomModelOptions): IntModel
   const m2 = b.reshape(g2, [-1, 2, 3], { name: name('v') });
   const a9 = act();
   const mm = b.matmul(m1, m2, { transposeB: true }, out(a9));
-  b.output(b.dequantize(b.flatten(mm, { name: name('v') }), { name: 'logits' }), g2);
+  // broadcasting elementwise ops: an outer product [-1, 6, 1] x [-1, 1, 6], plus [-1, 1, 6]
+  // (their random draws come after all the above, so the rest of each model is as it was)
+  const row = b.reshape(g2, [-1, 1, 6], { name: name('v') });
+  const col = b.reshape(g1, [-1, 6, 1], { name: name('v') });
+  const a10 = act();
+  const clamp10 = clampFor(a10);
+  const e1 = b.mul(col, row, clamp10 ? { clamp: clamp10 } : {}, out(a10));
+  const a11 = act();
+  const e2 = b.add(row, e1, {}, out(a11));
+  b.output(b.dequantize(b.flatten(mm, { name: name('v') }), { name: 'logits' }), g2, e2);
   return b.build();
 }
