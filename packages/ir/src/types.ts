@@ -3,7 +3,7 @@
 // written in its schema file under ops/; the shared numerics are in numerics.ts.
 
 /**
- * Element types.
+ * THE element types of qatjs (every package imports this one).
  * - `int8`, `uint8`: quantized codes, one per byte (activations and weights).
  * - `int32`: biases (and accumulators); little-endian.
  * - `float32`: graph inputs/outputs in float and the values between dequantize and quantize.
@@ -15,6 +15,7 @@ export type DType = 'int8' | 'uint8' | 'int32' | 'float32' | 'int4' | 'int2';
 export type ActivationDType = 'int8' | 'uint8' | 'float32';
 
 /**
+ * THE quantization parameters of qatjs (core, backend-wasm and the adapters import this one).
  * How codes map to real numbers: `real = (code - zeroPoint[c]) * scale[c]`.
  * - `scale`: float32, finite, > 0 and normal (>= 2^-126); length 1 (per-tensor) or C (per-channel).
  * - `zeroPoint`: same length as `scale`; each inside the grid of `bits`.

@@ -4,16 +4,24 @@ import type { Node } from '../types.ts';
 // Typed views of each built-in op's attributes, for code that executes a validated model.
 
 export type Pair = readonly [number, number];
-/** [top, left, bottom, right] */
+/**
+ * THE 2-D window padding of qatjs, [top, left, bottom, right] in elements: the IR attribute `pads`;
+ * core, adapters and backend-wasm use this type (windowPads gives one axis's [before, after]).
+ */
 export type Pads = readonly [number, number, number, number];
-/** [lo, hi]: output codes are clamped to this range (inside the output's grid). */
+/**
+ * THE output clamp of qatjs, [lo, hi] in codes of the output's grid (lo <= hi): the IR attribute
+ * `clamp`; a fused ReLU / ReLU6 is one (activationClamp). Every package uses this type.
+ */
 export type Clamp = readonly [number, number];
 
 export interface Conv2dAttrs { readonly strides: Pair; readonly dilations: Pair; readonly pads: Pads; readonly groups: number; readonly clamp: Clamp }
 export interface DepthwiseConv2dAttrs { readonly strides: Pair; readonly dilations: Pair; readonly pads: Pads; readonly clamp: Clamp }
 export interface GemmAttrs { readonly clamp: Clamp }
 export interface MatmulAttrs { readonly transposeB: boolean; readonly clamp: Clamp }
-export interface AddAttrs { readonly clamp: Clamp }
+/** add and mul: `clamp` is present on int8/uint8 nodes and absent on float32 ones. */
+export interface AddAttrs { readonly clamp?: Clamp }
+export type MulAttrs = AddAttrs;
 export interface PoolAttrs { readonly kernel: Pair; readonly strides: Pair; readonly pads: Pads; readonly clamp: Clamp }
 export interface GlobalAvgPoolAttrs { readonly clamp: Clamp }
 export interface ReshapeAttrs { readonly shape: readonly number[] }
@@ -32,6 +40,10 @@ export interface OpAttrs {
   globalAvgPool: GlobalAvgPoolAttrs;
   reshape: ReshapeAttrs;
   flatten: NoAttrs;
+  mul: MulAttrs;
+  sigmoid: NoAttrs;
+  tanh: NoAttrs;
+  exp: NoAttrs;
 }
 
 /** The attributes of a node of a validated model, typed for its op; throws if the node is another op. */

@@ -12,12 +12,17 @@ import { avgPool } from './avg-pool.ts';
 import { globalAvgPool } from './global-avg-pool.ts';
 import { reshape } from './reshape.ts';
 import { flatten } from './flatten.ts';
+import { mul } from './mul.ts';
+import { sigmoid } from './sigmoid.ts';
+import { tanh } from './tanh.ts';
+import { exp } from './exp.ts';
 
 // Op kinds by name. The CNN slice is built in; later ops (lstm, gru, layerNorm, softmax, gelu: float32
 // ops between dequantize and quantize) are added with registerOp, one schema file each.
 
 const BUILTIN: readonly OpSchema[] = [
   quantize, dequantize, conv2d, depthwiseConv2d, gemm, matmul, add, maxPool, avgPool, globalAvgPool, reshape, flatten,
+  mul, sigmoid, tanh, exp,
 ];
 
 const registry = new Map<string, OpSchema>(BUILTIN.map((s) => [s.op, s]));
@@ -37,6 +42,26 @@ export function registerOp(schema: OpSchema): void {
     throw new IntModelError('schema.op', 'an op schema needs a name of letters, digits and _ (starting with a letter)');
   }
   if (typeof schema.infer !== 'function') throw new IntModelError('schema.infer', `op '${schema.op}' needs an infer function`);
+  checkAttrSpecs(schema);
   if (registry.has(schema.op)) throw new IntModelError('schema.op', `op '${schema.op}' is already registered`);
   registry.set(schema.op, schema);
+}
+
+const KINDS = ['int', 'ints', 'bool', 'float', 'string', 'clamp'];
+
+/** A registered schema's attribute specs are well formed, so validation can trust them. */
+function checkAttrSpecs(schema: OpSchema): void {
+  if (schema.attrs === null || typeof schema.attrs !== 'object') throw new IntModelError('schema.attrs', `op '${schema.op}' needs an attrs object`);
+  for (const [key, spec] of Object.entries(schema.attrs)) {
+    const field = `schema.attrs.${key}`;
+    if (spec === null || typeof spec !== 'object' || !KINDS.includes(spec.kind)) {
+      throw new IntModelError(field, `must be an attribute spec of kind ${KINDS.join(', ')}`);
+    }
+    if (spec.kind === 'float' && !(Number.isFinite(spec.min) && Number.isFinite(spec.max) && spec.min <= spec.max)) {
+      throw new IntModelError(field, 'a float attribute needs finite min <= max');
+    }
+    if (spec.kind === 'string' && !(Array.isArray(spec.values) && spec.values.length > 0 && spec.values.every((v) => typeof v === 'string'))) {
+      throw new IntModelError(field, 'a string attribute needs a non-empty list of allowed values');
+    }
+  }
 }

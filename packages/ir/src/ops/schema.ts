@@ -15,16 +15,21 @@ export interface OutputSpec {
 }
 
 /**
- * Attribute kinds. Every attribute of a schema must be present on a node. `default` is what the
- * builder fills in when the caller leaves it out.
+ * Attribute kinds. An attribute is required on every node unless its spec says `optional: true`
+ * (then a node may leave it out; the op's `infer` says when it must or must not be there). `default`
+ * is what the builder fills in when the caller leaves it out.
  * - `int`: an integer in [min, max].
  * - `ints`: a list of integers in [min, max], of exactly `length` entries, or minLength..maxLength.
  * - `bool`.
+ * - `float`: a finite number (float64) in [min, max], not -0 (JSON cannot carry -0); the file
+ *   stores it as JSON's shortest round-trip decimal, so it reads back bit for bit.
+ * - `string`: one of `values`.
  * - `clamp`: [lo, hi], integer codes with qmin <= lo <= hi <= qmax of output 0's grid; the builder's
- *   default is the whole grid (no activation). ReLU is [zp, qmax]; ReLU6 is [zp, min(qmax, zp + round(6/s))].
+ *   default is the whole grid (no activation) when output 0 is int8/uint8, absent when it is float32
+ *   (optional clamps). ReLU is [zp, qmax]; ReLU6 is [zp, min(qmax, zp + round(6/s))] (activationClamp).
  */
 export type AttrSpec =
-  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly default?: number }
+  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly default?: number; readonly optional?: boolean }
   | {
       readonly kind: 'ints';
       readonly minLength: number;
@@ -32,9 +37,12 @@ export type AttrSpec =
       readonly min: number;
       readonly max: number;
       readonly default?: readonly number[];
+      readonly optional?: boolean;
     }
-  | { readonly kind: 'bool'; readonly default?: boolean }
-  | { readonly kind: 'clamp' };
+  | { readonly kind: 'bool'; readonly default?: boolean; readonly optional?: boolean }
+  | { readonly kind: 'float'; readonly min: number; readonly max: number; readonly default?: number; readonly optional?: boolean }
+  | { readonly kind: 'string'; readonly values: readonly string[]; readonly default?: string; readonly optional?: boolean }
+  | { readonly kind: 'clamp'; readonly optional?: boolean };
 
 /** A tensor as an op sees it: a declared value or a constant (then `data` is set). */
 export interface TensorInfo {
@@ -80,6 +88,10 @@ export interface OpSchema {
 export const attrInt = (ctx: OpContext, name: string): number => ctx.attrs[name] as number;
 export const attrInts = (ctx: OpContext, name: string): readonly number[] => ctx.attrs[name] as readonly number[];
 export const attrBool = (ctx: OpContext, name: string): boolean => ctx.attrs[name] as boolean;
+export const attrFloat = (ctx: OpContext, name: string): number => ctx.attrs[name] as number;
+export const attrString = (ctx: OpContext, name: string): string => ctx.attrs[name] as string;
+/** True when the node carries attribute `name` (always, unless its spec is optional). */
+export const hasAttr = (ctx: OpContext, name: string): boolean => Object.hasOwn(ctx.attrs, name);
 
 /** The input at `i`, which the generic checker has already required to be present. */
 export function input(ctx: OpContext, i: number): TensorInfo {

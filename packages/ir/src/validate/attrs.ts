@@ -17,6 +17,10 @@ function describeSpec(spec: AttrSpec): string {
     }
     case 'bool':
       return 'a boolean';
+    case 'float':
+      return `a finite number in ${spec.min}..${spec.max} (not -0)`;
+    case 'string':
+      return `one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'clamp':
       return 'a clamp [lo, hi] of integer codes with lo <= hi';
   }
@@ -30,13 +34,18 @@ function fits(spec: AttrSpec, v: unknown): boolean {
       return isIntList(v, spec.minLength, spec.maxLength, spec.min, spec.max);
     case 'bool':
       return typeof v === 'boolean';
+    case 'float':
+      return typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0) && v >= spec.min && v <= spec.max;
+    case 'string':
+      return typeof v === 'string' && spec.values.includes(v);
     case 'clamp':
       return isIntList(v, 2, 2, -(2 ** 31), 2 ** 31 - 1) && (v as number[])[0] <= (v as number[])[1];
   }
 }
 
 /**
- * Every attribute of the schema is present with the right type and range, and there are no others.
+ * Every attribute of the schema is present (unless optional) with the right type and range, and there
+ * are no others.
  * A clamp must also lie inside output 0's grid, when that output is known.
  */
 export function checkAttrs(schema: OpSchema, attrs: Readonly<Record<string, unknown>>, field: string, out0: TensorInfo | undefined): void {
@@ -47,7 +56,10 @@ export function checkAttrs(schema: OpSchema, attrs: Readonly<Record<string, unkn
     }
   }
   for (const [key, spec] of Object.entries(schema.attrs)) {
-    if (!Object.hasOwn(attrs, key)) fail(`${field}.${key}`, `${schema.op} needs attribute ${key}: ${describeSpec(spec)}`);
+    if (!Object.hasOwn(attrs, key)) {
+      if (spec.optional === true) continue;
+      fail(`${field}.${key}`, `${schema.op} needs attribute ${key}: ${describeSpec(spec)}`);
+    }
     const v = attrs[key];
     if (!fits(spec, v)) fail(`${field}.${key}`, `must be ${describeSpec(spec)}, got ${describeValue(v)}${Array.isArray(v) ? ` [${v.slice(0, 8).map(describeValue).join(', ')}]` : ''}`);
     if (spec.kind === 'clamp' && out0?.quant) {
