@@ -19,6 +19,6 @@ export class Mul extends Elementwise {
   }
 
   protected lowerOp(ctx: LoweringContext, a: string, b: string, clamp: [number, number], out: QuantParams): string {
-    return ctx.builder.node('mul', [a, b], { clamp }, [{ name: ctx.name('output'), dtype: 'int8', quant: out }])[0];
+    return ctx.builder.mul(a, b, { clamp }, { name: ctx.name('output'), dtype: 'int8', quant: out });
   }
 }
