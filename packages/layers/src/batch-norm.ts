@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, describeValue } from '@qatjs/core';
+import { Module, describeValue, isTensor } from '@qatjs/core';
 import { LayerError } from './errors.ts';
 import { positiveInt } from './options.ts';
 
@@ -69,6 +69,7 @@ export class BatchNorm extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
+    if (!isTensor(x)) throw new LayerError(`BatchNorm: input must be a tf.Tensor, got ${describeValue(x)}`);
     return tf.tidy(() => {
       if (x.shape[x.rank - 1] !== this.channels) throw new LayerError(`BatchNorm: input has ${x.shape[x.rank - 1]} channels, expected ${this.channels}`);
       if (this.usesBatchStatistics) return this.normalizeWithBatchStatistics(x);

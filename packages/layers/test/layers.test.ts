@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QatjsError } from '@qatjs/core';
-import { Add, Dense, LayerError, Mul, applyActivation, broadcastShape, checkActivation } from '@qatjs/layers';
+import { Add, BatchNorm, Dense, LayerError, Mul, applyActivation, broadcastShape, checkActivation } from '@qatjs/layers';
 import { BACKENDS, closeMismatch, randomNormal, useBackend } from '@qatjs/test-utils';
 
 function close(a: tf.Tensor, b: tf.Tensor): void {
@@ -69,6 +69,8 @@ for (const backend of BACKENDS) {
         [() => new Dense({ inFeatures: 4, units: 0 }), /Dense: units must be an integer >= 1, got 0/],
         [() => new Dense({ inFeatures: 4, units: 2, seed: 1.5 }), /Dense: seed must be an integer, got 1.5/],
         [() => new Dense(null as never), /Dense: options must be an object/],
+        [() => new BatchNorm(3).forward('x' as never), /BatchNorm: input must be a tf.Tensor, got "x"/],
+        [() => new BatchNorm(3).forward(tf.zeros([2, 6, 6, 2])), /BatchNorm: input has 2 channels, expected 3/],
         [() => checkActivation('tanh', 'Conv'), /Conv: activation must be one of none, relu, relu6, got "tanh"/],
         [() => applyActivation(x, 'swish' as never), /applyActivation: activation must be one of none, relu, relu6, got "swish"/],
       ];

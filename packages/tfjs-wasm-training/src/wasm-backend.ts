@@ -40,5 +40,6 @@ export function wasmHeapMemory(backend: KernelBackend | unknown): WebAssembly.Me
 
 /** Byte offset of a tensor's data in the wasm heap. */
 export function heapOffset(backend: KernelBackend | unknown, info: TensorInfo): number {
+  if (typeof info?.dataId !== 'object' || info.dataId === null) throw new WasmTrainingError(`heapOffset: info must be a tensor's TensorInfo (with a dataId), got ${String(info)}`);
   return asWasmBackend(backend, 'heapOffset').getMemoryOffset(info.dataId);
 }
