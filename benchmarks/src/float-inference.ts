@@ -4,7 +4,8 @@
 // per-call batch-norm folding.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@qatjs/core';
-import { tfPadding, type Conv2d, type Dense, type DepthwiseConv2d, type ResidualBlock } from '@qatjs/adapter-cnn';
+import { tfPadding, type Conv2d, type DepthwiseConv2d, type ResidualBlock } from '@qatjs/adapter-cnn';
+import type { Dense } from '@qatjs/layers';
 
 type Forward = (x: tf.Tensor) => tf.Tensor;
 type Fused = 'linear' | 'relu' | 'relu6';

@@ -1,17 +1,5 @@
-// @qatjs/adapter-cnn. Importing it installs the wasm training kernels (see README.md).
-import '@qatjs/core';
-import { installWasmTrainingKernels } from './wasm-gradients/install.ts';
-
-installWasmTrainingKernels();
-
-export {
-  installWasmTrainingKernels,
-  wasmTrainingKernelsInstalled,
-  WASM_TRAINING_KERNELS,
-  type WasmTrainingInstallReport,
-} from './wasm-gradients/install.ts';
-export { dilateFilter } from './wasm-gradients/dilated-conv-gradients.ts';
-
+// @qatjs/adapter-cnn: convolutional layers and models. Importing it has no side effects: training on
+// tfjs-backend-wasm needs @qatjs/core's initBackend('wasm'), which installs the kernels it lacks.
 export * from './layers/index.ts';
 export { lenet, type LenetOptions } from './models/lenet.ts';
 export { residualCnn, type ResidualCnnOptions } from './models/residual-cnn.ts';

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applySchedule, prepare } from '@qatjs/core';
+import { applySchedule, initBackend, prepare } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
-import { Conv2d, Dense, DepthwiseConv2d, type WeightedLayer } from '@qatjs/adapter-cnn';
+import { Conv2d, DepthwiseConv2d } from '@qatjs/adapter-cnn';
+import { Dense, type WeightedLayer } from '@qatjs/layers';
 import { BACKENDS, randomNormal, randomUniform, useBackend } from '@qatjs/test-utils';
 
 /** Gives a layer's batch norm non-trivial parameters and statistics. */
@@ -35,6 +36,7 @@ function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
 for (const backend of BACKENDS) {
   describe(`batch-norm folding (${backend})`, () => {
     beforeAll(async () => {
+      await initBackend(backend);
       await useBackend(backend);
     });
 

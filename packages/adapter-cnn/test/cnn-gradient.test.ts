@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import '@qatjs/adapter-cnn';
-import { randomUniform, useBackend, type TestBackend } from '@qatjs/test-utils';
-import { expectClose, size } from './helpers/kernel-compare.ts';
+import { initBackend } from '@qatjs/core';
+import { randomUniform, size, useBackend, type TestBackend } from '@qatjs/test-utils';
+import { expectClose } from './helpers/expect-close.ts';
 
 // Whole small CNNs differentiated by stock tfjs (tf.grads, optimizer.minimize) on wasm, against
 // tfjs-backend-cpu. tf.losses.softmaxCrossEntropy is a customGrad op, which tfjs's IS_TEST leak
@@ -69,6 +69,7 @@ function paramValues(net: Net, seed: number): Record<string, Float32Array> {
 }
 
 async function start(backend: TestBackend): Promise<void> {
+  await initBackend(backend);
   await useBackend(backend);
   tf.env().set('IS_TEST', false);
 }

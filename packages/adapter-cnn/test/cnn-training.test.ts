@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fit, memoryCheckpointStore, prepare, getPreset, type FitOptions } from '@qatjs/core';
+import { fit, memoryCheckpointStore, prepare, getPreset, type FitOptions, initBackend } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import { lenet } from '@qatjs/adapter-cnn';
@@ -18,6 +18,7 @@ const options = (over: Partial<FitOptions> = {}): FitOptions => ({
 
 describe('training LeNet-BN with QAT on MNIST (wasm)', () => {
   beforeAll(async () => {
+    await initBackend('wasm');
     await useBackend('wasm');
     train = await loadMnist({ split: 'train', limit: 4000 });
   });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { calibrate, convert, fit, getPreset, prepare, type Recipe } from '@qatjs/core';
+import { calibrate, convert, fit, getPreset, prepare, type Recipe, initBackend } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import '@qatjs/quantizer-lsq';
@@ -61,6 +61,7 @@ async function compare(m: ReturnType<typeof lenet>, images: number, codes: Codes
 
 describe('converted models compute what the fake-quant models compute', () => {
   beforeAll(async () => {
+    await initBackend('wasm');
     await useBackend('wasm');
     train = await loadMnist({ split: 'train', limit: 3000 });
     test = await loadMnist({ split: 'test', limit: IMAGES });

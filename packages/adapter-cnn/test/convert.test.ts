@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConvertError, calibrate, convert, getPreset, prepare, type Recipe } from '@qatjs/core';
+import { ConvertError, calibrate, convert, getPreset, prepare, type Recipe, initBackend } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import { decodeModel, encodeModel, runReference } from '@qatjs/ir';
@@ -21,6 +21,7 @@ async function calibrated(model: ReturnType<typeof lenet>, recipe: Recipe | stri
 
 describe('convert', () => {
   beforeAll(async () => {
+    await initBackend('wasm');
     await useBackend('wasm');
     mnist = await loadMnist({ split: 'test', limit: 64 });
   });

@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { dilateFilter } from '@qatjs/adapter-cnn';
-import { BACKENDS, randomUniform } from '@qatjs/test-utils';
-import { expectClose, size, valuesOn } from './helpers/kernel-compare.ts';
+import { initBackend } from '@qatjs/core';
+import { dilateFilter } from '@qatjs/tfjs-wasm-training';
+import { BACKENDS, randomUniform, size, valuesOn } from '@qatjs/test-utils';
+import { expectClose } from './helpers/expect-close.ts';
+
+// initBackend installs the dilated-conv gradients (and, for wasm, the training kernels).
+beforeAll(async () => {
+  await initBackend('wasm');
+});
 
 // tfjs 4.22's own conv gradients refuse dilation > 1; ours handle it on every backend. Checked three
 // ways: dilateFilter reproduces the dilated forward conv; the gradients equal those of an undilated

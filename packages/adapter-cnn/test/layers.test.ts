@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QatjsError, Sequential } from '@qatjs/core';
-import { Add, AvgPool2d, Conv2d, Dense, DepthwiseConv2d, Flatten, GlobalAvgPool2d, MaxPool2d, ResidualBlock, lenet, residualCnn } from '@qatjs/adapter-cnn';
+import { AvgPool2d, Conv2d, DepthwiseConv2d, Flatten, GlobalAvgPool2d, MaxPool2d, ResidualBlock, lenet, residualCnn } from '@qatjs/adapter-cnn';
 import { BACKENDS, randomNormal, useBackend } from '@qatjs/test-utils';
 
 function close(a: tf.Tensor, b: tf.Tensor, tol = 1e-5): void {
@@ -48,28 +48,27 @@ for (const backend of BACKENDS) {
       x.dispose();
     });
 
-    it('DepthwiseConv2d and Dense compute their products', () => {
+    it('DepthwiseConv2d computes its product', () => {
       const x = tf.tensor4d(randomNormal(7 * 7 * 3, 2), [1, 7, 7, 3]);
       const dw = new DepthwiseConv2d({ inChannels: 3, kernelSize: 3, channelMultiplier: 2, useBias: false, seed: 4 });
       tf.tidy(() => close(dw.forward(x), tf.depthwiseConv2d(x, dw.weight as tf.Tensor4D, 1, 'same')));
-      const fc = new Dense({ inFeatures: 5, units: 3, activation: 'relu', seed: 5 });
-      const v = tf.tensor2d(randomNormal(10, 3), [2, 5]);
-      tf.tidy(() => close(fc.forward(v), tf.relu(tf.add(tf.matMul(v, fc.weight as tf.Tensor2D), fc.bias as tf.Tensor))));
-      tf.dispose([x, v]);
+      x.dispose();
       dw.dispose();
-      fc.dispose();
     });
 
-    it('pools, flattens and adds', () => {
+    it('pools, flattens, and a residual block adds its branches', () => {
       const x = tf.tensor4d(randomNormal(2 * 6 * 6 * 3, 6), [2, 6, 6, 3]);
       tf.tidy(() => {
         close(new MaxPool2d({ poolSize: 2 }).forward(x), tf.maxPool(x, 2, 2, 'valid'));
         close(new AvgPool2d({ poolSize: 3, strides: 1, padding: 'same' }).forward(x), tf.avgPool(x, 3, 1, 'same'));
         close(new GlobalAvgPool2d().forward(x), tf.mean(x, [1, 2]));
         expect(new Flatten().forward(x).shape).toEqual([2, 108]);
-        close(new Add({ activation: 'relu' }).forward(x, x), tf.relu(tf.mul(x, 2)));
+        const block = new ResidualBlock({ main: new MaxPool2d({ poolSize: 1 }), activation: 'relu' });
+        close(block.forward(x), tf.relu(tf.mul(x, 2)));
+        // the residual sum's per-channel axis is NHWC's channel axis
+        expect(block.add.quantPoints()).toEqual([{ name: 'output', role: 'activation', channelAxis: 3, nonNegative: true }]);
+        block.dispose();
       });
-      expect(() => new Add().forward(x, tf.zeros([2, 6, 6, 4]))).toThrow(/inputs must have the same shape, got \[2,6,6,3\] and \[2,6,6,4\]/);
       x.dispose();
     });
 
@@ -113,10 +112,10 @@ for (const backend of BACKENDS) {
         [() => new Conv2d({ inChannels: 3, filters: 4, kernelSize: 3, padding: 'full' as never }), /padding must be 'same', 'valid' or a non-negative integer, got "full"/],
         [() => new Conv2d({ inChannels: 3, filters: 4, kernelSize: 3, activation: 'gelu' as never }), /activation must be one of none, relu, relu6, got "gelu"/],
         [() => new Conv2d({ inChannels: 3, filters: 4, kernelSize: 3, strides: 2, dilation: 2 }), /strides > 1 with dilation > 1/],
-        [() => new Dense({ inFeatures: 4, units: 2, batchNorm: { momentum: 2 } }), /BatchNorm: momentum must be in \(0, 1\]/],
+        [() => new Conv2d({ inChannels: 4, filters: 2, kernelSize: 1, batchNorm: { momentum: 2 } }), /BatchNorm: momentum must be in \(0, 1\]/],
         [() => new MaxPool2d({ poolSize: [2, 0] as never }), /poolSize\[1\] must be an integer >= 1/],
         [() => new Conv2d({ inChannels: 3, filters: 4, kernelSize: 3 }).forward(tf.zeros([1, 5, 5, 2])), /Conv2d: input has 2 channels, the layer expects 3/],
-        [() => new Dense({ inFeatures: 4, units: 2 }).forward(tf.zeros([4])), /Dense: input must have rank 2/],
+        [() => new Conv2d({ inChannels: 4, filters: 2, kernelSize: 1 }).forward(tf.zeros([4, 4])), /Conv2d: input must have rank 4 \(NHWC\)/],
         [() => new Conv2d({ inChannels: 1, filters: 1, kernelSize: 1 }).forward(tf.zeros([1, 2, 2, 1], 'int32')), /input must be float32, got int32/],
         [() => new ResidualBlock({ main: 'x' as never }), /ResidualBlock: main must be a Module/],
       ];

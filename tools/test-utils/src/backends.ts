@@ -31,3 +31,13 @@ export function tensorsLeaked(fn: () => void): number {
 export function runtimeName(): string {
   return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.QATJS_TEST_RUNTIME ?? 'unknown';
 }
+
+/** Runs fn (which may allocate freely: it runs in tidy) on one backend; returns every output's values. */
+export async function valuesOn(backend: TestBackend, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await useBackend(backend);
+  const outs = tf.tidy(fn);
+  const list = Array.isArray(outs) ? outs : [outs];
+  const values = list.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+  tf.dispose(list);
+  return values;
+}

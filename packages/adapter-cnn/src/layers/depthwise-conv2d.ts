@@ -2,10 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { QatjsError, type LoweringContext } from '@qatjs/core';
 import type { QuantParams } from '@qatjs/ir';
 import { irPads } from './lowering.ts';
-import { checkActivation, type Activation } from './activation.ts';
-import type { BatchNormOptions } from './batch-norm.ts';
-import { checkInput, checkPadding, checkSeed, pair, positiveInt, tfPadding, type Padding } from './options.ts';
-import { WeightedLayer } from './weighted-layer.ts';
+import { WeightedLayer, checkActivation, checkInput, checkSeed, positiveInt, type Activation, type BatchNormOptions } from '@qatjs/layers';
+import { checkPadding, pair, tfPadding, type Padding } from './options.ts';
 
 export interface DepthwiseConv2dOptions {
   readonly inChannels: number;
@@ -72,7 +70,7 @@ export class DepthwiseConv2d extends WeightedLayer {
   }
 
   protected checkForwardInput(x: tf.Tensor): void {
-    checkInput(x, this.kind, 4, this.inChannels);
+    checkInput(x, this.kind, { rank: 4, channels: this.inChannels, layout: 'NHWC' });
   }
 
   protected lowerOp(ctx: LoweringContext, x: string, w: string, bias: string | undefined, clamp: [number, number], out: QuantParams): string {

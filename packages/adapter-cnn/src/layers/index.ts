@@ -1,10 +1,5 @@
-export { type Activation, ACTIVATIONS } from './activation.ts';
-export { BatchNorm, type BatchNormOptions } from './batch-norm.ts';
-export { WeightedLayer } from './weighted-layer.ts';
 export { Conv2d, type Conv2dOptions } from './conv2d.ts';
 export { DepthwiseConv2d, type DepthwiseConv2dOptions } from './depthwise-conv2d.ts';
-export { Dense, type DenseOptions } from './dense.ts';
 export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, Flatten, type PoolOptions } from './pooling.ts';
-export { Add } from './add.ts';
 export { ResidualBlock } from './residual-block.ts';
 export { tfPadding, type Padding } from './options.ts';

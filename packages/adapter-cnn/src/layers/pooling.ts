@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, QatjsError, passGrid, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
 import { irPads } from './lowering.ts';
-import { checkInput, checkPadding, pair, type Padding } from './options.ts';
+import { checkInput } from '@qatjs/layers';
+import { checkPadding, pair, type Padding } from './options.ts';
 
 export interface PoolOptions {
   readonly poolSize: number | [number, number];
@@ -41,7 +42,7 @@ export class MaxPool2d extends Pool2d {
     super(o, 'MaxPool2d');
   }
   forward(x: tf.Tensor): tf.Tensor {
-    checkInput(x, this.kind, 4);
+    checkInput(x, this.kind, { rank: 4, layout: 'NHWC' });
     return tf.tidy(() => {
       const p = this.padded(x);
       return passGrid(x, tf.maxPool(p.x, this.poolSize, this.strides, p.pad));
@@ -66,7 +67,7 @@ export class AvgPool2d extends Pool2d {
     return [{ name: 'output', role: 'activation', channelAxis: 3 }];
   }
   forward(x: tf.Tensor): tf.Tensor {
-    checkInput(x, this.kind, 4);
+    checkInput(x, this.kind, { rank: 4, layout: 'NHWC' });
     return tf.tidy(() => {
       const p = this.padded(x);
       return this.quantize('output', tf.avgPool(p.x, this.poolSize, this.strides, p.pad));
@@ -90,7 +91,7 @@ export class GlobalAvgPool2d extends Module {
     return [{ name: 'output', role: 'activation', channelAxis: 1 }];
   }
   forward(x: tf.Tensor): tf.Tensor {
-    checkInput(x, this.kind, 4);
+    checkInput(x, this.kind, { rank: 4, layout: 'NHWC' });
     return tf.tidy(() => this.quantize('output', tf.mean(x, [1, 2])));
   }
 

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, QatjsError, type LoweredValue, type LoweringContext } from '@qatjs/core';
-import type { Activation } from './activation.ts';
-import { Add } from './add.ts';
+import { Add, type Activation } from '@qatjs/layers';
 
 /** y = act(main(x) + shortcut(x)); the shortcut is the identity when not given (e.g. a 1x1 conv when shapes change). */
 export class ResidualBlock extends Module {
@@ -15,7 +14,7 @@ export class ResidualBlock extends Module {
     if (!o || !(o.main instanceof Module)) throw new QatjsError('ResidualBlock: main must be a Module');
     this.main = this.registerModule('main', o.main);
     this.shortcut = o.shortcut ? this.registerModule('shortcut', o.shortcut) : undefined;
-    this.add = this.registerModule('add', new Add({ activation: o.activation ?? 'relu' }));
+    this.add = this.registerModule('add', new Add({ activation: o.activation ?? 'relu', rank: 4 }));
   }
 
   forward(x: tf.Tensor): tf.Tensor {

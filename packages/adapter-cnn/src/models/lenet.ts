@@ -1,6 +1,6 @@
 import { Sequential } from '@qatjs/core';
 import { Conv2d } from '../layers/conv2d.ts';
-import { Dense } from '../layers/dense.ts';
+import { Dense } from '@qatjs/layers';
 import { Flatten, MaxPool2d } from '../layers/pooling.ts';
 
 export interface LenetOptions {

@@ -2,6 +2,7 @@
 // TypeScript: tfjs-backend-cpu keeps a typed array per tensor, tfjs-backend-wasm keeps tensors on
 // its WebAssembly heap. Other backends (webgl, webgpu) have no such access; ops fall back to tfjs ops.
 import type { DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { asWasmBackend } from '@qatjs/tfjs-wasm-training';
 
 /** The backends whose memory our TypeScript kernels can read and write. */
 export const HOST_MEMORY_BACKENDS = ['cpu', 'wasm'] as const;
@@ -10,12 +11,6 @@ export type HostMemoryBackendName = (typeof HOST_MEMORY_BACKENDS)[number];
 interface CpuBackendLike {
   data: { get(dataId: object): { values?: unknown } | undefined };
   makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array): TensorInfo;
-}
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): unknown;
-  disposeData(dataId: object, force?: boolean): boolean;
 }
 
 /** Read/allocate float32 tensors on one host-memory backend. */
@@ -49,7 +44,7 @@ export function hostMemory(backendName: HostMemoryBackendName, backend: KernelBa
       },
     };
   }
-  const wasm = backend as unknown as WasmBackendLike;
+  const wasm = asWasmBackend(backend, 'qatjs kernel');
   return {
     read: (info) => asFloat32(wasm.typedArrayFromHeap(info), 'a wasm tensor'),
     output(shape, fill) {

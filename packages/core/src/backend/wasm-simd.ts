@@ -2,7 +2,8 @@
 // they read and write tensors in place. Per-tensor only (the activations, where the volume is);
 // per-channel work stays in TypeScript. If the backend's memory cannot be imported (a future
 // threaded build with shared memory, another layout), callers fall back to TypeScript.
-import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelBackend } from '@tensorflow/tfjs-core';
+import { wasmHeapMemory } from '@qatjs/tfjs-wasm-training';
 import { FAKE_QUANTIZE_F32X4_WASM } from '../generated/fake-quantize-f32x4-wasm.ts';
 
 export interface SimdFakeQuantize {
@@ -11,11 +12,6 @@ export interface SimdFakeQuantize {
   gradX(dy: number, x: number, out: number, n: number, s: number, lo: number, hi: number): void;
   gradScale(dy: number, x: number, n: number, s: number, lo: number, hi: number): number;
   gradZeroPoint(dy: number, x: number, n: number, s: number, lo: number, hi: number): number;
-}
-
-interface WasmBackendInternals {
-  wasm?: { asm?: { memory?: WebAssembly.Memory } };
-  getMemoryOffset?(dataId: object): number;
 }
 
 const cache = new WeakMap<WebAssembly.Memory, SimdFakeQuantize | null>();
@@ -30,8 +26,8 @@ function decodeBase64(b64: string): Uint8Array {
 
 /** The kernels bound to this wasm backend's memory, or undefined when they cannot be. */
 export function simdKernelsFor(backend: KernelBackend): SimdFakeQuantize | undefined {
-  const memory = (backend as unknown as WasmBackendInternals).wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  const memory = wasmHeapMemory(backend);
+  if (!memory) return undefined;
   let k = cache.get(memory);
   if (k === undefined) {
     try {
@@ -46,7 +42,5 @@ export function simdKernelsFor(backend: KernelBackend): SimdFakeQuantize | undef
   return k ?? undefined;
 }
 
-/** Byte offset of a tensor's data in the wasm heap. */
-export function heapOffset(backend: KernelBackend, info: TensorInfo): number {
-  return (backend as unknown as Required<WasmBackendInternals>).getMemoryOffset(info.dataId);
-}
+/** Byte offset of a tensor's data in the wasm heap (one helper, shared with the training kernels). */
+export { heapOffset } from '@qatjs/tfjs-wasm-training';

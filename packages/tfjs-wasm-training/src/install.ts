@@ -1,20 +1,19 @@
 // Installs the training kernels tfjs-backend-wasm lacks or gets wrong (see README.md), for backend
 // 'wasm' only: tfjs-backend-cpu keeps its own kernels. Idempotent across calls and across copies of
 // this package (the marks are global symbols), and safe to call before or after the backend starts.
-// tfjs-backend-wasm is imported first so that its own registrations can never overwrite ours later.
-import '@tensorflow/tfjs-backend-wasm';
+// Importing this package installs nothing: @qatjs/core's initBackend('wasm') calls it, after importing
+// tfjs-backend-wasm (whose own registrations would otherwise overwrite ours later).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterAsConv } from './conv2d-backprop-filter-as-conv.ts';
 import { depthwiseBackpropFilterLoop } from './depthwise-backprop-filter-loop.ts';
-import { installDilatedConvGradients } from './dilated-conv-gradients.ts';
 import { conv2dBackpropInputAsConv, depthwiseBackpropInputAsConv } from './input-grad-as-forward-conv.ts';
 import { maxPoolGradFirstMaxKernel } from './max-pool-grad-first-max.ts';
 import { tileByCopies } from './tile-by-copies.ts';
 import { batchMatMulTransposeFirst } from './batch-matmul-transpose-first.ts';
-import { QatjsError } from '@qatjs/core';
+import { WasmTrainingError } from './errors.ts';
 
-const OURS = Symbol.for('qatjs.adapter-cnn.wasm-training-kernel');
+const OURS = Symbol.for('qatjs.tfjs-wasm-training.kernel');
 
 type Reason = 'missing' | 'wrong' | 'slow';
 
@@ -27,7 +26,7 @@ interface OwnedKernel {
 const always = (f: KernelFunc) => () => f;
 function wrapping(name: string, wrap: (stock: KernelFunc) => KernelFunc) {
   return (stock: KernelFunc | undefined) => {
-    if (!stock) throw new QatjsError(`installWasmTrainingKernels: tfjs-backend-wasm has no ${name} kernel to wrap`);
+    if (!stock) throw new WasmTrainingError(`installWasmTrainingKernels: tfjs-backend-wasm has no ${name} kernel to wrap`);
     return wrap(stock);
   };
 }
@@ -53,8 +52,6 @@ export interface WasmTrainingInstallReport {
   added: string[];
   /** Kernels of tfjs-backend-wasm replaced now. */
   replaced: string[];
-  /** Gradients (by forward kernel) wrapped now to accept dilation > 1. */
-  gradients: string[];
 }
 
 function isOurs(kernelFunc: KernelFunc | undefined): boolean {
@@ -67,12 +64,15 @@ export function wasmTrainingKernelsInstalled(): boolean {
 }
 
 /**
- * Registers our gradient kernels for the wasm backend and lets conv gradients take dilation > 1.
- * Runs on import of @qatjs/adapter-cnn; call it again after anything re-registers tfjs-backend-wasm's
- * kernels or tfjs's gradients (e.g. importing a second copy of them). Reports what it changed.
+ * Registers our gradient kernels for the wasm backend. Needs tfjs-backend-wasm imported first
+ * (@qatjs/core's initBackend('wasm') imports it and calls this). Call it again after anything
+ * re-registers tfjs-backend-wasm's kernels (e.g. importing a second copy of it). Reports what it changed.
  */
 export function installWasmTrainingKernels(): WasmTrainingInstallReport {
-  const report: WasmTrainingInstallReport = { added: [], replaced: [], gradients: [] };
+  if (!tf.getKernel('Conv2D', 'wasm')) {
+    throw new WasmTrainingError("installWasmTrainingKernels: tfjs-backend-wasm's kernels are not registered: import '@tensorflow/tfjs-backend-wasm' first (or call @qatjs/core's initBackend('wasm'))");
+  }
+  const report: WasmTrainingInstallReport = { added: [], replaced: [] };
   for (const [kernelName, owned] of Object.entries(KERNELS)) {
     const current = tf.getKernel(kernelName, 'wasm');
     if (isOurs(current?.kernelFunc)) continue;
@@ -88,6 +88,5 @@ export function installWasmTrainingKernels(): WasmTrainingInstallReport {
     // The stock setupFunc stays: it binds the backend's C functions that wrapped kernels still call.
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: tagged, setupFunc: current?.setupFunc });
   }
-  report.gradients = installDilatedConvGradients();
   return report;
 }

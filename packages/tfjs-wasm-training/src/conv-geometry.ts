@@ -3,7 +3,7 @@
 // gradients are re-expressed as forward convs (which XNNPACK runs fast) by rearranging that formula.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
-import { QatjsError } from '@qatjs/core';
+import { WasmTrainingError } from './errors.ts';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 type ConvInfoArgs = Parameters<typeof tf.backend_util.computeConv2DInfo>;
@@ -31,7 +31,7 @@ const pair = (v: unknown): Pair => (Array.isArray(v) ? [Number(v[0]), Number(v[1
 export function shapeAttr(kernelName: string, attrs: NamedAttrMap, name: string): number[] {
   const v = attrs[name];
   if (!Array.isArray(v) || v.length !== 4 || v.some((d) => !Number.isInteger(d) || (d as number) < 0)) {
-    throw new QatjsError(`${kernelName} on wasm: attr ${name} must be 4 non-negative integers, got ${JSON.stringify(v)}`);
+    throw new WasmTrainingError(`${kernelName} on wasm: attr ${name} must be 4 non-negative integers, got ${JSON.stringify(v)}`);
   }
   return v as number[];
 }
@@ -50,10 +50,10 @@ export function convAxes(
 ): ConvAxes {
   const dataFormat = (attrs.dataFormat as string | undefined) ?? 'NHWC';
   if (dataFormat !== 'NHWC') {
-    throw new QatjsError(`${kernelName} on wasm: dataFormat '${dataFormat}' is not supported (use NHWC, as the wasm backend's Conv2D does)`);
+    throw new WasmTrainingError(`${kernelName} on wasm: dataFormat '${dataFormat}' is not supported (use NHWC, as the wasm backend's Conv2D does)`);
   }
   if (xShape.length !== 4 || filterShape.length !== 4 || dyShape.length !== 4) {
-    throw new QatjsError(`${kernelName} on wasm: expected rank-4 input, filter and dy, got [${xShape}], [${filterShape}], [${dyShape}]`);
+    throw new WasmTrainingError(`${kernelName} on wasm: expected rank-4 input, filter and dy, got [${xShape}], [${filterShape}], [${dyShape}]`);
   }
   const dilations = attrs.dilations === undefined || attrs.dilations === null ? 1 : (attrs.dilations as number | [number, number]);
   const info = tf.backend_util.computeConv2DInfo(
@@ -67,7 +67,7 @@ export function convAxes(
   );
   const expected = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
   if (expected.some((d, i) => d !== dyShape[i])) {
-    throw new QatjsError(`${kernelName} on wasm: dy has shape [${dyShape}] but the conv's output shape is [${expected}]`);
+    throw new WasmTrainingError(`${kernelName} on wasm: dy has shape [${dyShape}] but the conv's output shape is [${expected}]`);
   }
   const [dh, dw] = pair(dilations);
   return {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, QatjsError, describeValue } from '@qatjs/core';
+import { Module, describeValue, isTensor } from '@qatjs/core';
+import { LayerError } from './errors.ts';
 import { positiveInt } from './options.ts';
 
 export interface BatchNormOptions {
@@ -30,8 +31,8 @@ export class BatchNorm extends Module {
     positiveInt(channels, 'BatchNorm', 'channels');
     this.momentum = options.momentum ?? 0.1;
     this.epsilon = options.epsilon ?? 1e-5;
-    if (!(this.momentum > 0 && this.momentum <= 1)) throw new QatjsError(`BatchNorm: momentum must be in (0, 1], got ${describeValue(options.momentum)}`);
-    if (!(this.epsilon > 0)) throw new QatjsError(`BatchNorm: epsilon must be > 0, got ${describeValue(options.epsilon)}`);
+    if (!(this.momentum > 0 && this.momentum <= 1)) throw new LayerError(`BatchNorm: momentum must be in (0, 1], got ${describeValue(options.momentum)}`);
+    if (!(this.epsilon > 0)) throw new LayerError(`BatchNorm: epsilon must be > 0, got ${describeValue(options.epsilon)}`);
     this.gamma = this.registerParameter('gamma', tf.ones([channels]));
     this.beta = this.registerParameter('beta', tf.zeros([channels]));
     this.runningMean = this.registerParameter('runningMean', tf.zeros([channels]), false);
@@ -68,8 +69,9 @@ export class BatchNorm extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
+    if (!isTensor(x)) throw new LayerError(`BatchNorm: input must be a tf.Tensor, got ${describeValue(x)}`);
     return tf.tidy(() => {
-      if (x.shape[x.rank - 1] !== this.channels) throw new QatjsError(`BatchNorm: input has ${x.shape[x.rank - 1]} channels, expected ${this.channels}`);
+      if (x.shape[x.rank - 1] !== this.channels) throw new LayerError(`BatchNorm: input has ${x.shape[x.rank - 1]} channels, expected ${this.channels}`);
       if (this.usesBatchStatistics) return this.normalizeWithBatchStatistics(x);
       return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, this.epsilon);
     });

@@ -3,7 +3,7 @@
 // per-channel statistics to the activation's full size, so batch-norm training spent most of its
 // step here. This writes each input row once and then doubles whole blocks with copyWithin.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { QatjsError } from '@qatjs/core';
+import { WasmTrainingError } from './errors.ts';
 import { WasmHeap, type NumericDType } from './wasm-heap.ts';
 
 type Numeric = Float32Array | Int32Array | Uint8Array;
@@ -47,7 +47,7 @@ export function tileByCopies(stock: KernelFunc): KernelFunc {
     if (x.dtype !== 'float32' && x.dtype !== 'int32' && x.dtype !== 'bool') return stock(args);
     const reps = (args.attrs?.reps ?? []) as number[];
     if (!Array.isArray(reps) || reps.length !== x.shape.length || reps.some((r) => !Number.isInteger(r) || r < 0)) {
-      throw new QatjsError(`Tile on wasm: reps ${JSON.stringify(reps)} must be ${x.shape.length} non-negative integers`);
+      throw new WasmTrainingError(`Tile on wasm: reps ${JSON.stringify(reps)} must be ${x.shape.length} non-negative integers`);
     }
     const heap = new WasmHeap(args.backend, 'Tile');
     const out = heap.alloc(x.shape.map((d, i) => d * reps[i]), x.dtype as NumericDType);

@@ -6,7 +6,7 @@
 // tfjs's ops never produce, dy is upsampled with zeros instead. tfjs-backend-wasm's own
 // Conv2DBackpropInput is a scalar C loop; its depthwise input gradient does not exist.
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { QatjsError } from '@qatjs/core';
+import { WasmTrainingError } from './errors.ts';
 import { convAxes, shapeAttr, transposedAxis, type ConvAxis } from './conv-geometry.ts';
 import { gatherPhaseFilter, interleavePhase, reverseFilterSpatially, reverseFilterSwapChannels, upsampleWithZeros } from './rearrange.ts';
 import { reshaped, WasmHeap, withTemporaries } from './wasm-heap.ts';
@@ -50,7 +50,7 @@ function inputGradOneConv(heap: WasmHeap, kind: ConvKind, dy: TensorInfo, filter
     }
     if ([0, 1, 2].some((i) => out.shape[i] !== outShape[i])) {
       heap.free(out);
-      throw new QatjsError(`${kernelName} on wasm: internal geometry error, [${out.shape}] for input [${outShape}]`);
+      throw new WasmTrainingError(`${kernelName} on wasm: internal geometry error, [${out.shape}] for input [${outShape}]`);
     }
     if (kind === 'depthwise' && fm > 1) {
       // One depthwise channel per (channel, multiplier) pair of dy: sum the multipliers.

@@ -5,8 +5,9 @@ import { applyActivation, type Activation } from './activation.ts';
 import { BatchNorm, type BatchNormOptions } from './batch-norm.ts';
 
 /**
- * What conv2d, depthwise conv2d and dense share: a weight, a bias or a folded batch norm, a fused
- * activation, and the quantization points input, weight and output.
+ * What layers with a weight share (Dense here; Conv2d and DepthwiseConv2d in @qatjs/adapter-cnn): a
+ * weight, a bias or a folded batch norm, a fused activation, and the quantization points input,
+ * weight and output. Inputs and outputs have their channels on the last axis.
  *
  * Batch norm is folded the way PyTorch's ConvBn modules and Krishnamoorthi (2018) do it:
  * - while batch statistics are in use (training, before the schedule freezes batch norm), the weight
@@ -37,7 +38,7 @@ export abstract class WeightedLayer extends Module {
   protected abstract linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor;
   /** The weight's shape with 1s except on the axes of output channels, to scale it per channel. */
   protected abstract outChannelShape(): number[];
-  /** Rank of the input and output tensors (4 for NHWC, 2 for dense). */
+  /** Rank of the input and output tensors (4 for NHWC; 2 or more for Dense). */
   protected abstract get ioRank(): number;
   protected abstract checkForwardInput(x: tf.Tensor): void;
 

@@ -1,33 +1,20 @@
-// The few tfjs-backend-wasm 4.x internals our kernels use: allocate float32 tensors on its
-// WebAssembly heap, view them as Float32Arrays, free them, and run the backend's own kernels
+// Temporaries of one kernel call on tfjs-backend-wasm's heap (through wasm-backend.ts): allocate
+// float32 tensors, view them as Float32Arrays, free them, and run the backend's own kernels
 // (XNNPACK convolutions, transposes) on them without going through the engine, as the backend's own
 // kernels call one another. Nothing here is tracked by the engine: every temporary is freed here.
 import * as tf from '@tensorflow/tfjs-core';
-import type { DataType, KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { QatjsError } from '@qatjs/core';
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { WasmTrainingError } from './errors.ts';
+import { asWasmBackend, type WasmBackendInternals } from './wasm-backend.ts';
 
 export type NumericDType = 'float32' | 'int32' | 'bool';
 
-interface BackendWasmLike {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): unknown;
-  disposeData(dataId: object, force?: boolean): boolean;
-}
-
-function isBackendWasm(b: unknown): b is BackendWasmLike {
-  const o = b as Partial<BackendWasmLike> | null;
-  return typeof o?.makeOutput === 'function' && typeof o.typedArrayFromHeap === 'function' && typeof o.disposeData === 'function';
-}
-
 /** Float32 tensors on the wasm backend's heap, for one kernel call. */
 export class WasmHeap {
-  private readonly backend: BackendWasmLike;
+  private readonly backend: WasmBackendInternals;
 
   constructor(backend: KernelBackend | unknown, private readonly kernelName: string) {
-    if (!isBackendWasm(backend)) {
-      throw new QatjsError(`${kernelName}: this kernel needs tfjs-backend-wasm 4.x (makeOutput/typedArrayFromHeap not found)`);
-    }
-    this.backend = backend;
+    this.backend = asWasmBackend(backend, kernelName);
   }
 
   /** Allocates an uninitialised tensor. Allocation may grow the heap and detach older views. */
@@ -44,9 +31,9 @@ export class WasmHeap {
 
   /** A view of a float32 tensor's data. Take it after the last allocation; do not keep it across one. */
   view(info: TensorInfo): Float32Array {
-    if (info.dtype !== 'float32') throw new QatjsError(`${this.kernelName}: expected float32 data, got ${info.dtype}`);
+    if (info.dtype !== 'float32') throw new WasmTrainingError(`${this.kernelName}: expected float32 data, got ${info.dtype}`);
     const a = this.backend.typedArrayFromHeap(info);
-    if (!(a instanceof Float32Array)) throw new QatjsError(`${this.kernelName}: the wasm heap did not give float32 data`);
+    if (!(a instanceof Float32Array)) throw new WasmTrainingError(`${this.kernelName}: the wasm heap did not give float32 data`);
     return a;
   }
 
@@ -54,7 +41,7 @@ export class WasmHeap {
   numericView(info: TensorInfo): Float32Array | Int32Array | Uint8Array {
     const a = this.backend.typedArrayFromHeap(info);
     if (a instanceof Float32Array || a instanceof Int32Array || a instanceof Uint8Array) return a;
-    throw new QatjsError(`${this.kernelName}: the wasm heap gave no numeric data for dtype ${info.dtype}`);
+    throw new WasmTrainingError(`${this.kernelName}: the wasm heap gave no numeric data for dtype ${info.dtype}`);
   }
 
   /** Frees temporaries (safe on undefined, for cleanup paths). */
@@ -65,9 +52,9 @@ export class WasmHeap {
   /** Runs the wasm backend's registered kernel `name` directly (never one of ours: we only call forward kernels). */
   run(name: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap): TensorInfo {
     const kernel = tf.getKernel(name, 'wasm');
-    if (!kernel) throw new QatjsError(`${this.kernelName}: tfjs-backend-wasm has no ${name} kernel`);
+    if (!kernel) throw new WasmTrainingError(`${this.kernelName}: tfjs-backend-wasm has no ${name} kernel`);
     const out = kernel.kernelFunc({ inputs, attrs, backend: this.backend as unknown as KernelBackend });
-    if (Array.isArray(out)) throw new QatjsError(`${this.kernelName}: ${name} returned several tensors`);
+    if (Array.isArray(out)) throw new WasmTrainingError(`${this.kernelName}: ${name} returned several tensors`);
     return out;
   }
 }

@@ -7,9 +7,9 @@
 // whenever the dilation is 1.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
-import { QatjsError } from '@qatjs/core';
+import { WasmTrainingError } from './errors.ts';
 
-const WRAPPED = Symbol.for('qatjs.adapter-cnn.dilated-conv-gradient');
+const WRAPPED = Symbol.for('qatjs.tfjs-wasm-training.dilated-conv-gradient');
 
 function dilationPair(d: unknown): [number, number] {
   if (d === undefined || d === null) return [1, 1];
@@ -19,6 +19,10 @@ function dilationPair(d: unknown): [number, number] {
 
 /** w [kh, kw, a, b] -> [(kh-1)*dh + 1, (kw-1)*dw + 1, a, b] with w's taps every dh rows and dw columns. */
 export function dilateFilter(w: tf.Tensor4D, dh: number, dw: number): tf.Tensor4D {
+  if (!(w instanceof tf.Tensor) || w.rank !== 4) throw new WasmTrainingError(`dilateFilter: w must be a rank-4 tf.Tensor [kh, kw, a, b], got ${w instanceof tf.Tensor ? `shape [${w.shape}]` : typeof w}`);
+  for (const [name, d] of [['dh', dh], ['dw', dw]] as const) {
+    if (!Number.isInteger(d) || d < 1) throw new WasmTrainingError(`dilateFilter: ${name} must be an integer >= 1, got ${String(d)}`);
+  }
   return tf.tidy(() => {
     const [kh, kw, a, b] = w.shape;
     const ab = a * b;
@@ -70,7 +74,7 @@ type DilatedGrad = typeof conv2dDilatedGrad;
 
 function wrap(kernelName: string, dilated: DilatedGrad): boolean {
   const stock = tf.getGradient(kernelName);
-  if (!stock) throw new QatjsError(`installWasmTrainingKernels: no gradient is registered for ${kernelName} (is @qatjs/core imported?)`);
+  if (!stock) throw new WasmTrainingError(`installDilatedConvGradients: no gradient is registered for ${kernelName} (import @qatjs/core, which registers them, first)`);
   if ((stock as unknown as Record<symbol, unknown>)[WRAPPED]) return false;
   const gradFunc: GradFunc = (dy, saved, attrs) => {
     const d = dilationPair(attrs.dilations);
@@ -81,7 +85,11 @@ function wrap(kernelName: string, dilated: DilatedGrad): boolean {
   return true;
 }
 
-/** Lets Conv2D and DepthwiseConv2dNative gradients handle dilation > 1. Returns the kernels it wrapped now. */
+/**
+ * Lets Conv2D and DepthwiseConv2dNative gradients handle dilation > 1, on every backend. Needs tfjs's
+ * gradients registered first (importing @qatjs/core does it; its initBackend calls this). Idempotent;
+ * returns the kernels it wrapped now.
+ */
 export function installDilatedConvGradients(): string[] {
   const wrapped: string[] = [];
   if (wrap('Conv2D', conv2dDilatedGrad)) wrapped.push('Conv2D');

@@ -9,7 +9,7 @@
 //   filter x as [h, w, b, ci]; output [co, kh, kw, ci] with the taps reversed. Used when x has
 //   fewer channels, at least 8 (XNNPACK computes output channels in groups of 8).
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { QatjsError } from '@qatjs/core';
+import { WasmTrainingError } from './errors.ts';
 import { convAxes, shapeAttr, swappedAxis, xAsFilterAxis, type ConvAxis } from './conv-geometry.ts';
 import { reversedTapsToFilter } from './rearrange.ts';
 import { WasmHeap, withTemporaries } from './wasm-heap.ts';
@@ -36,7 +36,7 @@ function dyAsFilter(heap: WasmHeap, x: TensorInfo, dy: TensorInfo, filterShape: 
     const pad = [[0, 0], [sr.padBefore, sr.padAfter], [sc.padBefore, sc.padAfter], [0, 0]];
     const grad = temp(heap.run('Conv2D', { x: xT, filter: dyT }, convAttrs([rows.dilation, cols.dilation], [rows.stride, cols.stride], pad)));
     if (grad.shape[1] !== filterShape[0] || grad.shape[2] !== filterShape[1]) {
-      throw new QatjsError(`${NAME} on wasm: internal geometry error, [${grad.shape}] for filter [${filterShape}]`);
+      throw new WasmTrainingError(`${NAME} on wasm: internal geometry error, [${grad.shape}] for filter [${filterShape}]`);
     }
     return heap.run('Transpose', { x: grad }, { perm: [1, 2, 0, 3] });
   });
@@ -51,7 +51,7 @@ function xAsFilter(heap: WasmHeap, x: TensorInfo, dy: TensorInfo, filterShape: n
     const pad = [[0, 0], [xr.padBefore, xr.padAfter], [xc.padBefore, xc.padAfter], [0, 0]];
     const grad = temp(heap.run('Conv2D', { x: dyT, filter: xT }, convAttrs([1, 1], [1, 1], pad)));
     if (grad.shape[1] !== filterShape[0] || grad.shape[2] !== filterShape[1]) {
-      throw new QatjsError(`${NAME} on wasm: internal geometry error, [${grad.shape}] for filter [${filterShape}]`);
+      throw new WasmTrainingError(`${NAME} on wasm: internal geometry error, [${grad.shape}] for filter [${filterShape}]`);
     }
     const out = heap.alloc(filterShape);
     reversedTapsToFilter(heap.view(grad), grad.shape, heap.view(out));

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { dilateFilter } from '@qatjs/adapter-cnn';
+import { dilateFilter } from '@qatjs/tfjs-wasm-training';
 import * as tf from '@tensorflow/tfjs-core';
 import { data, describeCase, expectClose, kernelOn, outShape, randomConvCases, type ConvCase, type Data } from './helpers/kernel-compare.ts';
 

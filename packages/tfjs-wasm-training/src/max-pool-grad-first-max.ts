@@ -6,7 +6,7 @@
 // windows scanned row by row; a window with no value > -Infinity (all -Infinity or NaN) passes none.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { QatjsError } from '@qatjs/core';
+import { WasmTrainingError } from './errors.ts';
 import { WasmHeap } from './wasm-heap.ts';
 
 const NAME = 'MaxPoolGrad';
@@ -61,7 +61,7 @@ export const maxPoolGradFirstMaxKernel: KernelFunc = ({ inputs, attrs, backend }
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
   const a = (attrs ?? {}) as NamedAttrMap;
   if (input.shape.length !== 4 || dy.shape.length !== 4) {
-    throw new QatjsError(`${NAME} on wasm: expected rank-4 input and dy, got [${input.shape}] and [${dy.shape}]`);
+    throw new WasmTrainingError(`${NAME} on wasm: expected rank-4 input and dy, got [${input.shape}] and [${dy.shape}]`);
   }
   const p = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number],
@@ -72,7 +72,7 @@ export const maxPoolGradFirstMaxKernel: KernelFunc = ({ inputs, attrs, backend }
     a.dimRoundingMode as PoolInfoArgs[5],
   );
   if (p.outShape.some((d, i) => d !== dy.shape[i])) {
-    throw new QatjsError(`${NAME} on wasm: dy has shape [${dy.shape}] but the pool's output shape is [${p.outShape}]`);
+    throw new WasmTrainingError(`${NAME} on wasm: dy has shape [${dy.shape}] but the pool's output shape is [${p.outShape}]`);
   }
   const heap = new WasmHeap(backend, NAME);
   const dx = heap.alloc(input.shape);

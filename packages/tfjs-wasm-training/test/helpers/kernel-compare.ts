@@ -1,17 +1,20 @@
 // Run one tfjs kernel (or a function of tensors) on the cpu and the wasm backend with the same
-// data, and compare. tfjs-backend-cpu is the reference for every kernel we own on wasm. useBackend
-// sets IS_TEST, so the engine also checks that a kernel leaves no backend data behind.
+// data, and compare. tfjs-backend-cpu is the reference for every kernel we own on wasm; ours are
+// installed here (test-utils imports tfjs-backend-wasm first). useBackend sets IS_TEST, so the engine
+// also checks that a kernel leaves no backend data behind.
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-import '@qatjs/adapter-cnn';
-import { randomUniform, rng, useBackend, type TestBackend } from '@qatjs/test-utils';
+import { closeMismatch, randomUniform, rng, size, useBackend, type TestBackend } from '@qatjs/test-utils';
+import { installWasmTrainingKernels } from '@qatjs/tfjs-wasm-training';
+
+export { size };
+
+installWasmTrainingKernels();
 
 export interface Data {
   values: Float32Array;
   shape: number[];
 }
-
-export const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
 export function data(shape: number[], seed: number): Data {
   return { values: randomUniform(size(shape), seed, -1, 1), shape };
@@ -31,33 +34,9 @@ export async function kernelOn(backend: TestBackend, kernelName: string, inputs:
   }
 }
 
-/** Runs fn (which may allocate freely: it runs in tidy) on one backend; returns every output's values. */
-export async function valuesOn(backend: TestBackend, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  await useBackend(backend);
-  const outs = tf.tidy(fn);
-  const list = Array.isArray(outs) ? outs : [outs];
-  const values = list.map((t) => Float32Array.from(t.dataSync() as Float32Array));
-  tf.dispose(list);
-  return values;
-}
-
-/** |actual - expected| <= rel * (1 + max |expected|), element-wise, with the same length. */
+/** Fails the test unless |actual - expected| <= rel * (1 + max |expected|) element-wise. */
 export function expectClose(actual: Float32Array, expected: Float32Array, rel: number, what: string): void {
-  expect({ what, length: actual.length }).toEqual({ what, length: expected.length });
-  let scale = 0;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  const tol = rel * (1 + scale);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= worst)) {
-      worst = err;
-      at = i;
-    }
-  }
-  // The message is the value compared, so every runner's expect shows it on failure.
-  expect(worst <= tol ? '' : `${what}: worst error ${worst} at ${at} (got ${actual[at]}, expected ${expected[at]}), tolerance ${tol}`).toBe('');
+  expect(closeMismatch(actual, expected, rel, what)).toBe('');
 }
 
 /** Compares a kernel on wasm with the same kernel on cpu. */
