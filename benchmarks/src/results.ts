@@ -1,4 +1,4 @@
-// Benchmark results as DESIGN.md specifies: benchmarks/results/<name>.json with
+// Benchmark results in the format benchmarks/README.md specifies: benchmarks/results/<name>.json with
 // { name, date, runtime, cpu, rows } (rows flat), and a Markdown table beside it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUITES } from '../src/suites/index.ts';
 
-// CI runs every suite briefly: proves each still runs and returns rows in DESIGN.md's format.
+// CI runs every suite briefly: proves each still runs and returns rows in benchmarks/README.md's format.
 describe('benchmark suites (smoke)', () => {
   for (const name of Object.keys(SUITES)) {
     it(`${name} runs and returns flat rows`, async () => {

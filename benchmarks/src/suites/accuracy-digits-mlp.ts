@@ -1,7 +1,7 @@
 // Accuracy of a small MLP on sklearn digits at 2-bit weights and activations: FP32, post-training
 // min/max quantization (PTQ), and QAT fine-tuning with fixed min/max uniform quantizers, LSQ, LSQ+ and
 // PACT, over several seeds, with every layer at 2 bits and with the first and last layer at 8 bits.
-// Rows in DESIGN.md's accuracy format; the wasm backend.
+// Rows in the accuracy format of benchmarks/README.md; the wasm backend.
 //
 // Quantizer names in the rows: 'uniform-minmax' (symmetric uniform, min/max observers), 'lsq' (LSQ
 // everywhere), 'lsq-plus' (LSQ weights, LSQ+ ('lsq+') activations), 'pact' (LSQ weights, PACT on the hidden

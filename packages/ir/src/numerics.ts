@@ -33,7 +33,7 @@ export function requantMultiplier(sX: number, sW: number, sY: number): number {
 }
 
 /**
- * DESIGN.md's requantization: q = clamp(roundHalfEven(fround(fround(acc) * m)) + zp, lo, hi).
+ * The requantization of docs/numerics.md: q = clamp(roundHalfEven(fround(fround(acc) * m)) + zp, lo, hi).
  * `acc` is an int32; fround(acc) rounds to nearest even above 2^24, as f32x4.convert_i32x4_s does.
  */
 export function requantize(acc: number, m: number, zp: number, lo: number, hi: number): number {

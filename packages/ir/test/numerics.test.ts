@@ -19,7 +19,7 @@ describe('roundHalfEven', () => {
 });
 
 describe('quantizeValue / dequantizeValue', () => {
-  it('is the fake-quantizer of DESIGN.md bit for bit, ties and clip edges included', () => {
+  it('is the fake-quantizer of docs/numerics.md bit for bit, ties and clip edges included', () => {
     const r = rng(4);
     const grid = { scale: [f32(0.0371)], zeroPoint: [-7], qmin: -128, qmax: 127 };
     const s = grid.scale[0];

@@ -1,4 +1,4 @@
-// Independent float64 reference implementations of DESIGN.md's formulas, in plain TypeScript
+// Independent float64 reference implementations of docs/numerics.md's formulas, in plain TypeScript
 // (no tfjs, no code shared with the library). Float32 steps are reproduced with Math.fround.
 
 /** Round half to even, written differently from the library's version on purpose. */
@@ -52,7 +52,7 @@ export interface RefGrads {
   dzeroPoint: Float64Array;
 }
 
-/** The clipped STE and LSQ/LSQ+ closed forms of DESIGN.md, reduced per channel. */
+/** The clipped STE and LSQ/LSQ+ closed forms of docs/numerics.md, reduced per channel. */
 export function refFakeQuantizeGrads(x: ArrayLike<number>, dy: ArrayLike<number>, shape: readonly number[], g: RefGrid): RefGrads {
   const ch = channelIndex(shape, g.axis);
   const n = g.scale.length;
@@ -121,7 +121,7 @@ export function refPercentile(values: ArrayLike<number>, p: number): number {
   return a[lo] + (a[hi] - a[lo]) * (pos - lo);
 }
 
-/** Scale and zero point from a range, per DESIGN.md / PyTorch, in float64 then float32. */
+/** Scale and zero point from a range, per docs/numerics.md (PyTorch's rule), in float64 then float32. */
 export function refQParams(min: number, max: number, o: { qmin: number; qmax: number; symmetric: boolean; signed: boolean }): { scale: number; zeroPoint: number } {
   const eps = 2 ** -23;
   const lo = Math.min(min, 0);
