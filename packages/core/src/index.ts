@@ -29,7 +29,7 @@ export { observedQuantizerPlugin, type ObservedPluginDefinition, type ObservedPl
 export { atPoint } from './quantizer/at-point.ts';
 export { gridOf, passGrid, tagGrid, fakeQuantizeBias, type TensorGrid } from './quantizer/tensor-grid.ts';
 
-export { Module, Sequential } from './module/module.ts';
+export { Module, Sequential, type ModuleOutput, type NamedTensors } from './module/module.ts';
 export { QuantController } from './module/quant-controller.ts';
 
 export { compose, type Recipe, type RecipeRule, type PointConfig, type Schedule } from './recipe/recipe.ts';
@@ -47,4 +47,16 @@ export { memoryCheckpointStore, fileCheckpointStore, type CheckpointStore } from
 export { captureModel, restoreModel, type ModelState } from './train/model-state.ts';
 
 export { convert, type ConvertOptions } from './convert/convert.ts';
-export { LoweringContext, ConvertError, isLowerable, type Lowerable, type LoweredValue, type FusedActivation } from './convert/lowering-context.ts';
+export type { GraphInput } from './convert/graph-inputs.ts';
+export {
+  LoweringContext,
+  ConvertError,
+  isLowerable,
+  isLoweredValue,
+  type Lowerable,
+  type LoweredValue,
+  type LoweredOutput,
+  type LoweredOf,
+  type NamedLoweredValues,
+  type FusedActivation,
+} from './convert/lowering-context.ts';
