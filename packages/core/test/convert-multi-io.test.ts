@@ -16,7 +16,7 @@ import {
 } from '@qatjs/core';
 import { runReference } from '@qatjs/ir';
 import { randomNormal, tensorsLeaked, useBackend } from '@qatjs/test-utils';
-import { TestDense, testObservedQuantizer } from './helpers/test-layers.ts';
+import { TestDense, TestLoweredDense, testObservedQuantizer } from './helpers/test-layers.ts';
 import { TwoHeaded } from './helpers/two-headed.ts';
 
 const Q = 'test-observed';
@@ -50,16 +50,6 @@ class BadDense extends TestDense {
     const wrong = ctx.builder.reshape(x.name, [-1, 2, 2], { name: ctx.name('reshape') }); // rank 3: gemm refuses it here
     const name = ctx.builder.gemm(wrong, w.name, {}, { name: ctx.name('output'), dtype: 'int8', quant: out });
     return { name, dtype: 'int8', quant: out };
-  }
-}
-
-class Lowered extends TestDense {
-  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
-    const x = ctx.layerInput(this, inputs[0]);
-    const w = ctx.weightConstant(this, this.weight, 1);
-    const out = ctx.activationQuant(this, 'output');
-    const bias = ctx.biasConstant(this.bias, x.quant as NonNullable<LoweredValue['quant']>, w.quant);
-    return { name: ctx.builder.gemm(x.name, w.name, { bias }, { name: ctx.name('output'), dtype: 'int8', quant: out }), dtype: 'int8', quant: out };
   }
 }
 
@@ -119,7 +109,7 @@ describe('convert: several inputs and named outputs', () => {
   });
 
   it('Sequential names the child that returns named values, in forward() and in convert()', async () => {
-    const first = new Lowered(4, 4, false, 1);
+    const first = new TestLoweredDense(4, 4, false, 1);
     const seq = new Sequential([first, new Split()]);
     const x = tf.tensor(randomNormal(8, 3), [2, 4]);
     expect(tensorsLeaked(() => expect(() => seq.forward(x)).toThrow(/Sequential: child 1 \(Split\) returned named tensors \(x, y\)/))).toBe(0);
@@ -132,7 +122,7 @@ describe('convert: several inputs and named outputs', () => {
   });
 
   it('reports an IR error raised while a layer lowers with the layer path, the point and the node name', async () => {
-    const seq = new Sequential([new Lowered(4, 4, false, 1), new BadDense(3, 4, false, 2)]);
+    const seq = new Sequential([new TestLoweredDense(4, 4, false, 1), new BadDense(3, 4, false, 2)]);
     prepare(seq, { rules: [{ match: '*', weight: { quantizer: Q, bits: 8 }, input: { quantizer: Q, bits: 8 }, output: { quantizer: Q, bits: 8 } }] }, { onWarning: () => {} });
     const data = tf.tensor(randomNormal(8, 4), [2, 4]);
     await calibrate(seq, [data]);
