@@ -58,8 +58,23 @@ export class ModelBuilder extends GraphBuilder {
   matmul(a: string, b: string, options: { readonly transposeB?: boolean; readonly clamp?: Clamp }, out: QuantizedOutput): string {
     return this.node('matmul', [a, b], options, [out])[0];
   }
-  add(a: string, b: string, options: { readonly clamp?: Clamp }, out: QuantizedOutput): string {
+  /** int8/uint8 a and b need `out` with dtype and quant (clamp default: the whole grid); float32 ones give float32, no clamp. */
+  add(a: string, b: string, options: { readonly clamp?: Clamp } = {}, out: OutputOptions = {}): string {
     return this.node('add', [a, b], options, [out])[0];
+  }
+  /** As add: quantized (out with dtype and quant) or float32. */
+  mul(a: string, b: string, options: { readonly clamp?: Clamp } = {}, out: OutputOptions = {}): string {
+    return this.node('mul', [a, b], options, [out])[0];
+  }
+  /** float32 -> float32. */
+  sigmoid(x: string, out: OutputOptions = {}): string {
+    return this.node('sigmoid', [x], {}, [out])[0];
+  }
+  tanh(x: string, out: OutputOptions = {}): string {
+    return this.node('tanh', [x], {}, [out])[0];
+  }
+  exp(x: string, out: OutputOptions = {}): string {
+    return this.node('exp', [x], {}, [out])[0];
   }
   /** The output keeps the input's dtype and quant params. */
   maxPool(x: string, options: PoolOptions, out: OutputOptions = {}): string {

@@ -95,8 +95,9 @@ export class GraphBuilder {
     for (const [key, spec] of Object.entries(schema.attrs)) {
       if (full[key] !== undefined) continue;
       if (spec.kind === 'clamp') {
-        // an optional clamp (add, mul) is absent on a float32 output
-        if (spec.optional === true && (given?.dtype ?? out0?.dtype) === 'float32') continue;
+        // an optional clamp (add, mul) is left out of the float32 form (a float32 output or input)
+        const input0Float = input0 !== undefined && this.#tensors.get(input0)?.dtype === 'float32';
+        if (spec.optional === true && ((given?.dtype ?? out0?.dtype) === 'float32' || input0Float)) continue;
         if (!out0?.dtype || !out0.quant || !dtypeInfo(out0.dtype).quantized) fail(`${field}.attrs.${key}`, `${op} needs its output dtype and quant to default the clamp`);
         const { qmin, qmax } = codeRange(out0.quant.bits, dtypeInfo(out0.dtype).signed);
         full[key] = [qmin, qmax];

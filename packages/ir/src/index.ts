@@ -10,8 +10,9 @@ export {
 export { DTYPES, ACTIVATION_DTYPES, dtypeInfo, byteLength, codeRange, isDType, type DTypeInfo } from './dtype.ts';
 export { packCodes, unpackCodes, constantCodes } from './packing.ts';
 export { makeQuant, quantRange, sameQuant, biasQuant, type QuantInit } from './quant.ts';
-export { roundHalfEven, requantMultiplier, requantize, quantizeValue, dequantizeValue, averageRequantize, addQuantized, MIN_NORMAL_FLOAT32 } from './numerics.ts';
-export { elementCount, windowOutputSize, samePadding, windowPads } from './shape.ts';
+export { roundHalfEven, requantMultiplier, requantize, quantizeValue, dequantizeValue, averageRequantize, addQuantized, mulQuantized, MIN_NORMAL_FLOAT32 } from './numerics.ts';
+export { addFloat, mulFloat, sigmoidFloat, tanhFloat, expFloat, FLOAT_KERNEL_TOLERANCE, ulpDistance, withinFloatTolerance } from './float-numerics.ts';
+export { elementCount, windowOutputSize, samePadding, windowPads, broadcastShapes, dynamicDims, isDynamicDim, BATCH_DIM, MIN_DYNAMIC_DIM } from './shape.ts';
 export { activationClamp, type FusedActivation } from './activation.ts';
 export { LIMITS, MAX_WINDOW_PARAM, type Limits } from './limits.ts';
 
@@ -19,7 +20,7 @@ export type { OpSchema, OpContext, InputSpec, OutputSpec, AttrSpec, TensorInfo, 
 export { getOpSchema, listOps, registerOp } from './ops/registry.ts';
 export {
   nodeAttrs,
-  type OpAttrs, type Conv2dAttrs, type DepthwiseConv2dAttrs, type GemmAttrs, type MatmulAttrs, type AddAttrs,
+  type OpAttrs, type Conv2dAttrs, type DepthwiseConv2dAttrs, type GemmAttrs, type MatmulAttrs, type AddAttrs, type MulAttrs,
   type PoolAttrs, type GlobalAvgPoolAttrs, type ReshapeAttrs, type Pair, type Pads, type Clamp,
 } from './ops/attr-types.ts';
 
@@ -34,6 +35,6 @@ export { sizeReport, encodedSize, type SizeReport } from './size.ts';
 
 export {
   runReference, traceReference, registerReferenceOp, getReferenceOp, listReferenceOps,
-  type ReferenceOptions, type ReferenceInputs, type ReferenceOutputs, type ReferenceKernel, type ReferenceContext,
+  type ReferenceOptions, type ReferenceInputs, type ReferenceInput, type ReferenceOutputs, type ReferenceKernel, type ReferenceContext,
   type ReferenceTensor, type ReferenceOutput, type ActivationArray,
 } from './reference/index.ts';

@@ -77,3 +77,15 @@ export function addQuantized(
   const v = f32(f32((a - zA) * requantMultiplier(sA, 1, sY)) + f32((b - zB) * requantMultiplier(sB, 1, sY)));
   return clampCode(roundHalfEven(v), zY, lo, hi);
 }
+
+/**
+ * mul: the product of the two deviations (exact in int32 and float32: at most 255 * 255) requantized
+ * with the multiplier s_a * s_b / s_y: q = requantize((a - zA) * (b - zB), requantMultiplier(sA, sB, sY), zY, lo, hi).
+ */
+export function mulQuantized(
+  a: number, zA: number, sA: number,
+  b: number, zB: number, sB: number,
+  sY: number, zY: number, lo: number, hi: number,
+): number {
+  return requantize((a - zA) * (b - zB), requantMultiplier(sA, sB, sY), zY, lo, hi);
+}

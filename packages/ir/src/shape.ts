@@ -1,11 +1,47 @@
 // Shape arithmetic shared by the op schemas, the builder and the validator.
 import { IntModelError } from './errors.ts';
 
-/** Product of the dims, with -1 (the run-time batch) counted as 1. */
+/**
+ * Dims of a value's shape: an integer >= 1 is static; a negative one is a size chosen at run time
+ * (docs/numerics.md): -1 is the batch (dim 0 only), -2, -3, ... are other sizes (a sequence length)
+ * at any dim. The same negative number is the same size throughout one model. Constants are static.
+ */
+export const BATCH_DIM = -1;
+/** The most negative dim a shape may use (so a model names at most this many run-time sizes). */
+export const MIN_DYNAMIC_DIM = -(2 ** 16);
+
+export function isDynamicDim(d: number): boolean {
+  return d < 0;
+}
+
+/** Product of the dims, with every run-time size (a negative dim) counted as 1. */
 export function elementCount(shape: readonly number[]): number {
   let n = 1;
-  for (const d of shape) n *= d === -1 ? 1 : d;
+  for (const d of shape) n *= d < 0 ? 1 : d;
   return n;
+}
+
+/** The run-time sizes a shape uses, sorted (a multiset: a symbol used twice appears twice). */
+export function dynamicDims(shape: readonly number[]): number[] {
+  return shape.filter((d) => d < 0).sort((a, b) => a - b);
+}
+
+/**
+ * numpy broadcasting of two shapes, right-aligned: each pair of dims is equal, or one of them is 1
+ * (then the other wins). A run-time size matches only the same size or 1. Returns the result's
+ * shape, or a string saying which dims clash.
+ */
+export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | string {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da === db || db === 1) out.push(da);
+    else if (da === 1) out.push(db);
+    else return `dim ${da} of a and dim ${db} of b (right-aligned position ${i - rank}) neither match nor are 1`;
+  }
+  return out;
 }
 
 export function formatShape(shape: readonly number[]): string {

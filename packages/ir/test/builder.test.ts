@@ -95,7 +95,7 @@ describe('ModelBuilder', () => {
     expectModelError(() => b.input('x', 'float32', [1]), 'input.name', /already exists/);
     expectModelError(() => b.constant({ name: 'w', dtype: 'int8', shape: [1], quant: q8(1), data: new Int8Array(1) }), 'constant.name', /already exists/);
     expectModelError(() => b.output('nope'), 'outputs[0]', /not a value of this graph/);
-    expectModelError(() => b.node('gemm', [x, w], { clamp: [0, 1] }), 'nodes[0].inputs[0]', /'x' must be rank 2 \[M, K\]/);
+    expectModelError(() => b.node('gemm', [x, w], { clamp: [0, 1] }), 'nodes[0].inputs[1]', /'w' must be rank 2 \[K, N\]/);
     expectModelError(() => b.node('gemm', [b.flatten(x), 'w2'], { clamp: [0, 1] }), 'nodes[1].inputs[1]', /'w2' is not defined/);
     // nothing half-added: the only node is the flatten that succeeded
     b.output(x);
@@ -131,7 +131,7 @@ describe('ModelBuilder', () => {
 
 describe('the op registry', () => {
   it('lists the built-in ops', () => {
-    expect(listOps()).toEqual(['quantize', 'dequantize', 'conv2d', 'depthwiseConv2d', 'gemm', 'matmul', 'add', 'maxPool', 'avgPool', 'globalAvgPool', 'reshape', 'flatten']);
+    expect(listOps()).toEqual(['quantize', 'dequantize', 'conv2d', 'depthwiseConv2d', 'gemm', 'matmul', 'add', 'maxPool', 'avgPool', 'globalAvgPool', 'reshape', 'flatten', 'mul', 'sigmoid', 'tanh', 'exp']);
     expect(getOpSchema('conv2d')?.inputs.map((i) => i.name)).toEqual(['x', 'w', 'b']);
     expect(getOpSchema('lstm')).toBeUndefined();
   });

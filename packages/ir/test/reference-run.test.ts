@@ -105,7 +105,7 @@ describe('traceReference', () => {
 
 describe('reference kernels of registered ops', () => {
   it('lists a kernel for every built-in op', () => {
-    for (const op of ['quantize', 'dequantize', 'conv2d', 'depthwiseConv2d', 'gemm', 'matmul', 'add', 'maxPool', 'avgPool', 'globalAvgPool', 'reshape', 'flatten']) {
+    for (const op of ['quantize', 'dequantize', 'conv2d', 'depthwiseConv2d', 'gemm', 'matmul', 'add', 'maxPool', 'avgPool', 'globalAvgPool', 'reshape', 'flatten', 'mul', 'sigmoid', 'tanh', 'exp']) {
       expect(listOps()).toContain(op);
       expect(listReferenceOps()).toContain(op);
       expect(typeof getReferenceOp(op)).toBe('function');

@@ -98,7 +98,7 @@ const cases: Case[] = [
   { rule: 'float values have no quant', breakIt: (m) => { m.values[0].quant = makeQuant({ scale: 1 }); }, field: 'values[0].quant', message: /float32 value has no quant/ },
   { rule: 'int values have quant', breakIt: (m) => { delete m.values[2].quant; }, field: 'values[2].quant', message: /int8 value needs quant params/ },
   // op-specific quant rules
-  { rule: 'weights are symmetric', breakIt: (m) => { m.constants[0].quant.zeroPoint[1] = 3; }, field: 'nodes[1].inputs[1]', message: /must be symmetric \(zero point 0\), got zeroPoint\[1\] = 3/ },
+  { rule: 'weight zero points lie in the weight grid', breakIt: (m) => { m.constants[0].quant.zeroPoint[1] = 128; }, field: 'constants[0].quant.zeroPoint[1]', message: /128 is outside the 8-bit int8 grid -128\.\.127/ },
   { rule: 'per-channel weights use the output-channel axis', breakIt: (m) => { m.constants[2].quant = makeQuant({ scale: new Array(64).fill(0.01), axis: 0 }); }, field: 'nodes[4].inputs[1]', message: /must use axis 1, got axis 0/ },
   { rule: 'bias scale is s_x * s_w', breakIt: (m) => { m.constants[1].quant.scale[2] *= 1.0001; }, field: 'nodes[1].inputs[2]', message: /at channel 2: want scale/ },
   { rule: 'bias zero point is 0', breakIt: (m) => { m.constants[3].quant.zeroPoint[0] = 1; }, field: 'nodes[4].inputs[2]', message: /zero point 0/ },

@@ -19,7 +19,9 @@ export interface Conv2dAttrs { readonly strides: Pair; readonly dilations: Pair;
 export interface DepthwiseConv2dAttrs { readonly strides: Pair; readonly dilations: Pair; readonly pads: Pads; readonly clamp: Clamp }
 export interface GemmAttrs { readonly clamp: Clamp }
 export interface MatmulAttrs { readonly transposeB: boolean; readonly clamp: Clamp }
-export interface AddAttrs { readonly clamp: Clamp }
+/** add and mul: `clamp` is present on int8/uint8 nodes and absent on float32 ones. */
+export interface AddAttrs { readonly clamp?: Clamp }
+export type MulAttrs = AddAttrs;
 export interface PoolAttrs { readonly kernel: Pair; readonly strides: Pair; readonly pads: Pads; readonly clamp: Clamp }
 export interface GlobalAvgPoolAttrs { readonly clamp: Clamp }
 export interface ReshapeAttrs { readonly shape: readonly number[] }
@@ -38,6 +40,10 @@ export interface OpAttrs {
   globalAvgPool: GlobalAvgPoolAttrs;
   reshape: ReshapeAttrs;
   flatten: NoAttrs;
+  mul: MulAttrs;
+  sigmoid: NoAttrs;
+  tanh: NoAttrs;
+  exp: NoAttrs;
 }
 
 /** The attributes of a node of a validated model, typed for its op; throws if the node is another op. */

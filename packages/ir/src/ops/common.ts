@@ -28,7 +28,7 @@ export const WEIGHTED_INPUTS: readonly InputSpec[] = [
   { name: 'w', kind: 'constant', dtypes: WEIGHT_DTYPES },
   { name: 'b', kind: 'constant', dtypes: ['int32'], optional: true },
 ];
-/** a and b, both int8/uint8 values: add, matmul. */
+/** a and b, both int8/uint8 values: matmul. */
 export const TWO_INT_INPUTS: readonly InputSpec[] = [
   { name: 'a', kind: 'activation', dtypes: INT_ACTIVATIONS },
   { name: 'b', kind: 'activation', dtypes: INT_ACTIVATIONS },
@@ -45,16 +45,22 @@ export function expectRank(ctx: OpContext, i: number, rank: number, layout: stri
   if (t.shape.length !== rank) ctx.fail(`inputs[${i}]`, `'${t.name}' must be rank ${rank} ${layout}, got shape ${formatShape(t.shape)}`);
 }
 
-/** Weights: symmetric (every zero point 0) and, when per-channel, along the output-channel axis. */
+/** Dims `dims` of input i are static (an NHWC window op needs fixed H, W and C; only N may vary at run time). */
+export function expectStaticDims(ctx: OpContext, i: number, dims: readonly number[], what: string): void {
+  const t = input(ctx, i);
+  if (dims.some((d) => t.shape[d] < 0)) ctx.fail(`inputs[${i}]`, `'${t.name}' ${formatShape(t.shape)} must have static ${what} (only the batch may be a run-time size)`);
+}
+
+/**
+ * Weights: per-channel only along the output-channel axis (scales and zero points alike). Zero points
+ * may be nonzero (asymmetric weights: acc = b + sum (x - z_x)(w - z_w[c])); validation of the
+ * constant already put each one inside the weight grid.
+ */
 export function checkWeights(ctx: OpContext, i: number, channelAxis: number): void {
   const w = input(ctx, i);
   const wq = q(w);
   if (wq.axis !== undefined && wq.axis !== channelAxis) {
     ctx.fail(`inputs[${i}]`, `per-channel weights '${w.name}' must use axis ${channelAxis}, got axis ${wq.axis}`);
-  }
-  const nz = wq.zeroPoint.findIndex((z) => z !== 0);
-  if (nz >= 0) {
-    ctx.fail(`inputs[${i}]`, `weights '${w.name}' must be symmetric (zero point 0), got zeroPoint[${nz}] = ${wq.zeroPoint[nz]}`);
   }
 }
 
@@ -105,7 +111,8 @@ function maxAbs(data: ArrayLike<number> | undefined): number {
 
 /**
  * The int32 accumulator sum_k (a - zA)(b - zB) + bias cannot overflow: depth * max|a - zA| *
- * max|b - zB| + max|bias| <= 2^31 - 1. So the runtime never needs wrapping or saturating adds.
+ * max|b - zB| + max|bias| <= 2^31 - 1, each max over the whole grid and every channel's zero point
+ * (for asymmetric weights too). So the runtime never needs wrapping or saturating adds.
  */
 export function checkAccumulator(ctx: OpContext, depth: number, a: TensorInfo, b: TensorInfo, bias?: TensorInfo): void {
   const bound = depth * maxDeviation(a) * maxDeviation(b) + maxAbs(bias?.data);
@@ -116,7 +123,7 @@ export function checkAccumulator(ctx: OpContext, depth: number, a: TensorInfo, b
 
 /**
  * The checks every op with weights (conv2d, depthwiseConv2d, gemm; inputs x, w, optional b) shares:
- * symmetric weights, per-channel only along `channelAxis`, the bias of `channels` entries, an
+ * weights per-channel only along `channelAxis`, the bias of `channels` entries, an
  * accumulator of `depth` products that fits int32, and (with declared outputs) a usable multiplier.
  */
 export function checkWeightedOp(ctx: OpContext, channelAxis: number, channels: number, depth: number): void {
@@ -171,6 +178,7 @@ export function windowOutput(ctx: OpContext, x: TensorInfo, kh: number, kw: numb
  */
 export function poolWindow(ctx: OpContext): { kh: number; kw: number; ho: number; wo: number } {
   expectRank(ctx, 0, 4, 'NHWC');
+  expectStaticDims(ctx, 0, [1, 2, 3], 'H, W and C');
   const [kh, kw] = attrInts(ctx, 'kernel');
   const [pt, pl, pb, pr] = attrInts(ctx, 'pads');
   if (pt >= kh || pb >= kh || pl >= kw || pr >= kw) {

@@ -1,10 +1,11 @@
-import { elementCount } from '../shape.ts';
+import { elementCount, formatShape } from '../shape.ts';
 import type { OpSchema } from './schema.ts';
 import { input } from './schema.ts';
 
 /**
  * flatten: x [N, d1, ..., dk] (rank >= 2, any activation dtype) -> y [N, d1 * ... * dk], bytes
- * unchanged, y's dtype and quant params EQUAL to x's. N may be the run-time batch (-1).
+ * unchanged, y's dtype and quant params EQUAL to x's. N may be a run-time size (-1, the batch, or
+ * -2, ...); d1..dk are static (a product of run-time sizes has no name: use reshape).
  */
 export const flatten: OpSchema = {
   op: 'flatten',
@@ -14,6 +15,8 @@ export const flatten: OpSchema = {
   infer(ctx) {
     const x = input(ctx, 0);
     if (x.shape.length < 2) ctx.fail('inputs[0]', `flatten needs rank >= 2, got rank ${x.shape.length}`);
-    return [{ shape: [x.shape[0], elementCount(x.shape.slice(1))], dtype: x.dtype as 'int8' | 'uint8' | 'float32', quant: x.quant }];
+    const rest = x.shape.slice(1);
+    if (rest.some((d) => d < 0)) ctx.fail('inputs[0]', `flatten needs static dims after dim 0, got ${formatShape(x.shape)} (keep run-time sizes with reshape)`);
+    return [{ shape: [x.shape[0], elementCount(rest)], dtype: x.dtype as 'int8' | 'uint8' | 'float32', quant: x.quant }];
   },
 };

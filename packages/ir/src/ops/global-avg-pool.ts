@@ -1,6 +1,6 @@
 import type { OpSchema } from './schema.ts';
 import { input } from './schema.ts';
-import { CLAMP, INT32_MAX, INT_INPUT, INT_OUTPUT, checkRescale, expectRank, maxDeviation } from './common.ts';
+import { CLAMP, INT32_MAX, INT_INPUT, INT_OUTPUT, checkRescale, expectRank, expectStaticDims, maxDeviation } from './common.ts';
 
 /**
  * globalAvgPool: x [N, H, W, C] (int8/uint8, s_x, z_x) -> y [N, C] (tfjs GlobalAveragePooling2D;
@@ -16,6 +16,7 @@ export const globalAvgPool: OpSchema = {
   attrs: { clamp: CLAMP },
   infer(ctx) {
     expectRank(ctx, 0, 4, 'NHWC');
+    expectStaticDims(ctx, 0, [1, 2, 3], 'H, W and C');
     const x = input(ctx, 0);
     const count = x.shape[1] * x.shape[2];
     if (count * maxDeviation(x) > INT32_MAX) ctx.fail('inputs[0]', `a sum over ${count} positions could overflow int32`);

@@ -12,12 +12,17 @@ import { avgPool } from './avg-pool.ts';
 import { globalAvgPool } from './global-avg-pool.ts';
 import { reshape } from './reshape.ts';
 import { flatten } from './flatten.ts';
+import { mul } from './mul.ts';
+import { sigmoid } from './sigmoid.ts';
+import { tanh } from './tanh.ts';
+import { exp } from './exp.ts';
 
 // Op kinds by name. The CNN slice is built in; later ops (lstm, gru, layerNorm, softmax, gelu: float32
 // ops between dequantize and quantize) are added with registerOp, one schema file each.
 
 const BUILTIN: readonly OpSchema[] = [
   quantize, dequantize, conv2d, depthwiseConv2d, gemm, matmul, add, maxPool, avgPool, globalAvgPool, reshape, flatten,
+  mul, sigmoid, tanh, exp,
 ];
 
 const registry = new Map<string, OpSchema>(BUILTIN.map((s) => [s.op, s]));

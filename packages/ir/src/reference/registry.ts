@@ -12,6 +12,10 @@ import { maxPoolReference } from './ops/max-pool.ts';
 import { avgPoolReference } from './ops/avg-pool.ts';
 import { globalAvgPoolReference } from './ops/global-avg-pool.ts';
 import { copyReference } from './ops/copy.ts';
+import { mulReference } from './ops/mul.ts';
+import { sigmoidReference } from './ops/sigmoid.ts';
+import { tanhReference } from './ops/tanh.ts';
+import { expReference } from './ops/exp.ts';
 
 // Reference kernels by op name, beside the op schemas (ops/registry.ts). The CNN slice is built in;
 // a package that registers an op with registerOp adds its reference with registerReferenceOp.
@@ -29,6 +33,10 @@ const kernels = new Map<string, ReferenceKernel>([
   ['globalAvgPool', globalAvgPoolReference],
   ['reshape', copyReference],
   ['flatten', copyReference],
+  ['mul', mulReference],
+  ['sigmoid', sigmoidReference],
+  ['tanh', tanhReference],
+  ['exp', expReference],
 ]);
 
 /**

@@ -2,7 +2,7 @@ import { IntModelError, describeValue } from '../errors.ts';
 import { elementCount, formatShape } from '../shape.ts';
 import type { IntModel, Node, ValueDecl } from '../types.ts';
 import { validateModel } from '../validate/model.ts';
-import { checkInputs, type ReferenceInputs } from './inputs.ts';
+import { checkInputs, concreteShapes, type ReferenceInputs } from './inputs.ts';
 import { getReferenceOp, listReferenceOps } from './registry.ts';
 import {
   arrayClassOf, firstCodeOutsideGrid,
@@ -16,7 +16,7 @@ import {
 export interface ReferenceOptions {
   /**
    * The batch size N every -1 in the model stands for. Optional: the length of each input whose dim 0
-   * is -1 fixes it; when given, the inputs must agree with it.
+   * is -1 fixes it (or its `{ data, shape }`); when given, the inputs must agree with it.
    */
   readonly batch?: number;
 }
@@ -61,12 +61,9 @@ function checkResults(node: Node, field: string, results: unknown, outputs: read
  */
 export function traceReference(model: IntModel, inputs: ReferenceInputs, options: ReferenceOptions = {}): Map<string, ReferenceTensor> {
   validateModel(model);
-  const { arrays, batch } = checkInputs(model, inputs, checkOptions(options).batch);
-  const concrete = (decl: ValueDecl): readonly number[] => decl.shape.map((d) => {
-    if (d !== -1) return d;
-    if (batch === undefined) throw new IntModelError(decl.name, `'${decl.name}' has a run-time batch but no input fixes it`);
-    return batch;
-  });
+  const { arrays, sizes } = checkInputs(model, inputs, checkOptions(options).batch);
+  const shapes = concreteShapes(model, sizes);
+  const concrete = (decl: ValueDecl): readonly number[] => shapes.get(decl.name) as readonly number[];
   const decls = new Map(model.values.map((v) => [v.name, v]));
   const tensors = new Map<string, ReferenceTensor>(model.constants.map((c) => [c.name, c]));
   const values = new Map<string, ReferenceTensor>();
@@ -97,8 +94,9 @@ export function traceReference(model: IntModel, inputs: ReferenceInputs, options
 }
 
 /**
- * Runs `model` on `inputs` (one typed array per graph input: Float32Array for float32, Int8Array /
- * Uint8Array codes for int8 / uint8; a -1 batch fixed by the length) and returns its graph outputs.
+ * Runs `model` on `inputs` (per graph input a typed array: Float32Array for float32, Int8Array /
+ * Uint8Array codes for int8 / uint8, a -1 batch fixed by the length; or `{ data, shape }` with the
+ * concrete shape, which fixes its run-time sizes -2, -3, ...) and returns its graph outputs.
  * Every op computes exactly what its schema's doc comment and numerics.ts say, element by element.
  */
 export function runReference(model: IntModel, inputs: ReferenceInputs, options: ReferenceOptions = {}): ReferenceOutputs {

@@ -61,6 +61,11 @@ export function channelScale(quant: QuantParams, c: number): number {
   return quant.scale.length === 1 ? quant.scale[0] : quant.scale[c];
 }
 
+/** Zero point of channel c: the one zero point of per-tensor params, or zeroPoint[c] of per-channel ones. */
+export function channelZeroPoint(quant: QuantParams, c: number): number {
+  return quant.zeroPoint.length === 1 ? quant.zeroPoint[0] : quant.zeroPoint[c];
+}
+
 /** The flat index of element [n, h, w, c] of an NHWC tensor of `shape`. */
 export function nhwcIndex(shape: readonly number[], n: number, h: number, w: number, c: number): number {
   const [, height, width, channels] = shape;

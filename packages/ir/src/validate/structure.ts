@@ -2,7 +2,7 @@ import { describeValue, fail, keyName } from '../errors.ts';
 import { codeRange, dtypeInfo, hasStorageClass, isActivationDType, isDType, storedLength } from '../dtype.ts';
 import { limits } from '../limits.ts';
 import { MIN_NORMAL_FLOAT32 } from '../numerics.ts';
-import { elementCount } from '../shape.ts';
+import { BATCH_DIM, MIN_DYNAMIC_DIM, elementCount } from '../shape.ts';
 import type { Constant, DType, Node, QuantParams, ValueDecl } from '../types.ts';
 
 // Checks that each object of a model has the right fields with the right types and ranges, on its
@@ -47,12 +47,18 @@ export function expectNames(v: unknown, field: string, maxLength?: number): read
   return list as readonly string[];
 }
 
-/** Dims are integers >= 1; with `allowBatch`, dim 0 may be -1. Rank <= maxRank, elements <= maxElements. */
-export function checkShape(v: unknown, field: string, allowBatch: boolean): readonly number[] {
+/**
+ * Dims are integers >= 1; with `allowDynamic` (values), run-time sizes too: -1 (the batch) at dim 0,
+ * -2, -3, ... (down to MIN_DYNAMIC_DIM) at any dim. Rank <= maxRank; elements (run-time sizes counted
+ * as 1) <= maxElements.
+ */
+export function checkShape(v: unknown, field: string, allowDynamic: boolean): readonly number[] {
   const shape = expectList(v, field, limits().maxRank);
   shape.forEach((d, i) => {
-    const ok = Number.isInteger(d) && ((d as number) >= 1 || (allowBatch && i === 0 && d === -1));
-    if (!ok) fail(`${field}[${i}]`, `must be an integer >= 1${allowBatch ? ' (or -1 at dim 0, the run-time batch)' : ''}, got ${describeValue(d)}`);
+    const dynamic = allowDynamic && Number.isInteger(d) && (d === BATCH_DIM ? i === 0 : (d as number) < BATCH_DIM && (d as number) >= MIN_DYNAMIC_DIM);
+    const ok = Number.isInteger(d) && ((d as number) >= 1 || dynamic);
+    const allowed = allowDynamic ? ', -1 at dim 0 (the run-time batch) or -2, -3, ... (other run-time sizes) at any dim' : '';
+    if (!ok) fail(`${field}[${i}]`, `must be an integer >= 1${allowed}, got ${describeValue(d)}`);
   });
   const count = elementCount(shape as number[]);
   if (count > limits().maxElements) fail(field, `holds ${count} elements, more than the limit ${limits().maxElements}`);

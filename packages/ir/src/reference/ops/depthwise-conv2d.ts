@@ -1,12 +1,12 @@
 import { requantMultiplier, requantize } from '../../numerics.ts';
 import { nodeAttrs } from '../../ops/attr-types.ts';
-import { allocate, channelScale, nhwcIndex, weightedOperands, type ReferenceKernel } from '../tensor.ts';
+import { allocate, channelScale, channelZeroPoint, nhwcIndex, weightedOperands, type ReferenceKernel } from '../tensor.ts';
 import { windowTaps } from './window.ts';
 
 /**
  * depthwiseConv2d (ops/depthwise-conv2d.ts); weights [KH, KW, C, M], output channel o = c*M + m
  * reads input channel c only; weight scales are per INPUT channel c:
- *   acc = b[o] + sum over i, j of (X(n, oh*sh - top + i*dh, ow*sw - left + j*dw, c) - z_x) * w[i, j, c, m]
+ *   acc = b[o] + sum over i, j of (X(n, oh*sh - top + i*dh, ow*sw - left + j*dw, c) - z_x) * (w[i, j, c, m] - z_w[c])
  *   y[n, oh, ow, o] = requantize(acc, requantMultiplier(s_x, s_w[c], s_y), z_y, lo, hi)
  * with X outside the image = z_x, so padded taps add nothing and are skipped.
  */
@@ -26,8 +26,9 @@ export const depthwiseConv2dReference: ReferenceKernel = ({ node, inputs: [x, w,
         for (let c = 0; c < channels; c++) {
           for (let m = 0; m < multiplier; m++) {
             const o = c * multiplier + m;
+            const zw = channelZeroPoint(wq, c);
             let acc = b === undefined ? 0 : b.data[o];
-            for (const { i, j, ih, iw } of taps) acc += (x.data[nhwcIndex(x.shape, n, ih, iw, c)] - zx) * wAt(i, j, c, m);
+            for (const { i, j, ih, iw } of taps) acc += (x.data[nhwcIndex(x.shape, n, ih, iw, c)] - zx) * (wAt(i, j, c, m) - zw);
             const mult = requantMultiplier(xq.scale[0], channelScale(wq, c), yq.scale[0]);
             y[nhwcIndex(out.shape, n, oh, ow, o)] = requantize(acc, mult, yq.zeroPoint[0], lo, hi);
           }
