@@ -198,9 +198,6 @@ export class LoweringContext {
       if (p.scale.length > 1 && p.axis !== channelAxis) this.fail(`its weights are per-channel along axis ${p.axis}; the integer runtime expects axis ${channelAxis}`, point);
       const full = codeRange(q.spec.bits, q.spec.signed);
       if (p.qmin < full.qmin || p.qmax > full.qmax) this.fail(`quantizer '${q.quantizer}' declares the grid [${p.qmin}, ${p.qmax}], outside the ${q.spec.bits}-bit grid [${full.qmin}, ${full.qmax}]`, point);
-      // Until the IR takes weight zero points (docs/numerics.md), weights are symmetric and signed.
-      if (!q.spec.signed) this.fail('its weight grid is unsigned; the integer runtime takes signed weights', point);
-      if (p.zeroPoint.some((z) => z !== 0)) this.fail('its weights have a nonzero zero point; the integer runtime takes symmetric weights', point);
       const codes = weightCodes(w, p, channelAxis);
       const problem = weightMismatchProblem(q, w, p, codes, channelAxis);
       if (problem) this.fail(problem, point);
