@@ -10,7 +10,6 @@ import { floorRounding, log4, ternary } from './helpers/contract-quantizers.ts';
 import { TestLoweredDense, testObservedQuantizer } from './helpers/test-layers.ts';
 
 const OBS = 'test-observed';
-const PLUGINS = [testObservedQuantizer, log4, ternary, floorRounding];
 let digits: LabeledSet;
 
 const mlp = () => new Sequential([new TestLoweredDense(32, 64, true, 11), new TestLoweredDense(10, 32, false, 12)]);
@@ -33,11 +32,12 @@ async function calibrated(recipe: Recipe) {
 describe('convert() and the quantizer contract', () => {
   beforeAll(async () => {
     await useBackend('cpu');
-    for (const p of PLUGINS) registerQuantizer(p);
+    registerQuantizer(testObservedQuantizer);
+    for (const p of [log4, ternary, floorRounding]) registerQuantizer(p);
     digits = await loadDigits();
   });
   afterAll(() => {
-    for (const p of PLUGINS) unregisterQuantizer(p.name);
+    for (const name of [OBS, log4.name, ternary.name, floorRounding.name]) unregisterQuantizer(name);
   });
 
   it('a 4-level log quantizer (not affine) trains on digits with finite, decreasing loss, evaluates, and convert() refuses it naming the point and quantizer', async () => {

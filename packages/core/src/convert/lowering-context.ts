@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { IntModelError, activationClamp, biasQuant, codeRange, packCodes, roundHalfEven, sameQuant, type FusedActivation, type ModelBuilder, type QuantParams as IrQuant } from '@qatjs/ir';
 import type { Module, ModuleOutput, NamedTensors } from '../module/module.ts';
 import type { Quantizer } from '../quantizer/quantizer.ts';
+import { MAX_INT_RUNTIME_BITS } from '../spec/quant-spec.ts';
 import { QatjsError } from '../util/errors.ts';
 import { activationGridProblem, affineProblem, weightCodes, weightMismatchProblem } from './quantizer-checks.ts';
 import { TracingBuilder } from './tracing-builder.ts';
@@ -28,7 +29,7 @@ export interface Lowerable {
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredOutput;
 }
 
-export function isLowerable(m: Module<ModuleOutput>): m is Module<ModuleOutput> & Lowerable {
+function isLowerable(m: Module<ModuleOutput>): m is Module<ModuleOutput> & Lowerable {
   return typeof (m as Partial<Lowerable>).lower === 'function';
 }
 
@@ -152,7 +153,7 @@ export class LoweringContext {
     const q = this.convertible(layer, point, `its '${point}' point has no quantizer; the integer model needs it quantized`);
     const p = q.qparams();
     if (p.scale.length !== 1) this.fail(`the '${point}' quantizer is per-channel; activations run per-tensor on the integer runtime`, point);
-    if (q.spec.bits > 8) this.fail(`the '${point}' quantizer has ${q.spec.bits} bits; the integer runtime holds at most 8`, point);
+    if (q.spec.bits > MAX_INT_RUNTIME_BITS) this.fail(`the '${point}' quantizer has ${q.spec.bits} bits; the integer runtime holds at most ${MAX_INT_RUNTIME_BITS}`, point);
     const shift = q.spec.signed ? 0 : 2 ** (q.spec.bits - 1);
     const problem = activationGridProblem(q, p, shift);
     if (problem) this.fail(problem, point);
@@ -194,7 +195,7 @@ export class LoweringContext {
     return this.at(point, () => {
       const q = this.convertible(layer, point, 'its weight has no quantizer; the integer model stores quantized weights');
       const p = q.qparams();
-      if (q.spec.bits > 8) this.fail(`its weights have ${q.spec.bits} bits; the integer runtime holds at most 8`, point);
+      if (q.spec.bits > MAX_INT_RUNTIME_BITS) this.fail(`its weights have ${q.spec.bits} bits; the integer runtime holds at most ${MAX_INT_RUNTIME_BITS}`, point);
       if (p.scale.length > 1 && p.axis !== channelAxis) this.fail(`its weights are per-channel along axis ${p.axis}; the integer runtime expects axis ${channelAxis}`, point);
       const full = codeRange(q.spec.bits, q.spec.signed);
       if (p.qmin < full.qmin || p.qmax > full.qmax) this.fail(`quantizer '${q.quantizer}' declares the grid [${p.qmin}, ${p.qmax}], outside the ${q.spec.bits}-bit grid [${full.qmin}, ${full.qmax}]`, point);

@@ -50,10 +50,7 @@ const maxAbs = (x: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(x)).dataSyn
 
 /** y with y's forward value and x's gradient (the straight-through estimator). */
 const straightThrough = (x: tf.Tensor, value: (x: tf.Tensor) => tf.Tensor): tf.Tensor =>
-  tf.customGrad((t, save) => {
-    save([]);
-    return { value: value(t as tf.Tensor), gradFunc: (dy: tf.Tensor) => dy };
-  })(x);
+  tf.customGrad((...args) => ({ value: value(args[0] as tf.Tensor), gradFunc: (dy: tf.Tensor) => dy }))(x);
 
 /**
  * A 4-level log quantizer: levels {-2s, -s, s, 2s} (signs times powers of two), |x| rounded in the log
