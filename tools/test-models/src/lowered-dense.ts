@@ -1,40 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, fakeQuantizeBias, gridOf, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
+import { fakeQuantizeBias, gridOf, type LoweredValue, type LoweringContext } from '@qatjs/core';
+import { Dense } from './dense.ts';
 
 /**
- * A fully connected layer that converts: y = act(x W + b), quantizing input, weight and output, its
- * bias on the accumulator's int32 grid as the integer model adds it, and lower() to a gemm. `offset`
- * shifts weight column c by offset * (c + 1), so weight ranges are lopsided (zero points far from 0).
+ * Dense that converts: its bias on the accumulator's int32 grid, as the integer model adds it (a
+ * random bias, so that matters), and lower() to a gemm. `offset` shifts weight column c by
+ * offset * (c + 1), so weight ranges are lopsided (zero points far from 0).
  */
-export class LoweredDense extends Module {
-  readonly kind = 'Dense';
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable;
-
-  constructor(
-    readonly inFeatures: number,
-    readonly units: number,
-    readonly relu: boolean,
-    seed: number,
-    offset = 0,
-  ) {
-    super();
-    this.weight = this.registerParameter(
-      'weight',
-      tf.tidy(() => tf.add(tf.randomNormal([inFeatures, units], 0, Math.sqrt(2 / inFeatures), 'float32', seed), tf.mul(tf.range(1, units + 1), offset))),
-    );
-    this.bias = this.registerParameter('bias', tf.randomNormal([units], 0, 0.1, 'float32', seed + 1));
+export class LoweredDense extends Dense {
+  constructor(inFeatures: number, units: number, relu: boolean, seed: number, offset = 0) {
+    super(inFeatures, units, relu, seed);
+    tf.tidy(() => {
+      this.weight.assign(tf.add(this.weight, tf.mul(tf.range(1, units + 1), offset)));
+      this.bias.assign(tf.randomNormal([units], 0, 0.1, 'float32', seed + 1));
+    });
   }
 
-  override quantPoints(): QuantPointDecl[] {
-    return [
-      { name: 'input', role: 'activation', shape: [this.inFeatures], channelAxis: 1 },
-      { name: 'weight', role: 'weight', shape: [this.inFeatures, this.units], channelAxis: 1, initialValue: () => this.weight },
-      { name: 'output', role: 'activation', shape: [this.units], channelAxis: 1, nonNegative: this.relu },
-    ];
-  }
-
-  forward(x: tf.Tensor): tf.Tensor {
+  override forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const xq = this.quantize('input', x);
       const wq = this.quantize('weight', this.weight);
