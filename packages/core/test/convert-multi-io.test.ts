@@ -68,6 +68,7 @@ describe('convert: several inputs and named outputs', () => {
     const b = () => tf.tensor(randomNormal(n * 6, 22, 2), [n, 6]);
     const batch = [a(), b()];
     await calibrate(m, [batch]);
+    m.eval();
     const leaked = tensorsLeaked(() => {
       const ir = convert(m, { inputs: [{ name: 'a', shape: [4], dtype: 'float32' }, { name: 'b', shape: [6], dtype: 'float32' }] });
       expect(ir.inputs).toEqual(['a', 'b']);
@@ -95,7 +96,31 @@ describe('convert: several inputs and named outputs', () => {
     m.dispose();
   });
 
-  it('takes dynamic dims in a sample shape (negative sizes) and rejects -1 there (the batch)', async () => {
+  it('takes run-time sizes in a sample shape: a sequence of any length ([-2, 4] and [-2, 6], the same -2)', async () => {
+    const m = new TwoHeaded();
+    prepare(m, recipe, { onWarning: () => {} });
+    const [n, steps] = [3, 5];
+    const batch = [tf.tensor(randomNormal(n * steps * 4, 31), [n, steps, 4]), tf.tensor(randomNormal(n * steps * 6, 32), [n, steps, 6])];
+    await calibrate(m, [batch]);
+    m.eval();
+    const ir = convert(m, { inputs: [{ name: 'a', shape: [-2, 4], dtype: 'float32' }, { name: 'b', shape: [-2, 6], dtype: 'float32' }] });
+    expect(ir.values.find((v) => v.name === 'a')?.shape).toEqual([-1, -2, 4]);
+    expect(ir.values.find((v) => v.name === 'sum')?.shape).toEqual([-1, -2, 3]);
+    for (const t of [steps, 2]) {
+      const a = tf.tensor(randomNormal(n * t * 4, 33 + t), [n, t, 4]);
+      const b = tf.tensor(randomNormal(n * t * 6, 34 + t), [n, t, 6]);
+      const got = runReference(ir, { a: { data: a.dataSync() as Float32Array, shape: [n, t, 4] }, b: { data: b.dataSync() as Float32Array, shape: [n, t, 6] } });
+      const want = tf.tidy(() => m.forward(a, b).sum.dataSync());
+      const step = m.getQuantizer('sum')?.qparams().scale[0] ?? NaN;
+      expect(got.sum.length).toBe(n * t * 3);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got.sum[i] - want[i]) / step).toBeLessThanOrEqual(1 + 1e-6);
+      tf.dispose([a, b]);
+    }
+    tf.dispose(batch);
+    m.dispose();
+  });
+
+  it('rejects -1 in a sample shape (the batch), repeated input names, and mixed input options', async () => {
     const m = new TwoHeaded();
     prepare(m, recipe, { onWarning: () => {} });
     const batch = [tf.tensor(randomNormal(8, 1), [2, 4]), tf.tensor(randomNormal(12, 2), [2, 6])];

@@ -1,5 +1,5 @@
 // A small hand-written module with two inputs and two named outputs, written as an adapter would:
-// y_a = a Wa + ba, y_b = b Wb + bb (biases on the accumulator's int32 grid, as the integer model adds
+// y_a = a Wa + ba, y_b = b Wb + bb over the last axis of inputs of any rank (biases on the accumulator's int32 grid, as the integer model adds
 // them), sum = y_a + y_b; forward returns { left: y_a, sum }. Its points have their own names.
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -53,7 +53,8 @@ export class TwoHeaded extends Module<TwoHeadedOutput> {
     const grid = gridOf(xq);
     const q = this.getQuantizer(wPoint);
     const b = grid && q ? fakeQuantizeBias(bias, grid.scale, q.qparams().scale) : bias;
-    return this.quantize(outPoint, tf.add(tf.matMul(xq as tf.Tensor2D, wq as tf.Tensor2D), b));
+    const flat = tf.matMul(tf.reshape(xq, [-1, w.shape[0]]) as tf.Tensor2D, wq as tf.Tensor2D); // any rank: [..., in] -> [..., units]
+    return this.quantize(outPoint, tf.add(tf.reshape(flat, [...x.shape.slice(0, -1), this.units]), b));
   }
 
   forward(a: tf.Tensor, b: tf.Tensor): TwoHeadedOutput {
