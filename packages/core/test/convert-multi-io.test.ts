@@ -83,11 +83,11 @@ describe('convert: several inputs and named outputs', () => {
         const step = m.getQuantizer(key)?.qparams().scale[0] ?? NaN;
         let worst = 0;
         for (let i = 0; i < want[key].length; i++) worst = Math.max(worst, Math.abs(got[key][i] - want[key][i]) / step);
-        expect(worst, key).toBeLessThanOrEqual(1 + 1e-6);
+        expect(worst).toBeLessThanOrEqual(1 + 1e-6);
         for (let r = 0; r < n; r++) {
           const row = (d: ArrayLike<number>) => Array.from({ length: 3 }, (_, j) => d[r * 3 + j]);
           const argmax = (v: number[]) => v.indexOf(Math.max(...v));
-          expect(argmax(row(got[key])), `${key} row ${r}`).toBe(argmax(row(want[key])));
+          expect({ output: key, row: r, argmax: argmax(row(got[key])) }).toEqual({ output: key, row: r, argmax: argmax(row(want[key])) });
         }
       }
     });
