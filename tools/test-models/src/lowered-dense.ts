@@ -22,7 +22,7 @@ export class LoweredDense extends Dense {
       const wq = this.quantize('weight', this.weight);
       const grid = gridOf(xq);
       const q = this.getQuantizer('weight');
-      const b = grid && q ? fakeQuantizeBias(this.bias, grid.scale, q.qparams().scale) : this.bias;
+      const b = grid && q?.affine ? fakeQuantizeBias(this.bias, grid.scale, q.qparams().scale) : this.bias; // a non-affine weight grid has no qparams()
       const y = tf.add(tf.matMul(xq as tf.Tensor2D, wq as tf.Tensor2D), b);
       return this.quantize('output', this.relu ? tf.relu(y) : y);
     });

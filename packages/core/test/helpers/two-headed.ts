@@ -52,7 +52,7 @@ export class TwoHeaded extends Module<TwoHeadedOutput> {
     const wq = this.quantize(wPoint, w);
     const grid = gridOf(xq);
     const q = this.getQuantizer(wPoint);
-    const b = grid && q ? fakeQuantizeBias(bias, grid.scale, q.qparams().scale) : bias;
+    const b = grid && q?.affine ? fakeQuantizeBias(bias, grid.scale, q.qparams().scale) : bias; // a non-affine weight grid has no qparams()
     const flat = tf.matMul(tf.reshape(xq, [-1, w.shape[0]]) as tf.Tensor2D, wq as tf.Tensor2D); // any rank: [..., in] -> [..., units]
     return this.quantize(outPoint, tf.add(tf.reshape(flat, [...x.shape.slice(0, -1), this.units]), b));
   }
