@@ -4,6 +4,8 @@
 // tanh and exp have no exact SIMD instruction, so a runtime kernel may differ from the reference by
 // FLOAT_KERNEL_TOLERANCE.
 
+import { IntModelError } from './errors.ts';
+
 const f32 = Math.fround;
 
 /** float32 add: fround(a + b). */
@@ -48,6 +50,7 @@ function orderedBits(x: number): number {
 
 /** float32 units in the last place between two float32 values (Infinity for NaN against a number). */
 export function ulpDistance(a: number, b: number): number {
+  if (typeof a !== 'number' || typeof b !== 'number') throw new IntModelError(typeof a !== 'number' ? 'a' : 'b', 'must be a number');
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
   return Math.abs(orderedBits(a) - orderedBits(b));
 }
@@ -57,6 +60,7 @@ export function ulpDistance(a: number, b: number): number {
  * `expected`: ulpDistance <= 4 or |actual - expected| <= 1e-7 (NaN only matches NaN, infinities themselves).
  */
 export function withinFloatTolerance(actual: number, expected: number): boolean {
+  if (typeof actual !== 'number' || typeof expected !== 'number') throw new IntModelError(typeof actual !== 'number' ? 'actual' : 'expected', 'must be a number');
   if (Object.is(actual, expected)) return true;
   if (!Number.isFinite(expected) || !Number.isFinite(actual)) return ulpDistance(actual, expected) <= FLOAT_KERNEL_TOLERANCE.ulp;
   return Math.abs(actual - expected) <= FLOAT_KERNEL_TOLERANCE.absolute || ulpDistance(actual, expected) <= FLOAT_KERNEL_TOLERANCE.ulp;

@@ -12,14 +12,14 @@ export { packCodes, unpackCodes, constantCodes } from './packing.ts';
 export { makeQuant, quantRange, sameQuant, biasQuant, type QuantInit } from './quant.ts';
 export { roundHalfEven, requantMultiplier, requantize, quantizeValue, dequantizeValue, averageRequantize, addQuantized, mulQuantized, MIN_NORMAL_FLOAT32 } from './numerics.ts';
 export { addFloat, mulFloat, sigmoidFloat, tanhFloat, expFloat, FLOAT_KERNEL_TOLERANCE, ulpDistance, withinFloatTolerance } from './float-numerics.ts';
-export { elementCount, windowOutputSize, samePadding, windowPads, broadcastShapes, dynamicDims, isDynamicDim, BATCH_DIM, MIN_DYNAMIC_DIM } from './shape.ts';
+export { elementCount, windowOutputSize, samePadding, windowPads, broadcastShapes, dynamicDims, isDynamicDim, BATCH_DIM, MIN_DYNAMIC_DIM, type PaddingMode } from './shape.ts';
 export { activationClamp, type FusedActivation } from './activation.ts';
 export { LIMITS, MAX_WINDOW_PARAM, type Limits } from './limits.ts';
 
 export type { OpSchema, OpContext, InputSpec, OutputSpec, AttrSpec, TensorInfo, Inferred } from './ops/schema.ts';
 export { getOpSchema, listOps, registerOp } from './ops/registry.ts';
 export {
-  nodeAttrs,
+  nodeAttrs, floatAttr, stringAttr, optionalClamp,
   type OpAttrs, type Conv2dAttrs, type DepthwiseConv2dAttrs, type GemmAttrs, type MatmulAttrs, type AddAttrs, type MulAttrs,
   type PoolAttrs, type GlobalAvgPoolAttrs, type ReshapeAttrs, type Pair, type Pads, type Clamp,
 } from './ops/attr-types.ts';

@@ -32,6 +32,11 @@ export function dynamicDims(shape: readonly number[]): number[] {
  * shape, or a string saying which dims clash.
  */
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | string {
+  for (const [name, s] of [['a', a], ['b', b]] as const) {
+    if (!Array.isArray(s) || !s.every((d) => Number.isSafeInteger(d) && d !== 0)) {
+      throw new IntModelError(name, `must be a shape (a list of integer dims, none 0), got ${Array.isArray(s) ? `[${s.join(', ')}]` : typeof s}`);
+    }
+  }
   const rank = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
@@ -77,12 +82,15 @@ export function samePadding(size: number, kernel: number, stride: number, dilati
   return [before, total - before];
 }
 
+/** How a window axis is padded: TF's 'same' or 'valid', or explicit padding on both sides. */
+export type PaddingMode = 'same' | 'valid' | number;
+
 /**
  * THE padding [before, after] of one window axis (docs/numerics.md): 'valid' is [0, 0]; a number n
  * is [n, n]; 'same' is TF/tfjs's: ceil(inputSize / stride) outputs, total = max(0, (out - 1) * stride
  * + dilation * (kernel - 1) + 1 - inputSize), the odd pixel after (bottom / right).
  */
-export function windowPads(mode: 'same' | 'valid' | number, inputSize: number, kernel: number, stride: number, dilation: number): [number, number] {
+export function windowPads(mode: PaddingMode, inputSize: number, kernel: number, stride: number, dilation: number): [number, number] {
   const args = { inputSize, kernel, stride, dilation };
   for (const [k, v] of Object.entries(args)) {
     if (!Number.isSafeInteger(v) || v < 1) throw new IntModelError(k, `must be a positive integer, got ${String(v)}`);

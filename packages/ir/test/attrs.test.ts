@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ModelBuilder, decodeModel, encodeModel, registerOp, validateModel, type OpSchema } from '@qatjs/ir';
+import { ModelBuilder, decodeModel, encodeModel, floatAttr, optionalClamp, registerOp, stringAttr, validateModel, type OpSchema } from '@qatjs/ir';
 import { expectModelError, expectSameModel, mutableCopy } from './helpers.ts';
 
 // float and string attributes, and optional ones, on an op registered from outside: validated,
@@ -69,6 +69,21 @@ describe('float, string and optional attributes', () => {
     delete missing.nodes[0].attrs.mode;
     expectModelError(() => validateModel(missing), 'nodes[0].attrs.mode', /needs attribute mode/);
     expectModelError(() => build({ mode: 'gelu' }), 'nodes[0].attrs.mode');
+  });
+
+  it('reads attributes typed: floatAttr, stringAttr, optionalClamp', () => {
+    const node = build({ scale: 0.25 }).nodes[0];
+    expect(floatAttr(node, 'epsilon')).toBe(1e-5);
+    expect(floatAttr(node, 'scale')).toBe(0.25);
+    expect(stringAttr(node, 'mode')).toBe('erf');
+    expect(optionalClamp(node)).toBeUndefined();
+    expectModelError(() => floatAttr(node, 'mode'), 'node.attrs.mode', /no float attribute mode/);
+    expectModelError(() => stringAttr(node, 'axis'), 'node.attrs.axis', /no string attribute axis/);
+    const b = new ModelBuilder();
+    const i = b.input('i', 'int8', [2], { scale: Float32Array.of(1), zeroPoint: Int32Array.of(0), bits: 8 });
+    b.add(i, i, {}, { name: 'y', dtype: 'int8', quant: { scale: Float32Array.of(1), zeroPoint: Int32Array.of(0), bits: 8 } });
+    b.output('y');
+    expect(optionalClamp(b.build().nodes[0])).toEqual([-128, 127]);
   });
 
   it('rejects malformed attribute specs at registerOp', () => {

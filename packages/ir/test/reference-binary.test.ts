@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelBuilder, broadcastShapes, decodeModel, encodeModel, mulQuantized, runReference, validateModel } from '@qatjs/ir';
+import { IntModelError, ModelBuilder, broadcastShapes, decodeModel, encodeModel, mulQuantized, runReference, validateModel } from '@qatjs/ir';
 import { f32, q, runOne } from './reference-helpers.ts';
 import { expectModelError, mutableCopy } from './helpers.ts';
 
@@ -53,6 +53,8 @@ describe('broadcasting', () => {
     expect(typeof broadcastShapes([-2], [4])).toBe('string');
     expect(typeof broadcastShapes([-1, -2, 3], [-3, 3])).toBe('string');
     expect(typeof broadcastShapes([2, 3], [3, 3])).toBe('string');
+    expect(() => broadcastShapes([2, 0], [2])).toThrow(IntModelError);
+    expect(() => broadcastShapes('x' as never, [2])).toThrow(IntModelError);
   });
 
   it('quantized add of [2, 1, 3] and [2, 1] gives [2, 2, 3]', () => {

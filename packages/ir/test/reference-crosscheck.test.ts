@@ -44,7 +44,12 @@ function generator(seed: number) {
     return { ...y, lo: whole ? y.qmin : int(y.qmin, zeroPoint), hi: whole ? y.qmax : int(zeroPoint, y.qmax) };
   };
   const bias = (n: number, acc: number) => (r() < 0.7 ? Array.from({ length: n }, () => int(-acc, acc)) : undefined);
-  return { r, int, pick, activation, weights, scales, codes, typicalAcc, output, bias };
+  /** Weight zero points anywhere in the grid of `bits` (asymmetric weights), one per channel. */
+  const zeroPoints = (n: number, bits: number) => {
+    const { qmin, qmax } = codeRange(bits, true);
+    return Array.from({ length: n }, () => int(qmin, qmax));
+  };
+  return { r, int, pick, activation, weights, scales, codes, typicalAcc, output, bias, zeroPoints };
 }
 
 const devOf = (a: Activation) => Math.max(a.quant.zeroPoint[0] - a.qmin, a.qmax - a.quant.zeroPoint[0]);
@@ -55,6 +60,11 @@ function expectAgreement(label: string, got: number[], c: ConvCase): void {
   expect({ label, codes: got }).toEqual({ label, codes: want.codes });
   const worst = got.reduce((m, v, i) => Math.max(m, Math.abs(v - want.real[i])), 0);
   expect({ label, within: worst <= 0.5 + 1e-3 }).toEqual({ label, within: true });
+}
+
+/** Weight deviations w - z_w[channel(i)], what the float64 conv multiplies by (no zero points: the symmetric codes). */
+function deviations(codes: readonly number[], zw: readonly number[] | undefined, channel: (i: number) => number): readonly number[] {
+  return zw === undefined ? codes : codes.map((c, i) => c - zw[zw.length === 1 ? 0 : channel(i)]);
 }
 
 interface Geometry { h: number; w: number; kh: number; kw: number; strides: [number, number]; dilations: [number, number]; pads: [number, number, number, number] }
@@ -73,100 +83,106 @@ function randomGeometry(g: ReturnType<typeof generator>): Geometry {
 }
 
 describe('reference conv2d / depthwiseConv2d / gemm against float64', () => {
-  it('conv2d: 150 random grouped, strided, dilated, padded convs with int8/int4/int2 weights', () => {
-    const g = generator(101);
-    for (let t = 0; t < 150; t++) {
-      const geo = randomGeometry(g);
-      const [n, groups, cg, perGroup] = [g.int(1, 2), g.int(1, 3), g.int(1, 3), g.int(1, 3)];
-      const [cin, cout] = [groups * cg, groups * perGroup];
-      const x = g.activation(Math.fround(0.01 + 0.1 * g.r()));
-      const w = g.weights(geo.kh * geo.kw * cg * cout);
-      const perChannel = g.r() < 0.5;
-      const sw = perChannel ? g.scales(cout) : g.scales(1);
-      const wq = makeQuant({ scale: sw, bits: w.bits, ...(perChannel ? { axis: 3 } : {}) });
-      const acc = g.typicalAcc(geo.kh * geo.kw * cg, devOf(x), w.max);
-      const y = g.output(x.quant.scale[0], sw[0], acc);
-      const bias = g.bias(cout, acc);
-      const xCodes = g.codes(x, n * geo.h * geo.w * cin);
+  for (const asymmetric of [false, true]) {
+    const kind = asymmetric ? 'asymmetric' : 'symmetric';
+    it(`conv2d: 150 random grouped, strided, dilated, padded convs with ${kind} int8/int4/int2 weights`, () => {
+      const g = generator(asymmetric ? 111 : 101);
+      for (let t = 0; t < 150; t++) {
+        const geo = randomGeometry(g);
+        const [n, groups, cg, perGroup] = [g.int(1, 2), g.int(1, 3), g.int(1, 3), g.int(1, 3)];
+        const [cin, cout] = [groups * cg, groups * perGroup];
+        const x = g.activation(Math.fround(0.01 + 0.1 * g.r()));
+        const w = g.weights(geo.kh * geo.kw * cg * cout);
+        const perChannel = g.r() < 0.5;
+        const sw = perChannel ? g.scales(cout) : g.scales(1);
+        const zw = asymmetric ? g.zeroPoints(sw.length, w.bits) : undefined;
+        const wq = makeQuant({ scale: sw, bits: w.bits, ...(zw ? { zeroPoint: zw } : {}), ...(perChannel ? { axis: 3 } : {}) });
+        const acc = g.typicalAcc(geo.kh * geo.kw * cg, devOf(x), w.max);
+        const y = g.output(x.quant.scale[0], sw[0], acc);
+        const bias = g.bias(cout, acc);
+        const xCodes = g.codes(x, n * geo.h * geo.w * cin);
 
-      const b = new ModelBuilder();
-      const xv = b.input('x', x.dtype, [n, geo.h, geo.w, cin], x.quant);
-      const wv = addWeights(b, 'w', w.dtype, [geo.kh, geo.kw, cg, cout], w.codes, wq);
-      const bv = bias ? addBias(b, 'b', xv, wq, bias) : undefined;
-      const attrs = { strides: geo.strides, dilations: geo.dilations, pads: geo.pads, groups, clamp: [y.lo, y.hi] as [number, number] };
-      b.output(b.conv2d(xv, wv, { ...attrs, ...(bv ? { bias: bv } : {}) }, { name: 'y', dtype: y.dtype, quant: y.quant }));
-      const model: IntModel = b.build();
-      const got = runOne(model, { x: x.dtype === 'int8' ? Int8Array.from(xCodes) : Uint8Array.from(xCodes) });
+        const b = new ModelBuilder();
+        const xv = b.input('x', x.dtype, [n, geo.h, geo.w, cin], x.quant);
+        const wv = addWeights(b, 'w', w.dtype, [geo.kh, geo.kw, cg, cout], w.codes, wq);
+        const bv = bias ? addBias(b, 'b', xv, wq, bias) : undefined;
+        const attrs = { strides: geo.strides, dilations: geo.dilations, pads: geo.pads, groups, clamp: [y.lo, y.hi] as [number, number] };
+        b.output(b.conv2d(xv, wv, { ...attrs, ...(bv ? { bias: bv } : {}) }, { name: 'y', dtype: y.dtype, quant: y.quant }));
+        const model: IntModel = b.build();
+        const got = runOne(model, { x: x.dtype === 'int8' ? Int8Array.from(xCodes) : Uint8Array.from(xCodes) });
 
-      expectAgreement(`conv2d case ${t}`, got, {
-        x: { shape: [n, geo.h, geo.w, cin], codes: xCodes, scale: x.quant.scale[0], zeroPoint: x.quant.zeroPoint[0] },
-        w: { shape: [geo.kh, geo.kw, cg, cout], codes: w.codes, scales: Array.from({ length: cout }, (_, o) => sw[perChannel ? o : 0]) },
-        bias, strides: geo.strides, dilations: geo.dilations, pads: geo.pads, groups,
-        y: { scale: y.quant.scale[0], zeroPoint: y.quant.zeroPoint[0], lo: y.lo, hi: y.hi },
-      });
-    }
-  });
+        expectAgreement(`conv2d case ${t}`, got, {
+          x: { shape: [n, geo.h, geo.w, cin], codes: xCodes, scale: x.quant.scale[0], zeroPoint: x.quant.zeroPoint[0] },
+          w: { shape: [geo.kh, geo.kw, cg, cout], codes: deviations(w.codes, zw, (i) => i % cout), scales: Array.from({ length: cout }, (_, o) => sw[perChannel ? o : 0]) },
+          bias, strides: geo.strides, dilations: geo.dilations, pads: geo.pads, groups,
+          y: { scale: y.quant.scale[0], zeroPoint: y.quant.zeroPoint[0], lo: y.lo, hi: y.hi },
+        });
+      }
+    });
 
-  it('depthwiseConv2d: 100 random cases with channel multipliers, as a grouped conv with one group per input channel', () => {
-    const g = generator(202);
-    for (let t = 0; t < 100; t++) {
-      const geo = randomGeometry(g);
-      const [n, c, m] = [g.int(1, 2), g.int(1, 4), g.int(1, 3)];
-      const x = g.activation(Math.fround(0.01 + 0.1 * g.r()));
-      const w = g.weights(geo.kh * geo.kw * c * m);
-      const perChannel = g.r() < 0.5;
-      const sw = perChannel ? g.scales(c) : g.scales(1);
-      const wq = makeQuant({ scale: sw, bits: w.bits, ...(perChannel ? { axis: 2 } : {}) });
-      const acc = g.typicalAcc(geo.kh * geo.kw, devOf(x), w.max);
-      const y = g.output(x.quant.scale[0], sw[0], acc);
-      const bias = g.bias(c * m, acc);
-      const xCodes = g.codes(x, n * geo.h * geo.w * c);
+    it(`depthwiseConv2d: 100 random cases with channel multipliers and ${kind} weights, as a grouped conv with one group per input channel`, () => {
+      const g = generator(asymmetric ? 212 : 202);
+      for (let t = 0; t < 100; t++) {
+        const geo = randomGeometry(g);
+        const [n, c, m] = [g.int(1, 2), g.int(1, 4), g.int(1, 3)];
+        const x = g.activation(Math.fround(0.01 + 0.1 * g.r()));
+        const w = g.weights(geo.kh * geo.kw * c * m);
+        const perChannel = g.r() < 0.5;
+        const sw = perChannel ? g.scales(c) : g.scales(1);
+        const zw = asymmetric ? g.zeroPoints(sw.length, w.bits) : undefined;
+        const wq = makeQuant({ scale: sw, bits: w.bits, ...(zw ? { zeroPoint: zw } : {}), ...(perChannel ? { axis: 2 } : {}) });
+        const acc = g.typicalAcc(geo.kh * geo.kw, devOf(x), w.max);
+        const y = g.output(x.quant.scale[0], sw[0], acc);
+        const bias = g.bias(c * m, acc);
+        const xCodes = g.codes(x, n * geo.h * geo.w * c);
 
-      const b = new ModelBuilder();
-      const xv = b.input('x', x.dtype, [n, geo.h, geo.w, c], x.quant);
-      const wv = addWeights(b, 'w', w.dtype, [geo.kh, geo.kw, c, m], w.codes, wq);
-      const bv = bias ? addBias(b, 'b', xv, wq, bias) : undefined;
-      const attrs = { strides: geo.strides, dilations: geo.dilations, pads: geo.pads, clamp: [y.lo, y.hi] as [number, number] };
-      b.output(b.depthwiseConv2d(xv, wv, { ...attrs, ...(bv ? { bias: bv } : {}) }, { name: 'y', dtype: y.dtype, quant: y.quant }));
-      const got = runOne(b.build(), { x: x.dtype === 'int8' ? Int8Array.from(xCodes) : Uint8Array.from(xCodes) });
+        const b = new ModelBuilder();
+        const xv = b.input('x', x.dtype, [n, geo.h, geo.w, c], x.quant);
+        const wv = addWeights(b, 'w', w.dtype, [geo.kh, geo.kw, c, m], w.codes, wq);
+        const bv = bias ? addBias(b, 'b', xv, wq, bias) : undefined;
+        const attrs = { strides: geo.strides, dilations: geo.dilations, pads: geo.pads, clamp: [y.lo, y.hi] as [number, number] };
+        b.output(b.depthwiseConv2d(xv, wv, { ...attrs, ...(bv ? { bias: bv } : {}) }, { name: 'y', dtype: y.dtype, quant: y.quant }));
+        const got = runOne(b.build(), { x: x.dtype === 'int8' ? Int8Array.from(xCodes) : Uint8Array.from(xCodes) });
 
-      // [KH, KW, C, M] in row-major order is [KH, KW, 1, C*M] with output o = c*M + m: the same codes
-      expectAgreement(`depthwise case ${t}`, got, {
-        x: { shape: [n, geo.h, geo.w, c], codes: xCodes, scale: x.quant.scale[0], zeroPoint: x.quant.zeroPoint[0] },
-        w: { shape: [geo.kh, geo.kw, 1, c * m], codes: w.codes, scales: Array.from({ length: c * m }, (_, o) => sw[perChannel ? Math.floor(o / m) : 0]) },
-        bias, strides: geo.strides, dilations: geo.dilations, pads: geo.pads, groups: c,
-        y: { scale: y.quant.scale[0], zeroPoint: y.quant.zeroPoint[0], lo: y.lo, hi: y.hi },
-      });
-    }
-  });
+        // [KH, KW, C, M] in row-major order is [KH, KW, 1, C*M] with output o = c*M + m: the same codes
+        expectAgreement(`depthwise case ${t}`, got, {
+          x: { shape: [n, geo.h, geo.w, c], codes: xCodes, scale: x.quant.scale[0], zeroPoint: x.quant.zeroPoint[0] },
+          w: { shape: [geo.kh, geo.kw, 1, c * m], codes: deviations(w.codes, zw, (i) => Math.floor(i / m) % c), scales: Array.from({ length: c * m }, (_, o) => sw[perChannel ? Math.floor(o / m) : 0]) },
+          bias, strides: geo.strides, dilations: geo.dilations, pads: geo.pads, groups: c,
+          y: { scale: y.quant.scale[0], zeroPoint: y.quant.zeroPoint[0], lo: y.lo, hi: y.hi },
+        });
+      }
+    });
 
-  it('gemm: 100 random cases, as a 1x1 conv over an [M, 1, 1, K] image', () => {
-    const g = generator(303);
-    for (let t = 0; t < 100; t++) {
-      const [rows, depth, cols] = [g.int(1, 5), g.int(1, 40), g.int(1, 6)];
-      const x = g.activation(Math.fround(0.01 + 0.1 * g.r()));
-      const w = g.weights(depth * cols);
-      const perChannel = g.r() < 0.5;
-      const sw = perChannel ? g.scales(cols) : g.scales(1);
-      const wq = makeQuant({ scale: sw, bits: w.bits, ...(perChannel ? { axis: 1 } : {}) });
-      const acc = g.typicalAcc(depth, devOf(x), w.max);
-      const y = g.output(x.quant.scale[0], sw[0], acc);
-      const bias = g.bias(cols, acc);
-      const xCodes = g.codes(x, rows * depth);
+    it(`gemm: 100 random cases with ${kind} weights, as a 1x1 conv over an [M, 1, 1, K] image`, () => {
+      const g = generator(asymmetric ? 313 : 303);
+      for (let t = 0; t < 100; t++) {
+        const [rows, depth, cols] = [g.int(1, 5), g.int(1, 40), g.int(1, 6)];
+        const x = g.activation(Math.fround(0.01 + 0.1 * g.r()));
+        const w = g.weights(depth * cols);
+        const perChannel = g.r() < 0.5;
+        const sw = perChannel ? g.scales(cols) : g.scales(1);
+        const zw = asymmetric ? g.zeroPoints(sw.length, w.bits) : undefined;
+        const wq = makeQuant({ scale: sw, bits: w.bits, ...(zw ? { zeroPoint: zw } : {}), ...(perChannel ? { axis: 1 } : {}) });
+        const acc = g.typicalAcc(depth, devOf(x), w.max);
+        const y = g.output(x.quant.scale[0], sw[0], acc);
+        const bias = g.bias(cols, acc);
+        const xCodes = g.codes(x, rows * depth);
 
-      const b = new ModelBuilder();
-      const xv = b.input('x', x.dtype, [-1, depth], x.quant);
-      const wv = addWeights(b, 'w', w.dtype, [depth, cols], w.codes, wq);
-      const bv = bias ? addBias(b, 'b', xv, wq, bias) : undefined;
-      b.output(b.gemm(xv, wv, { clamp: [y.lo, y.hi], ...(bv ? { bias: bv } : {}) }, { name: 'y', dtype: y.dtype, quant: y.quant }));
-      const got = runOne(b.build(), { x: x.dtype === 'int8' ? Int8Array.from(xCodes) : Uint8Array.from(xCodes) });
+        const b = new ModelBuilder();
+        const xv = b.input('x', x.dtype, [-1, depth], x.quant);
+        const wv = addWeights(b, 'w', w.dtype, [depth, cols], w.codes, wq);
+        const bv = bias ? addBias(b, 'b', xv, wq, bias) : undefined;
+        b.output(b.gemm(xv, wv, { clamp: [y.lo, y.hi], ...(bv ? { bias: bv } : {}) }, { name: 'y', dtype: y.dtype, quant: y.quant }));
+        const got = runOne(b.build(), { x: x.dtype === 'int8' ? Int8Array.from(xCodes) : Uint8Array.from(xCodes) });
 
-      expectAgreement(`gemm case ${t}`, got, {
-        x: { shape: [rows, 1, 1, depth], codes: xCodes, scale: x.quant.scale[0], zeroPoint: x.quant.zeroPoint[0] },
-        w: { shape: [1, 1, depth, cols], codes: w.codes, scales: Array.from({ length: cols }, (_, o) => sw[perChannel ? o : 0]) },
-        bias, strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], groups: 1,
-        y: { scale: y.quant.scale[0], zeroPoint: y.quant.zeroPoint[0], lo: y.lo, hi: y.hi },
-      });
-    }
-  });
+        expectAgreement(`gemm case ${t}`, got, {
+          x: { shape: [rows, 1, 1, depth], codes: xCodes, scale: x.quant.scale[0], zeroPoint: x.quant.zeroPoint[0] },
+          w: { shape: [1, 1, depth, cols], codes: deviations(w.codes, zw, (i) => i % cols), scales: Array.from({ length: cols }, (_, o) => sw[perChannel ? o : 0]) },
+          bias, strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], groups: 1,
+          y: { scale: y.quant.scale[0], zeroPoint: y.quant.zeroPoint[0], lo: y.lo, hi: y.hi },
+        });
+      }
+    });
+  }
 });

@@ -71,3 +71,10 @@ describe('the float kernel tolerance', () => {
     expect(withinFloatTolerance(1, Infinity)).toBe(false);
   });
 });
+
+describe('argument checks', () => {
+  it('reject what is not a number or a shape', () => {
+    expectModelError(() => withinFloatTolerance('1' as never, 1), 'actual');
+    expectModelError(() => ulpDistance(1, null as never), 'b');
+  });
+});

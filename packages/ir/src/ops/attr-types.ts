@@ -46,8 +46,33 @@ export interface OpAttrs {
   exp: NoAttrs;
 }
 
-/** The attributes of a node of a validated model, typed for its op; throws if the node is another op. */
+/**
+ * The attributes of a node of a validated model, typed for its op; throws if the node is another op.
+ * A package that registers an op types its attributes by augmenting OpAttrs
+ * (`declare module '@qatjs/ir' { interface OpAttrs { layerNorm: { readonly epsilon: number } } }`).
+ */
 export function nodeAttrs<K extends keyof OpAttrs>(node: Node, op: K): OpAttrs[K] {
   if (node.op !== op) throw new IntModelError('node.op', `node '${node.name}' is ${node.op}, not ${op}`);
   return node.attrs as unknown as OpAttrs[K];
+}
+
+function attrOf(node: Node, name: string, kind: string, ok: (v: unknown) => boolean): unknown {
+  const v = Object.hasOwn(node.attrs, name) ? node.attrs[name] : undefined;
+  if (!ok(v)) throw new IntModelError(`node.attrs.${name}`, `node '${node.name}' (${node.op}) has no ${kind} attribute ${name}`);
+  return v;
+}
+
+/** A float attribute of a node (of any op, registered ones too); throws if it is absent or not a number. */
+export function floatAttr(node: Node, name: string): number {
+  return attrOf(node, name, 'float', (v) => typeof v === 'number' && Number.isFinite(v)) as number;
+}
+
+/** A string attribute of a node; throws if it is absent or not a string. */
+export function stringAttr(node: Node, name: string): string {
+  return attrOf(node, name, 'string', (v) => typeof v === 'string') as string;
+}
+
+/** An optional clamp (add, mul): [lo, hi] on int8/uint8 nodes, undefined on float32 ones. */
+export function optionalClamp(node: Node, name = 'clamp'): Clamp | undefined {
+  return Object.hasOwn(node.attrs, name) ? (attrOf(node, name, 'clamp', (v) => Array.isArray(v) && v.length === 2) as Clamp) : undefined;
 }

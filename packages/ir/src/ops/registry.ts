@@ -17,8 +17,8 @@ import { sigmoid } from './sigmoid.ts';
 import { tanh } from './tanh.ts';
 import { exp } from './exp.ts';
 
-// Op kinds by name. The CNN slice is built in; later ops (lstm, gru, layerNorm, softmax, gelu: float32
-// ops between dequantize and quantize) are added with registerOp, one schema file each.
+// Op kinds by name. The CNN slice and the first float32 ops (float add and mul, sigmoid, tanh, exp) are
+// built in; later ops (lstm, gru, layerNorm, softmax, gelu) are added with registerOp, one schema file each.
 
 const BUILTIN: readonly OpSchema[] = [
   quantize, dequantize, conv2d, depthwiseConv2d, gemm, matmul, add, maxPool, avgPool, globalAvgPool, reshape, flatten,
