@@ -6,8 +6,9 @@ import { ConvertError, Sequential, calibrate, convert, fit, prepare, registerQua
 import { runReference, unpackCodes } from '@qatjs/ir';
 import { batches, loadDigits, type LabeledSet } from '@qatjs/datasets';
 import { useBackend } from '@qatjs/test-utils';
-import { floorRounding, log4, ternary } from './helpers/contract-quantizers.ts';
+import { SmallQuantizer, floorRounding, log4, ternary } from './helpers/contract-quantizers.ts';
 import { TestLoweredDense, testObservedQuantizer } from './helpers/test-layers.ts';
+import { TwoHeaded } from './helpers/two-headed.ts';
 
 const OBS = 'test-observed';
 let digits: LabeledSet;
@@ -74,6 +75,27 @@ describe('convert() and the quantizer contract', () => {
     expect(() => convert(m, { inputShape: [64] })).toThrow(/^convert: 0 \(output\): quantizer 'test-log4' is not affine/);
     m.dispose();
   }, 120_000);
+
+  it('an affine activation quantizer is asked for qparams() only when a layer looks up its grid (gridOf)', async () => {
+    const plain = mlp(); // TestDense never asks for its input's grid
+    prepare(plain, withRule({ match: '0', output: { quantizer: 'test-ternary' } }), { onWarning: () => {} });
+    const x = tf.tensor(digits.x.subarray(0, 16 * 64), [16, 64]);
+    await calibrate(plain, [x]);
+    const q = plain.namedQuantizers().find(([label]) => label === '0/output')?.[1] as SmallQuantizer;
+    tf.tidy(() => plain.forward(x));
+    expect(q.qparamsCalls).toBe(0);
+    const asking = new TwoHeaded(); // its heads look up their inputs' grids (gridOf) for the int32 bias
+    prepare(asking, { rules: [{ match: '*', points: { a: { quantizer: 'test-ternary' }, b: { quantizer: 'test-ternary' } } }] }, { onWarning: () => {} });
+    const [a, b] = [tf.tensor(digits.x.subarray(0, 8), [2, 4]), tf.tensor(digits.x.subarray(0, 12), [2, 6])];
+    tf.tidy(() => asking.forward(a, b));
+    const qa = asking.getQuantizer('a') as SmallQuantizer;
+    expect(qa.qparamsCalls).toBe(1); // once, by the head that looked
+    tf.tidy(() => asking.forward(a, b));
+    expect(qa.qparamsCalls).toBe(2);
+    tf.dispose([x, a, b]);
+    plain.dispose();
+    asking.dispose();
+  });
 
   it('a 3-level grid (codes -1, 0, 1 on a 2-bit spec) is refused as an activation: the integer model would clamp to [-2, 1]', async () => {
     const { m, x } = await calibrated(withRule({ match: '0', output: { quantizer: 'test-ternary' } }));

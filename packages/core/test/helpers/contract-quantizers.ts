@@ -6,8 +6,10 @@ import { QatjsError, atPoint, fakeQuantize, type QParams, type QuantPoint, type 
 
 type Forward = (x: tf.Tensor, step: number) => tf.Tensor;
 
-class SmallQuantizer implements Quantizer {
+export class SmallQuantizer implements Quantizer {
   readonly variables: readonly tf.Variable[] = [];
+  /** How often qparams() was asked. */
+  qparamsCalls = 0;
   readonly spec: QuantSpec = { bits: 2, signed: true, symmetric: true };
   private step: number | undefined;
 
@@ -32,6 +34,7 @@ class SmallQuantizer implements Quantizer {
   }
 
   qparams(): QParams {
+    this.qparamsCalls++;
     if (!this.grid) throw new QatjsError(`quantizer '${this.quantizer}' at '${this.point.label}' has no affine grid`);
     if (this.step === undefined) throw new QatjsError(`quantizer '${this.quantizer}' at '${this.point.label}' has not seen data yet`);
     return { scale: Float32Array.of(this.step), zeroPoint: Int32Array.of(0), ...this.grid };
