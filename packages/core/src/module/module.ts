@@ -80,15 +80,19 @@ export abstract class Module<Out extends ModuleOutput = tf.Tensor> {
     return module;
   }
 
-  /** This module (path '') and every module below it, parents before children, in registration order. */
-  *namedModules(prefix = ''): Generator<[string, Module<ModuleOutput>]> {
-    yield [prefix, this];
+  /**
+   * This module (path '') and every module below it, parents before children, in registration order.
+   * They are typed as modules of one tensor, as most are; a module that returns named tensors may be
+   * among them (check forward()'s result with isTensor when walking a model of unknown layers).
+   */
+  *namedModules(prefix = ''): Generator<[string, Module]> {
+    yield [prefix, this as unknown as Module];
     for (const [name, child] of this.children) yield* child.namedModules(prefix ? `${prefix}.${name}` : name);
   }
 
-  /** Direct children by their registered names, in registration order. */
-  namedChildren(): Array<[string, Module<ModuleOutput>]> {
-    return [...this.children];
+  /** Direct children by their registered names, in registration order (typed as namedModules() says). */
+  namedChildren(): Array<[string, Module]> {
+    return [...this.children] as Array<[string, Module]>;
   }
 
   /** Every parameter below this module with its full path ("features.0.weight"). */
@@ -209,7 +213,8 @@ export class Sequential extends Module {
   }
 
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
-    return this.namedChildren().reduce((v: LoweredValue, [name, m]) => {
+    return this.layers.reduce((v: LoweredValue, m, i) => {
+      const name = String(i);
       const out = ctx.lowerChild(name, m, [v]);
       if (!isLoweredValue(out)) ctx.fail(`child ${name} (${m.kind}) lowered to named values (${Object.keys(out).join(', ')}); Sequential chains layers that return one value`);
       return out;
