@@ -9,9 +9,9 @@ import { runReference, unpackCodes } from '@qatjs/ir';
 import { LoweredDense, compareLogits } from '@qatjs/test-models';
 import { randomNormal, tensorsLeaked, useBackend } from '@qatjs/test-utils';
 
-const recipe = (bits: number, perChannel: boolean): Recipe => ({
+const recipe = (bits: number, perChannel: boolean, signed: boolean): Recipe => ({
   rules: [
-    { match: '*', weight: { quantizer: 'asymmetric', bits, perChannel }, input: { quantizer: 'asymmetric', bits }, output: { quantizer: 'asymmetric', bits } },
+    { match: '*', weight: { quantizer: 'asymmetric', bits, perChannel, signed }, input: { quantizer: 'asymmetric', bits }, output: { quantizer: 'asymmetric', bits } },
   ],
 });
 
@@ -20,10 +20,11 @@ describe('asymmetric weights convert', () => {
     await useBackend('cpu');
   });
 
-  for (const [bits, perChannel] of [[8, true], [8, false], [4, true]] as const) {
-    it(`W${bits}A${bits} ${perChannel ? 'per-channel' : 'per-tensor'}: nonzero weight zero points stored, int model within 1 output quantum of the fake-quant model, same argmax`, async () => {
+  // an unsigned weight grid [0, 2^b - 1] is stored on the signed one, codes and zero points moved by 2^(b-1)
+  for (const [bits, perChannel, signed] of [[8, true, true], [8, false, true], [4, true, true], [8, true, false]] as const) {
+    it(`W${bits}A${bits} ${perChannel ? 'per-channel' : 'per-tensor'}${signed ? '' : ', unsigned weight grid'}: nonzero weight zero points stored, int model within 1 output quantum of the fake-quant model, same argmax`, async () => {
       const m = new Sequential([new LoweredDense(12, 16, true, 3, 0.05), new LoweredDense(16, 5, false, 7, 0.05)]);
-      prepare(m, recipe(bits, perChannel), { onWarning: () => {} });
+      prepare(m, recipe(bits, perChannel, signed), { onWarning: () => {} });
       const n = 64;
       const x = tf.tensor(randomNormal(n * 12, 5), [n, 12]);
       await calibrate(m, [x]);
