@@ -127,6 +127,7 @@ describe('convert: several inputs and named outputs', () => {
     await calibrate(m, [batch]);
     expect(() => convert(m, { inputs: [{ name: 'a', shape: [-1, 4], dtype: 'float32' }, { name: 'b', shape: [6], dtype: 'float32' }] })).toThrow(/inputs\[0\]\.shape must be the shape of one sample/);
     expect(() => convert(m, { inputs: [{ name: 'a', shape: [4], dtype: 'float32' }, { name: 'a', shape: [6], dtype: 'float32' }] })).toThrow(/unique among the inputs/);
+    expect(() => convert(m, { inputs: [{ name: 'a', shape: [2 ** 40], dtype: 'float32' }, { name: 'b', shape: [6], dtype: 'float32' }] })).toThrow(ConvertError); // the IR's own limit
     expect(() => convert(m, { inputShape: [4], inputs: [{ name: 'a', shape: [4], dtype: 'float32' }] })).toThrow(/either inputs or inputShape/);
     expect(() => convert(m, { inputs: [{ name: 'a', shape: [4], dtype: 'float32' }, { name: 'b', shape: [6], dtype: 'float32' }], outputName: 'y' })).toThrow(/outputName is for a model with one output; this one returns left, sum/);
     tf.dispose(batch);

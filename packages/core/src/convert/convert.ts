@@ -66,10 +66,15 @@ export function convert(model: Module<ModuleOutput>, options: ConvertOptions): I
   if (options === null || typeof options !== 'object') throw new QatjsError(`convert: options must be an object, got ${describeValue(options)}`);
   const builder = new TracingBuilder({ metadata: { producer: '@qatjs/core convert', ...(options.metadata ?? {}) } });
   const ctx = new LoweringContext(builder);
-  const inputs = declareInputs(builder, graphInputs(options));
   const wasTraining = model.training;
   model.eval();
   try {
+    let inputs: LoweredValue[];
+    try {
+      inputs = declareInputs(builder, graphInputs(options));
+    } catch (e) {
+      throw ctx.explain(e);
+    }
     const out = ctx.lowerAt('', model, inputs);
     const finish = (v: LoweredValue, name: string): string =>
       v.dtype !== 'float32' && options.floatOutput !== false ? builder.dequantize(v.name, { name }) : v.name;
