@@ -53,6 +53,13 @@ class BadDense extends TestDense {
   }
 }
 
+/** A dense layer whose lower() hands its input helper a value the graph does not have. */
+class LostInput extends TestDense {
+  lower(ctx: LoweringContext): LoweredValue {
+    return ctx.layerInput(this, { name: 'nowhere', dtype: 'float32' });
+  }
+}
+
 describe('convert: several inputs and named outputs', () => {
   beforeAll(async () => {
     await useBackend('cpu');
@@ -162,6 +169,16 @@ describe('convert: several inputs and named outputs', () => {
     const message = (error as Error).message;
     expect(message).toMatch(/^convert: 1 \(output\): node '1\.output'/);
     expect(message).not.toMatch(/nodes\[/);
+    data.dispose();
+    seq.dispose();
+  });
+
+  it('names the point of a helper (here the input cast) in which the IR refuses a node', async () => {
+    const seq = new Sequential([new LostInput(3, 4, false, 2)]);
+    prepare(seq, { rules: [{ match: '*', weight: { quantizer: Q, bits: 8 }, input: { quantizer: Q, bits: 8 }, output: { quantizer: Q, bits: 8 } }] }, { onWarning: () => {} });
+    const data = tf.tensor(randomNormal(8, 4), [2, 4]);
+    await calibrate(seq, [data]);
+    expect(() => convert(seq, { inputShape: [4] })).toThrow(/^convert: 0 \(input\): node '0\.quantize'.*nowhere/);
     data.dispose();
     seq.dispose();
   });

@@ -112,12 +112,14 @@ export class LoweringContext {
     return out;
   }
 
-  /** Runs fn with `point` as the point errors name. */
+  /** Runs fn with `point` as the point errors name (explained here, while the point is set). */
   private at<T>(point: string, fn: () => T): T {
     const outer = this.point;
     this.point = point;
     try {
       return fn();
+    } catch (e) {
+      throw this.explain(e);
     } finally {
       this.point = outer;
     }
