@@ -1,5 +1,5 @@
 // Compiles kernels/*.wat with wabt (from the npm registry) and writes the binaries, base64-encoded,
-// into src/generated/<name>-wasm.ts, so every runtime loads them the same way (PLATFORM.md).
+// into src/generated/<name>-wasm.ts, so every runtime loads them the same way.
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,5 +1,5 @@
 // tfjs-core registers no gradients when imported alone, and its unbundled
-// register_all_gradients.js uses extension-less imports that only Bun resolves (PLATFORM.md).
+// register_all_gradients.js uses extension-less imports that only Bun resolves.
 // esbuild turns it into one self-contained ES module that loads on Node, Deno and Bun. It carries
 // its own copies of the ops the gradients call; they reach the one shared engine through globalThis.
 import { build } from 'esbuild';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Module } from './module/module.ts';
+import type { Module, ModuleOutput } from './module/module.ts';
 import { QatjsError, describeValue } from './util/errors.ts';
 
 export type CalibrationBatch = tf.Tensor | readonly tf.Tensor[];
@@ -13,7 +13,7 @@ export interface CalibrationReport {
   readonly batches: number;
 }
 
-function requirePrepared(model: Module, what: string): NonNullable<Module['quantController']> {
+function requirePrepared(model: Module<ModuleOutput>, what: string): NonNullable<Module['quantController']> {
   const c = model?.quantController;
   if (!c) throw new QatjsError(`${what}: the model is not prepared (call prepare(model, recipe) first)`);
   return c;
@@ -25,7 +25,7 @@ function requirePrepared(model: Module, what: string): NonNullable<Module['quant
  * TFLite calibrate). The batches stay the caller's to dispose. Afterwards the model runs fake-quantized.
  */
 export async function calibrate(
-  model: Module,
+  model: Module<ModuleOutput>,
   batches: Iterable<CalibrationBatch> | AsyncIterable<CalibrationBatch>,
   options: CalibrateOptions = {},
 ): Promise<CalibrationReport> {
@@ -61,6 +61,6 @@ export async function calibrate(
 }
 
 /** Sets the model's quantization switches for a training step, as its recipe's schedule says. */
-export function applySchedule(model: Module, step: number): void {
+export function applySchedule(model: Module<ModuleOutput>, step: number): void {
   requirePrepared(model, 'applySchedule').applySchedule(step);
 }

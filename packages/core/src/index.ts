@@ -6,18 +6,15 @@ export { QatjsError, QuantizerOptionError, RecipeError, NonFiniteError, describe
 export { roundHalfEven } from './util/round.ts';
 export { option, readOptions, type OptionSpec } from './util/options.ts';
 
-export { qrange, validateQuantSpec, fitsIntRuntime, MIN_BITS, MAX_BITS, MAX_INT_RUNTIME_BITS, type QuantSpec, type QRange } from './spec/quant-spec.ts';
+export { qrange, validateQuantSpec, MIN_BITS, MAX_BITS, type QuantSpec, type QRange } from './spec/quant-spec.ts';
 
 export { fakeQuantize, fakeQuantizeWithOps, isTensor, type FakeQuantizeOptions } from './ops/fake-quantize.ts';
 export { roundSTE, floorSTE, gradScale } from './ops/ste.ts';
 
 export type { Observer, ObserverPlugin, ObserverContext, ObserverState, ObservedRange } from './observers/observer.ts';
 export { registerObserver, listObservers, resolveObserver, createObserver, type ObserverChoice, type ObserverConfig } from './observers/registry.ts';
-export { RangeObserver, MeanOfBatchesObserver } from './observers/range-observer.ts';
-export { MinMaxObserver } from './observers/min-max.ts';
-export { MovingAverageMinMaxObserver } from './observers/moving-average-min-max.ts';
-export { PercentileObserver } from './observers/percentile.ts';
-export { MseObserver, quantizationError } from './observers/mse.ts';
+export { RangeObserver } from './observers/range-observer.ts';
+export { quantizationError } from './observers/mse.ts';
 export { qparamsFromRange, MIN_SCALE, type QParams } from './observers/qparams.ts';
 
 export type { QuantRole, QuantPoint, QuantPointDecl, QuantizeContext } from './quantizer/quant-point.ts';
@@ -27,10 +24,10 @@ export { commonOptions, specForPoint, type CommonOptions } from './quantizer/com
 export { ObservedQuantizer } from './quantizer/observed-quantizer.ts';
 export { observedQuantizerPlugin, type ObservedPluginDefinition, type ObservedPluginOptions } from './quantizer/observed-plugin.ts';
 export { atPoint } from './quantizer/at-point.ts';
-export { gridOf, passGrid, tagGrid, fakeQuantizeBias, type TensorGrid } from './quantizer/tensor-grid.ts';
+export { gridOf, passGrid, fakeQuantizeBias, type TensorGrid } from './quantizer/tensor-grid.ts';
 
-export { Module, Sequential } from './module/module.ts';
-export { QuantController } from './module/quant-controller.ts';
+export { Module, Sequential, type ModuleOutput, type NamedTensors } from './module/module.ts';
+export type { QuantController } from './module/quant-controller.ts';
 
 export { compose, type Recipe, type RecipeRule, type PointConfig, type Schedule } from './recipe/recipe.ts';
 export { parseRecipe } from './recipe/parse-recipe.ts';
@@ -47,4 +44,15 @@ export { memoryCheckpointStore, fileCheckpointStore, type CheckpointStore } from
 export { captureModel, restoreModel, type ModelState } from './train/model-state.ts';
 
 export { convert, type ConvertOptions } from './convert/convert.ts';
-export { LoweringContext, ConvertError, isLowerable, type Lowerable, type LoweredValue, type FusedActivation } from './convert/lowering-context.ts';
+export type { GraphInput } from './convert/graph-inputs.ts';
+export {
+  LoweringContext,
+  ConvertError,
+  isLoweredValue,
+  type Lowerable,
+  type LoweredValue,
+  type LoweredOutput,
+  type LoweredOf,
+  type NamedLoweredValues,
+  type FusedActivation,
+} from './convert/lowering-context.ts';

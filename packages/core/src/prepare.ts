@@ -1,4 +1,4 @@
-import type { Module } from './module/module.ts';
+import type { Module, ModuleOutput } from './module/module.ts';
 import { QuantController } from './module/quant-controller.ts';
 import type { QuantPoint } from './quantizer/quant-point.ts';
 import type { Quantizer } from './quantizer/quantizer.ts';
@@ -32,11 +32,11 @@ export interface PrepareReport {
 }
 
 interface Layer extends LayerRef {
-  readonly module: Module;
+  readonly module: Module<ModuleOutput>;
   readonly points: QuantPoint[];
 }
 
-function layersOf(model: Module): Layer[] {
+function layersOf(model: Module<ModuleOutput>): Layer[] {
   const found = [...model.namedModules()].map(([path, module]) => ({ path, module, points: module.placedPoints(path) }));
   const withPoints = found.filter((l) => l.points.length > 0);
   const weighted = withPoints.filter((l) => l.points.some((p) => p.name === 'weight'));
@@ -87,8 +87,8 @@ function resolveLayer(layer: Layer, recipe: Recipe, compiled: RegExp[][], used: 
  * import '@qatjs/quantizer-asymmetric';
  * const report = prepare(model, 'w8a8');
  */
-export function prepare(model: Module, recipe: Recipe | string, options: PrepareOptions = {}): PrepareReport {
-  if (model === null || typeof model !== 'object' || typeof (model as Module).namedModules !== 'function') {
+export function prepare(model: Module<ModuleOutput>, recipe: Recipe | string, options: PrepareOptions = {}): PrepareReport {
+  if (model === null || typeof model !== 'object' || typeof (model as Module<ModuleOutput>).namedModules !== 'function') {
     throw new QatjsError('prepare: model must be a Module');
   }
   if (model.quantController) throw new QatjsError('prepare: the model is already prepared (call unprepare(model) first)');
@@ -173,6 +173,6 @@ export function prepare(model: Module, recipe: Recipe | string, options: Prepare
 }
 
 /** Removes every quantizer and the controller: the model is a plain float model again. */
-export function unprepare(model: Module): void {
+export function unprepare(model: Module<ModuleOutput>): void {
   model.detachQuantizers();
 }

@@ -3,7 +3,7 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import '@qatjs/core';
 import { BACKENDS, useBackend, runtimeName } from '@qatjs/test-utils';
 
-// PLATFORM.md: tfjs-core alone registers no gradients; @qatjs/core bundles them. This proves the
+// tfjs-core alone registers no gradients; @qatjs/core bundles them (scripts/bundle-gradients.mjs). This proves the
 // registration works under whichever runtime runs the file (node, bun, deno).
 for (const backend of BACKENDS) {
   describe(`tfjs gradients through @qatjs/core (${backend})`, () => {

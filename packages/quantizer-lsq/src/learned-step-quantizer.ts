@@ -67,6 +67,8 @@ export class LearnedStepQuantizer implements Quantizer {
   /** LSQ+ only: the learned zero point (float; rounded half to even in the forward pass). */
   readonly zeroPoint: tf.Variable | undefined;
   readonly variables: readonly tf.Variable[];
+  /** fakeQuantize with the learned step and the rounded learned zero point: an affine grid. */
+  readonly affine = true;
   private readonly qmin: number;
   private readonly qmax: number;
   private readonly channels: number;

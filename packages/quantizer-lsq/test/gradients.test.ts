@@ -4,7 +4,7 @@ import { createQuantizer, type QuantPoint, type QuantizeContext, type Quantizer 
 import { LSQ_PLUS } from '@qatjs/quantizer-lsq';
 import { BACKENDS, randomNormal, refFakeQuantizeGrads, refRoundHalfEven, rng, steSurrogate, useBackend, type RefGrid } from '@qatjs/test-utils';
 
-// The step-size and zero-point gradients of LSQ and LSQ+ against DESIGN.md's closed forms and
+// The step-size and zero-point gradients of LSQ and LSQ+ against the closed forms of docs/numerics.md and
 // against central finite differences of the STE surrogate, both times the gradient scale
 // g = 1/sqrt(N * Qp), computed here from the papers' definitions.
 

@@ -23,6 +23,11 @@ export class PactQuantizer implements Quantizer {
   /** The learned clipping level. */
   readonly alpha: tf.Variable;
   readonly variables: readonly tf.Variable[];
+  /**
+   * Affine: the clip to [0, alpha] followed by fakeQuantize with step alpha / qmax and zero point 0
+   * gives q * step, q an integer in [0, qmax] (the clip only shapes alpha's gradient).
+   */
+  readonly affine = true;
   private readonly qmax: number;
   private isFrozen = false;
 

@@ -79,7 +79,7 @@ for (const backend of BACKENDS) {
         const f = (a: tf.Tensor) => tf.sum(tf.mul(fakeQuantize(tf.tensor1d(x), tf.div(a, 7), tf.scalar(0), { qmin: 0, qmax: 7 }), dyt));
         return tf.grad(f)(tf.scalar(ALPHA)).dataSync()[0];
       });
-      // what that gives: fakeQuantize's LSQ scale gradient (DESIGN.md) times ds/dalpha = 1/7
+      // what that gives: fakeQuantize's LSQ scale gradient (docs/numerics.md) times ds/dalpha = 1/7
       const lsq = refFakeQuantizeGrads(x, dy, [60], { scale: [ALPHA / 7], zeroPoint: [0], qmin: 0, qmax: 7 }).dscale[0] / 7;
       expect(Math.abs(naive - lsq)).toBeLessThan(1e-4 * Math.max(1, Math.abs(lsq)));
       const pact = pactGrads(q, x, dy).dalpha;

@@ -31,6 +31,8 @@ class LearnedClip implements Quantizer {
   readonly quantizer = 'test-learned-clip';
   readonly clip = tf.variable(tf.scalar(1));
   readonly variables = [this.clip];
+  /** (q * step), q an integer in [-qmax, qmax]: affine with zero point 0. */
+  readonly affine = true;
   private started = false;
   private isFrozen = false;
 

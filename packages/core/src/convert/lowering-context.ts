@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { biasQuant, packCodes, quantizeValue, sameQuant, type ModelBuilder, type QuantParams as IrQuant } from '@qatjs/ir';
-import type { Module } from '../module/module.ts';
+import { IntModelError, activationClamp, biasQuant, codeRange, packCodes, roundHalfEven, sameQuant, type FusedActivation, type ModelBuilder, type QuantParams as IrQuant } from '@qatjs/ir';
+import type { Module, ModuleOutput, NamedTensors } from '../module/module.ts';
+import type { Quantizer } from '../quantizer/quantizer.ts';
+import { MAX_INT_RUNTIME_BITS } from '../spec/quant-spec.ts';
 import { QatjsError } from '../util/errors.ts';
-import { roundHalfEven } from '../util/round.ts';
+import { activationGridProblem, affineProblem, weightCodes, weightMismatchProblem } from './quantizer-checks.ts';
+import { TracingBuilder } from './tracing-builder.ts';
 
 /** A tensor of the integer model being built: an IR value name, its dtype, and for int8 its grid. */
 export interface LoweredValue {
@@ -12,29 +15,47 @@ export interface LoweredValue {
   readonly quant?: IrQuant;
 }
 
+/** Several lowered values by name, as a module returning named tensors lowers (an LSTM's { output, h, c }). */
+export type NamedLoweredValues = { readonly [name: string]: LoweredValue };
+
+/** What lower() returns: one value, or named values. */
+export type LoweredOutput = LoweredValue | NamedLoweredValues;
+
+/** What a module of forward() output type O lowers to. */
+export type LoweredOf<O extends ModuleOutput> = O extends NamedTensors ? NamedLoweredValues : O extends tf.Tensor ? LoweredValue : LoweredOutput;
+
 /** A module that can write itself into an IntModel; layers implement it beside forward(). */
 export interface Lowerable {
-  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue;
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredOutput;
 }
 
-export function isLowerable(m: Module): m is Module & Lowerable {
+function isLowerable(m: Module<ModuleOutput>): m is Module<ModuleOutput> & Lowerable {
   return typeof (m as Partial<Lowerable>).lower === 'function';
 }
 
-export type FusedActivation = 'none' | 'relu' | 'relu6';
+/** True for one lowered value (not a map of named values). */
+export function isLoweredValue(v: unknown): v is LoweredValue {
+  return v !== null && typeof v === 'object' && typeof (v as LoweredValue).name === 'string' && typeof (v as LoweredValue).dtype === 'string';
+}
 
-/** Conversion failed: the message names the layer path and what is missing. */
+/** Conversion failed: the message names the layer path (and the point, when there is one) and what is wrong. */
 export class ConvertError extends QatjsError {
   override readonly name = 'ConvertError';
 }
 
+export type { FusedActivation };
+
+const NODE_FIELD = /^nodes\[(\d+)\]/;
+
 /**
  * What lower() implementations get: the IR builder plus the conversions every layer needs, each
  * doing exactly what the fake-quant model does, so the integer model computes the same thing.
+ * Helpers that read a quantization point take its name, defaulting to the usual one.
  */
 export class LoweringContext {
   private readonly paths: string[] = [];
   private readonly used = new Set<string>();
+  private point: string | undefined;
 
   constructor(readonly builder: ModelBuilder) {}
 
@@ -43,47 +64,101 @@ export class LoweringContext {
     return this.paths[this.paths.length - 1] ?? '';
   }
 
-  fail(message: string): never {
-    throw new ConvertError(`convert: ${this.path || '<root>'}: ${message}`);
+  /** Throws a ConvertError naming the layer path and, if given, the point: `convert: <path> (<point>): <message>`. */
+  fail(message: string, point?: string): never {
+    throw new ConvertError(`convert: ${this.path || '<root>'}${point ? ` (${point})` : ''}: ${message}`);
   }
 
-  /** Lowers a child module registered under `name` of the module being lowered. */
-  lowerChild(name: string, child: Module, inputs: readonly LoweredValue[]): LoweredValue {
+  /** Lowers a child module registered under `name` of the module being lowered; passes one value or named values through. */
+  lowerChild<O extends ModuleOutput>(name: string, child: Module<O>, inputs: readonly LoweredValue[]): LoweredOf<O> {
     const path = this.path ? `${this.path}.${name}` : name;
     return this.lowerAt(path, child, inputs);
   }
 
-  lowerAt(path: string, module: Module, inputs: readonly LoweredValue[]): LoweredValue {
+  lowerAt<O extends ModuleOutput>(path: string, module: Module<O>, inputs: readonly LoweredValue[]): LoweredOf<O> {
     this.paths.push(path);
     try {
       if (!isLowerable(module)) this.fail(`a ${module.kind} layer cannot be converted (it has no lower())`);
-      return module.lower(this, inputs);
+      const out = module.lower(this, inputs);
+      if (!isLoweredValue(out) && (out === null || typeof out !== 'object' || !Object.values(out).every(isLoweredValue))) {
+        this.fail(`lower() of the ${module.kind} layer returned neither a lowered value nor named lowered values`);
+      }
+      return out as LoweredOf<O>;
+    } catch (e) {
+      throw this.explain(e, module);
     } finally {
       this.paths.pop();
     }
   }
 
-  /** A fresh value or constant name under the current path. */
+  /**
+   * An IR validation error raised while a layer lowers, as a ConvertError naming the layer path, the
+   * point when known (a helper's, or the declared point a node is named after) and the node by name.
+   */
+  explain(e: unknown, module?: Module<ModuleOutput>): unknown {
+    if (!(e instanceof IntModelError) || e instanceof ConvertError) return e;
+    let message = e.message;
+    let point = this.point;
+    const m = NODE_FIELD.exec(e.field);
+    const node = m && this.builder instanceof TracingBuilder ? this.builder.nodeName(Number(m[1])) : undefined;
+    if (m && node !== undefined) {
+      message = `node '${node}'${message.slice(m[0].length)}`;
+      const prefix = `${this.path || 'root'}.`;
+      const suffix = node.startsWith(prefix) ? node.slice(prefix.length) : undefined;
+      if (point === undefined && suffix && module?.quantPoints().some((d) => d.name === suffix)) point = suffix;
+    }
+    const out = new ConvertError(`convert: ${this.path || '<root>'}${point ? ` (${point})` : ''}: ${message}`);
+    (out as { cause?: unknown }).cause = e;
+    return out;
+  }
+
+  /** Runs fn with `point` as the point errors name (explained here, while the point is set). */
+  private at<T>(point: string, fn: () => T): T {
+    const outer = this.point;
+    this.point = point;
+    try {
+      return fn();
+    } catch (e) {
+      throw this.explain(e);
+    } finally {
+      this.point = outer;
+    }
+  }
+
+  /**
+   * A fresh value or constant name under the current path ("features.0.weight"); at the root,
+   * "root.<suffix>", so that the root's own values leave the graph output names free.
+   */
   name(suffix: string): string {
-    const base = this.path ? `${this.path}.${suffix}` : suffix;
+    const base = `${this.path || 'root'}.${suffix}`;
     let n = base;
     for (let i = 2; this.used.has(n); i++) n = `${base}_${i}`;
     this.used.add(n);
     return n;
   }
 
+  /** The quantizer at `point`, which must be there and affine. */
+  private convertible(layer: Module<ModuleOutput>, point: string, missing: string): Quantizer {
+    const q = layer.getQuantizer(point);
+    if (!q) this.fail(missing);
+    const problem = affineProblem(q);
+    if (problem) this.fail(problem, point);
+    return q;
+  }
+
   /**
    * The grid of a layer's activation point as int8 codes: unsigned b-bit grids [0, 2^b - 1] become
    * the signed grid [-2^(b-1), 2^(b-1) - 1] with the zero point moved by 2^(b-1), which represents
-   * exactly the same real values.
+   * exactly the same real values. The quantizer must be affine and its [qmin, qmax] the whole grid.
    */
-  activationQuant(layer: Module, point: string): IrQuant {
-    const q = layer.getQuantizer(point);
-    if (!q) this.fail(`its '${point}' point has no quantizer; the integer model needs it quantized`);
+  activationQuant(layer: Module<ModuleOutput>, point: string): IrQuant {
+    const q = this.convertible(layer, point, `its '${point}' point has no quantizer; the integer model needs it quantized`);
     const p = q.qparams();
-    if (p.scale.length !== 1) this.fail(`the '${point}' quantizer is per-channel; activations run per-tensor on the integer runtime`);
-    if (q.spec.bits > 8) this.fail(`the '${point}' quantizer has ${q.spec.bits} bits; the integer runtime holds at most 8`);
+    if (p.scale.length !== 1) this.fail(`the '${point}' quantizer is per-channel; activations run per-tensor on the integer runtime`, point);
+    if (q.spec.bits > MAX_INT_RUNTIME_BITS) this.fail(`the '${point}' quantizer has ${q.spec.bits} bits; the integer runtime holds at most ${MAX_INT_RUNTIME_BITS}`, point);
     const shift = q.spec.signed ? 0 : 2 ** (q.spec.bits - 1);
+    const problem = activationGridProblem(q, p, shift);
+    if (problem) this.fail(problem, point);
     return { scale: Float32Array.of(p.scale[0]), zeroPoint: Int32Array.of(p.zeroPoint[0] - shift), bits: q.spec.bits };
   }
 
@@ -95,13 +170,15 @@ export class LoweringContext {
   }
 
   /**
-   * The int8 tensor a layer computes on: with an input quantizer, `v` cast to its grid; without one,
-   * `v` itself, which must then already be int8 (the previous layer's quantized output).
+   * The int8 tensor a layer computes on: with a quantizer at `point`, `v` cast to its grid; without
+   * one, `v` itself, which must then already be int8 (the previous layer's quantized output).
    */
-  layerInput(layer: Module, v: LoweredValue): LoweredValue {
-    if (layer.getQuantizer('input')) return this.toGrid(v, this.activationQuant(layer, 'input'));
-    if (v.dtype !== 'int8' || !v.quant) this.fail(`its input is ${v.dtype}, not the int8 output of a quantized layer, and it has no 'input' quantizer (add an input rule for the first layer)`);
-    return v;
+  layerInput(layer: Module<ModuleOutput>, v: LoweredValue, point = 'input'): LoweredValue {
+    return this.at(point, () => {
+      if (layer.getQuantizer(point)) return this.toGrid(v, this.activationQuant(layer, point));
+      if (v.dtype !== 'int8' || !v.quant) this.fail(`its ${point} is ${v.dtype}, not the int8 output of a quantized layer, and it has no '${point}' quantizer (add an ${point} rule for the first layer)`);
+      return v;
+    });
   }
 
   /** The int8 input of an op that keeps or averages its input's grid (pools, flatten). */
@@ -111,36 +188,36 @@ export class LoweringContext {
   }
 
   /**
-   * A weight constant: the codes the layer's weight quantizer produces from `w` (the folded weight),
-   * stored as int8, or packed int4 / int2 for 2..4-bit grids. Weights must be symmetric and signed,
-   * per-tensor or per-channel along `channelAxis`.
+   * A weight constant: the codes the layer's quantizer at `point` produces from `w` (the folded
+   * weight), stored as int8, or packed int4 / int2 for 2..4-bit grids, with the quantizer's zero
+   * points (per-tensor or per-channel along `channelAxis`; unsigned grids moved down by 2^(b-1)).
+   * The quantizer must be affine and its eval-mode fake-quantized weights equal to these codes.
    */
-  weightConstant(layer: Module, w: tf.Tensor, channelAxis: number): { name: string; quant: IrQuant } {
-    const q = layer.getQuantizer('weight');
-    if (!q) this.fail("its weight has no quantizer; the integer model stores quantized weights");
-    const p = q.qparams();
-    if (!q.spec.signed) this.fail('its weight grid is unsigned; the integer runtime takes signed weights');
-    if (p.zeroPoint.some((z) => z !== 0)) this.fail('its weights have a nonzero zero point; the integer runtime takes symmetric weights');
-    if (q.spec.bits > 8) this.fail(`its weights have ${q.spec.bits} bits; the integer runtime holds at most 8`);
-    if (p.scale.length > 1 && p.axis !== channelAxis) this.fail(`its weights are per-channel along axis ${p.axis}; the integer runtime expects axis ${channelAxis}`);
-    const values = w.dataSync();
-    const codes = new Int8Array(values.length);
-    let inner = 1;
-    for (let i = channelAxis + 1; i < w.rank; i++) inner *= w.shape[i];
-    for (let i = 0; i < values.length; i++) {
-      const s = p.scale.length === 1 ? p.scale[0] : p.scale[Math.floor(i / inner) % p.scale.length];
-      codes[i] = quantizeValue(values[i], s, 0, p.qmin, p.qmax);
-    }
-    const bits = q.spec.bits;
-    const dtype = bits <= 2 ? 'int2' : bits <= 4 ? 'int4' : 'int8';
-    const quant: IrQuant = { scale: Float32Array.from(p.scale), zeroPoint: new Int32Array(p.scale.length), bits, ...(p.scale.length > 1 ? { axis: channelAxis } : {}) };
-    const data = dtype === 'int8' ? codes : packCodes(dtype, codes);
-    const name = this.builder.constant({ name: this.name('weight'), dtype, shape: [...w.shape], quant, data });
-    return { name, quant };
+  weightConstant(layer: Module<ModuleOutput>, w: tf.Tensor, channelAxis: number, point = 'weight'): { name: string; quant: IrQuant } {
+    return this.at(point, () => {
+      const q = this.convertible(layer, point, 'its weight has no quantizer; the integer model stores quantized weights');
+      const p = q.qparams();
+      if (q.spec.bits > MAX_INT_RUNTIME_BITS) this.fail(`its weights have ${q.spec.bits} bits; the integer runtime holds at most ${MAX_INT_RUNTIME_BITS}`, point);
+      if (p.scale.length > 1 && p.axis !== channelAxis) this.fail(`its weights are per-channel along axis ${p.axis}; the integer runtime expects axis ${channelAxis}`, point);
+      const full = codeRange(q.spec.bits, q.spec.signed);
+      if (p.qmin < full.qmin || p.qmax > full.qmax) this.fail(`quantizer '${q.quantizer}' declares the grid [${p.qmin}, ${p.qmax}], outside the ${q.spec.bits}-bit grid [${full.qmin}, ${full.qmax}]`, point);
+      const codes = weightCodes(w, p, channelAxis);
+      const problem = weightMismatchProblem(q, w, p, codes, channelAxis);
+      if (problem) this.fail(problem, point);
+      const shift = q.spec.signed ? 0 : 2 ** (q.spec.bits - 1);
+      const bits = q.spec.bits;
+      const dtype = bits <= 2 ? 'int2' : bits <= 4 ? 'int4' : 'int8';
+      const int8 = Int8Array.from(codes, (c) => c - shift);
+      const zeroPoint = Int32Array.from(p.zeroPoint, (z) => z - shift);
+      const quant: IrQuant = { scale: Float32Array.from(p.scale), zeroPoint, bits, ...(p.scale.length > 1 ? { axis: channelAxis } : {}) };
+      const data = dtype === 'int8' ? int8 : packCodes(dtype, int8);
+      const name = this.builder.constant({ name: this.name(point), dtype, shape: [...w.shape], quant, data });
+      return { name, quant };
+    });
   }
 
   /** An int32 bias constant: round(b / fround(s_x * s_w[c])), the accumulator's own unit. */
-  biasConstant(bias: tf.Tensor, input: IrQuant, weights: IrQuant): string {
+  biasConstant(bias: tf.Tensor, input: IrQuant, weights: IrQuant, suffix = 'bias'): string {
     const values = bias.dataSync();
     const n = values.length;
     const quant = biasQuant(input, weights, n);
@@ -151,18 +228,12 @@ export class LoweringContext {
       if (!(Math.abs(code) <= 2 ** 31 - 1)) this.fail(`its bias ${values[c]} does not fit int32 at scale ${scale}`);
       codes[c] = code;
     }
-    return this.builder.constant({ name: this.name('bias'), dtype: 'int32', shape: [n], quant, data: codes });
+    return this.builder.constant({ name: this.name(suffix), dtype: 'int32', shape: [n], quant, data: codes });
   }
 
-  /** The clamp, in output codes, of a fused activation. */
+  /** The clamp, in output codes, of a fused activation: @qatjs/ir's activationClamp (docs/numerics.md). */
   clampFor(out: IrQuant, activation: FusedActivation): [number, number] {
-    const qmin = -(2 ** (out.bits - 1));
-    const qmax = 2 ** (out.bits - 1) - 1;
-    const zp = out.zeroPoint[0];
-    if (activation === 'none') return [qmin, qmax];
-    const lo = Math.min(qmax, Math.max(qmin, zp));
-    const hi = activation === 'relu6' ? Math.min(qmax, zp + roundHalfEven(6 / out.scale[0])) : qmax;
-    return [lo, Math.max(lo, hi)];
+    const [lo, hi] = activationClamp(activation, out);
+    return [lo, hi];
   }
 }
-

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { placePoint, type QuantPoint, type QuantPointDecl } from '../quantizer/quant-point.ts';
 import type { Quantizer } from '../quantizer/quantizer.ts';
 import { tagGrid } from '../quantizer/tensor-grid.ts';
-import type { LoweredValue, LoweringContext } from '../convert/lowering-context.ts';
+import { isLoweredValue, type LoweredValue, type LoweringContext } from '../convert/lowering-context.ts';
+import { isTensor } from '../ops/fake-quantize.ts';
 import { QatjsError } from '../util/errors.ts';
 import type { QuantController } from './quant-controller.ts';
 
@@ -14,23 +15,33 @@ function checkName(kind: string, what: string, name: string): void {
   }
 }
 
+/** Several tensors by name, e.g. an LSTM's { output, h, c }. */
+export type NamedTensors = { readonly [name: string]: tf.Tensor };
+
+/** What forward() returns: one tensor, or named tensors. */
+export type ModuleOutput = tf.Tensor | NamedTensors;
+
 /**
  * A node of a model: parameters, child modules, a train/eval mode, a forward pass, and the
  * quantization points it declares. Adapters supply the layers; prepare() attaches quantizers to the
  * declared points; forward() passes tensors through them with `this.quantize(point, x)`.
  *
  * Paths name modules by their registered names joined with dots ("encoder.0.attn.qkv").
+ *
+ * forward() takes whatever the layer needs (one tensor, several, a state object) and returns one
+ * tensor or named tensors; `Out` says which (one tensor unless a layer declares otherwise).
+ * Functions that take any model take a `Module<ModuleOutput>`.
  */
-export abstract class Module {
+export abstract class Module<Out extends ModuleOutput = tf.Tensor> {
   /** The layer kind that recipes match on, e.g. "Conv2d". */
   abstract readonly kind: string;
   private trainingMode = true;
   private readonly params = new Map<string, tf.Variable>();
-  private readonly children = new Map<string, Module>();
+  private readonly children = new Map<string, Module<ModuleOutput>>();
   private readonly quantizers = new Map<string, Quantizer>();
   private controller: QuantController | undefined;
 
-  abstract forward(...inputs: tf.Tensor[]): tf.Tensor;
+  abstract forward(...inputs: unknown[]): Out;
 
   /** The points this layer can quantize. Containers declare none. */
   quantPoints(): QuantPointDecl[] {
@@ -61,7 +72,7 @@ export abstract class Module {
     return v;
   }
 
-  protected registerModule<M extends Module>(name: string, module: M): M {
+  protected registerModule<M extends Module<ModuleOutput>>(name: string, module: M): M {
     checkName(this.kind, 'module', name);
     if (!(module instanceof Module)) throw new QatjsError(`${this.kind}: child '${name}' is not a Module`);
     if (this.params.has(name) || this.children.has(name)) throw new QatjsError(`${this.kind}: '${name}' is already registered`);
@@ -69,15 +80,19 @@ export abstract class Module {
     return module;
   }
 
-  /** This module (path '') and every module below it, parents before children, in registration order. */
+  /**
+   * This module (path '') and every module below it, parents before children, in registration order.
+   * They are typed as modules of one tensor, as most are; a module that returns named tensors may be
+   * among them (check forward()'s result with isTensor when walking a model of unknown layers).
+   */
   *namedModules(prefix = ''): Generator<[string, Module]> {
-    yield [prefix, this];
+    yield [prefix, this as unknown as Module];
     for (const [name, child] of this.children) yield* child.namedModules(prefix ? `${prefix}.${name}` : name);
   }
 
-  /** Direct children by their registered names, in registration order. */
+  /** Direct children by their registered names, in registration order (typed as namedModules() says). */
   namedChildren(): Array<[string, Module]> {
-    return [...this.children];
+    return [...this.children] as Array<[string, Module]>;
   }
 
   /** Every parameter below this module with its full path ("features.0.weight"). */
@@ -146,17 +161,19 @@ export abstract class Module {
   }
 
   /**
-   * Passes x through the quantizer attached at `point`, or returns x if there is none. A per-tensor
-   * activation result is tagged with its grid (gridOf), for layers that simulate integer arithmetic
-   * on their input's grid.
+   * Passes x through the quantizer attached at `point`, or returns x if there is none. The result of
+   * an affine per-tensor activation quantizer is tagged with its grid (gridOf), for layers that
+   * simulate integer arithmetic on their input's grid; qparams() is only asked if a layer looks.
    */
   protected quantize(point: string, x: tf.Tensor): tf.Tensor {
     const q = this.quantizers.get(point);
     if (!q || !this.controller) return x;
     const y = q.apply(x, this.controller.contextFor(this.trainingMode));
-    if (y !== x && q.point.role === 'activation' && q.spec.axis === undefined) {
-      const p = q.qparams();
-      tagGrid(y, { scale: p.scale[0], zeroPoint: p.zeroPoint[0] });
+    if (y !== x && q.affine === true && q.point.role === 'activation' && q.spec.axis === undefined) {
+      tagGrid(y, () => {
+        const p = q.qparams();
+        return { scale: p.scale[0], zeroPoint: p.zeroPoint[0] };
+      });
     }
     return y;
   }
@@ -171,22 +188,36 @@ export abstract class Module {
   }
 }
 
-/** Runs modules one after another; children are named "0", "1", ... */
+/**
+ * Runs modules one after another on one tensor; children are named "0", "1", ... A child that returns
+ * named tensors cannot be chained: forward() and lower() throw, naming the child.
+ */
 export class Sequential extends Module {
   readonly kind = 'Sequential';
-  private readonly layers: Module[];
+  private readonly layers: Array<Module<ModuleOutput>>;
 
-  constructor(layers: Module[]) {
+  constructor(layers: Array<Module<ModuleOutput>>) {
     super();
     if (!Array.isArray(layers)) throw new QatjsError('Sequential: expected an array of modules');
     this.layers = layers.map((m, i) => this.registerModule(String(i), m));
   }
 
   forward(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => this.layers.reduce((h, m) => m.forward(h), x));
+    return tf.tidy(() =>
+      this.layers.reduce((h: tf.Tensor, m, i) => {
+        const y = m.forward(h);
+        if (!isTensor(y)) throw new QatjsError(`Sequential: child ${i} (${m.kind}) returned named tensors (${Object.keys(y).join(', ')}); Sequential chains layers that return one tensor`);
+        return y;
+      }, x),
+    );
   }
 
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
-    return this.namedChildren().reduce((v, [name, m]) => ctx.lowerChild(name, m, [v]), inputs[0]);
+    return this.layers.reduce((v: LoweredValue, m, i) => {
+      const name = String(i);
+      const out = ctx.lowerChild(name, m, [v]);
+      if (!isLoweredValue(out)) ctx.fail(`child ${name} (${m.kind}) lowered to named values (${Object.keys(out).join(', ')}); Sequential chains layers that return one value`);
+      return out;
+    }, inputs[0] as LoweredValue);
   }
 }

@@ -87,7 +87,7 @@ function assertFiniteComposed(x: tf.Tensor): void {
  * clamps it to [qmin, qmax].
  *
  * Gradients: x gets the clipped straight-through estimator (dy where the code was not clamped, else 0);
- * scale and zeroPoint get the LSQ / LSQ+ closed forms (DESIGN.md), without any gradient scale.
+ * scale and zeroPoint get the LSQ / LSQ+ closed forms (docs/numerics.md), without any gradient scale.
  *
  * Throws a QatjsError for bad arguments, a NonFiniteError if x holds NaN or Infinity.
  *

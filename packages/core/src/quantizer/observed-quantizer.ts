@@ -20,6 +20,8 @@ import type { Quantizer, QuantizerState } from './quantizer.ts';
  */
 export class ObservedQuantizer implements Quantizer {
   readonly variables: readonly tf.Variable[] = [];
+  /** fakeQuantize with the observed scale and zero point: (q - zeroPoint) * scale, q in [qmin, qmax]. */
+  readonly affine = true;
   private readonly observer: Observer;
   private cached: QParams | undefined;
   private isFrozen = false;

@@ -22,13 +22,24 @@ export interface Quantizer {
   readonly point: QuantPoint;
   /** The integer grid (bits, signed, symmetric, axis). */
   readonly spec: QuantSpec;
+  /**
+   * True when apply() maps every value to (q - zeroPoint) * scale with an integer q in qparams()'s
+   * [qmin, qmax] (per channel along spec.axis): the grid the integer model computes on. convert()
+   * refuses a quantizer that says false; training and evaluation do not care, and core never asks a
+   * non-affine quantizer for qparams() while the model runs.
+   */
+  readonly affine: boolean;
   /** Learnable tensors (step sizes, offsets, clip levels); trained with the weights. */
   readonly variables: readonly tf.Variable[];
   /** Frozen quantizers keep their parameters: no observing, no learning. */
   readonly frozen: boolean;
   /** Fake-quantizes x (observing first when ctx.observe). Call inside tf.tidy; returns a new tensor or x. */
   apply(x: tf.Tensor, ctx: QuantizeContext): tf.Tensor;
-  /** The scale and zero point the integer model will use. Throws if not calibrated yet. */
+  /**
+   * The scale, zero point and [qmin, qmax] the integer model will use. Throws if not calibrated yet.
+   * Called by convert(), and for affine per-tensor activations at most once per forward pass of a layer
+   * that asks for its input's grid.
+   */
   qparams(): QParams;
   freeze(): void;
   state(): QuantizerState;

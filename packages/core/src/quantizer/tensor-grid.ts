@@ -9,16 +9,24 @@ export interface TensorGrid {
 
 // Like a quantized tensor's qparams in PyTorch, but kept beside tfjs tensors: layers look up the grid
 // of their input to simulate what the integer model does with it (e.g. the bias's int32 unit).
-const grids = new WeakMap<tf.Tensor, TensorGrid>();
+// A grid may be given as a function, called (once) only when a layer asks: tagging then costs nothing
+// on the layers that never ask.
+type GridSource = TensorGrid | (() => TensorGrid);
+const grids = new WeakMap<tf.Tensor, GridSource>();
 
-export function tagGrid<T extends tf.Tensor>(t: T, grid: TensorGrid): T {
+/** Records that `t` lies on `grid` (or on the grid `grid()` returns when first asked). */
+export function tagGrid<T extends tf.Tensor>(t: T, grid: GridSource): T {
   grids.set(t, grid);
   return t;
 }
 
 /** The grid `t` was fake-quantized to, if it was (per tensor). */
 export function gridOf(t: tf.Tensor): TensorGrid | undefined {
-  return grids.get(t);
+  const g = grids.get(t);
+  if (typeof g !== 'function') return g;
+  const grid = g();
+  grids.set(t, grid);
+  return grid;
 }
 
 /** For ops that keep the grid (max pooling, reshape): `to` lies on `from`'s grid. */

@@ -61,8 +61,3 @@ export function validateQuantSpec(spec: QuantSpec, where = 'QuantSpec'): void {
     throw new QatjsError(`${where}: axis must be a non-negative integer or undefined, got ${describeValue(axis)}`);
   }
 }
-
-/** True when codes of this spec fit the integer runtime (<= 8 bits). */
-export function fitsIntRuntime(spec: QuantSpec): boolean {
-  return spec.bits <= MAX_INT_RUNTIME_BITS;
-}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Module } from '../module/module.ts';
+import type { Module, ModuleOutput } from '../module/module.ts';
 import type { QuantizerState } from '../quantizer/quantizer.ts';
 import { CheckpointError, type TensorData } from './checkpoint-format.ts';
 
@@ -9,7 +9,7 @@ export interface ModelState {
 }
 
 /** Copies every parameter (trainable or not) and every quantizer's state out of the model. */
-export function captureModel(model: Module): ModelState {
+export function captureModel(model: Module<ModuleOutput>): ModelState {
   const params = new Map<string, TensorData>();
   for (const [path, v] of model.namedParameters()) {
     params.set(path, {
@@ -32,7 +32,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * quantizers (labels and plugins); anything else is rejected before the model is touched. If a
  * quantizer refuses its state, the quantizers already loaded are put back as they were.
  */
-export function restoreModel(model: Module, state: ModelState): void {
+export function restoreModel(model: Module<ModuleOutput>, state: ModelState): void {
   const params = model.namedParameters();
   for (const [path, v] of params) {
     const saved = state.params.get(path);

@@ -9,6 +9,8 @@ import {
   readOptions,
   resolveObserver,
   specForPoint,
+  type LoweredValue,
+  type LoweringContext,
   type QuantPointDecl,
   type QuantizerPlugin,
 } from '@qatjs/core';
@@ -69,4 +71,16 @@ function parse(raw: Readonly<Record<string, unknown>>) {
   const owner = "quantizer 'test-observed'";
   const o = readOptions(owner, raw, { ...commonOptions, observer: option.custom('an observer choice', (v) => v, 'minMax' as unknown) });
   return { ...o, observer: resolveObserver(o.observer, owner) };
+}
+
+/** TestDense with lower(): a gemm on the input grid, int32 bias, output grid. */
+export class TestLoweredDense extends TestDense {
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+    const x = ctx.layerInput(this, inputs[0]);
+    const w = ctx.weightConstant(this, this.weight, 1);
+    const out = ctx.activationQuant(this, 'output');
+    const bias = ctx.biasConstant(this.bias, x.quant as NonNullable<LoweredValue['quant']>, w.quant);
+    const clamp = ctx.clampFor(out, this.relu ? 'relu' : 'none');
+    return { name: ctx.builder.gemm(x.name, w.name, { bias, clamp }, { name: ctx.name('output'), dtype: 'int8', quant: out }), dtype: 'int8', quant: out };
+  }
 }
