@@ -13,7 +13,7 @@ export type { BinaryParams } from './ops/binary-s8.ts';
 export type { FloatUnaryOp, FloatBinaryOp } from './ops/float.ts';
 export type { PoolParams, AvgPoolParams } from './ops/pool.ts';
 export type { WindowPadding } from './ops/window.ts';
-export { activationClamp, type TensorQuant, type WeightQuantParams, type CodeClamp } from './numerics/qparams.ts';
+export { kernelClamp, type TensorQuant, type WeightQuantParams, type CodeClamp } from './numerics/qparams.ts';
 export { packLowBit, unpackLowBit, packedLowBitBytes, type LowBits, type WeightData } from './numerics/lowbit.ts';
 export { detectRelaxedSimd, relaxedDotKnownAnswers, type RelaxedSimdStatus, type KnownAnswer } from './relaxed/detect.ts';
 export type { Simd128Exports } from './load/exports.ts';

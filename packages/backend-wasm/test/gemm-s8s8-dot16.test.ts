@@ -2,7 +2,7 @@
 // over random shapes with every tail (M % 4, N % 8, odd K, K not a multiple of 16), per-tensor and
 // per-channel scales, nonzero zero points, clamps, .5 ties, both weight layouts and low-bit weights.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { activationClamp, createKernels, packLowBit, type WasmKernels } from '@qatjs/backend-wasm';
+import { kernelClamp, createKernels, packLowBit, type WasmKernels } from '@qatjs/backend-wasm';
 import { mult, refGemmAcc, refRequantRows, rhe } from './reference/numerics.ts';
 import { Rand } from './reference/random.ts';
 
@@ -114,12 +114,12 @@ describe('gemm s8s8 4x8c2 dot16', () => {
     }
   });
 
-  it('ReLU and ReLU6 clamps (activationClamp) cut at the codes of 0 and 6', () => {
+  it('ReLU and ReLU6 clamps (kernelClamp) cut at the codes of 0 and 6', () => {
     const out = { scale: 0.05, zeroPoint: -20 };
-    expect(activationClamp('relu', out)).toEqual({ min: -20, max: 127 });
-    expect(activationClamp('relu6', out)).toEqual({ min: -20, max: 100 });
-    expect(activationClamp('relu6', { scale: 0.01, zeroPoint: 0 })).toEqual({ min: 0, max: 127 });
-    const g = K.createGemm({ k: 1, n: 1, weights: Int8Array.of(1), input: { scale: 0.05, zeroPoint: 0 }, weight: { scale: 1 }, output: out, clamp: activationClamp('relu6', out) });
+    expect(kernelClamp('relu', out)).toEqual({ min: -20, max: 127 });
+    expect(kernelClamp('relu6', out)).toEqual({ min: -20, max: 100 });
+    expect(kernelClamp('relu6', { scale: 0.01, zeroPoint: 0 })).toEqual({ min: 0, max: 127 });
+    const g = K.createGemm({ k: 1, n: 1, weights: Int8Array.of(1), input: { scale: 0.05, zeroPoint: 0 }, weight: { scale: 1 }, output: out, clamp: kernelClamp('relu6', out) });
     const xs = [-128, -1, 0, 1, 100, 119, 120, 121, 127];
     const x = K.tensor('int8', [xs.length, 1], xs);
     const y = K.tensor('int8', [xs.length, 1]);

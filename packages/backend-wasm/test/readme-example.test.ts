@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelBuilder, encodeModel, makeQuant, runReference } from '@qatjs/ir';
-import { activationClamp, createKernels, loadSession } from '@qatjs/backend-wasm';
+import { kernelClamp, createKernels, loadSession } from '@qatjs/backend-wasm';
 
 /** A model file as convert() names things: float32 'input' [-1, 28, 28, 1] -> 'output' [-1, 10]. */
 function digitModel() {
@@ -51,7 +51,7 @@ describe('README example', () => {
       input,
       weight,
       output,
-      clamp: activationClamp('relu', output),
+      clamp: kernelClamp('relu', output),
     });
 
     const xf = kernels.tensor('float32', [2, 4], [0.5, -1, 2, 0.25, 1.5, 0.75, -0.5, 3]);

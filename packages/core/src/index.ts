@@ -54,5 +54,4 @@ export {
   type LoweredOutput,
   type LoweredOf,
   type NamedLoweredValues,
-  type FusedActivation,
 } from './convert/lowering-context.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoweringContext } from '@qatjs/core';
-import type { QuantParams } from '@qatjs/ir';
+import type { Clamp, QuantParams } from '@qatjs/ir';
 import { Elementwise, type ElementwiseOptions } from './elementwise.ts';
 
 /**
@@ -18,7 +18,7 @@ export class Add extends Elementwise {
     return tf.add(a, b);
   }
 
-  protected lowerOp(ctx: LoweringContext, a: string, b: string, clamp: [number, number], out: QuantParams): string {
+  protected lowerOp(ctx: LoweringContext, a: string, b: string, clamp: Clamp, out: QuantParams): string {
     return ctx.builder.add(a, b, { clamp }, { name: ctx.name('output'), dtype: 'int8', quant: out });
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoweringContext } from '@qatjs/core';
-import type { QuantParams } from '@qatjs/ir';
+import type { Clamp, QuantParams } from '@qatjs/ir';
 import { checkActivation, type Activation } from './activation.ts';
 import type { BatchNormOptions } from './batch-norm.ts';
 import { LayerError } from './errors.ts';
@@ -63,7 +63,7 @@ export class Dense extends WeightedLayer {
   }
 
   /** One gemm: x [..., K] with w [K, N] gives [..., N] (the IR's gemm takes leading axes of any size). */
-  protected lowerOp(ctx: LoweringContext, x: string, w: string, bias: string | undefined, clamp: [number, number], out: QuantParams): string {
+  protected lowerOp(ctx: LoweringContext, x: string, w: string, bias: string | undefined, clamp: Clamp, out: QuantParams): string {
     return ctx.builder.gemm(x, w, { clamp, ...(bias ? { bias } : {}) }, { name: ctx.name('output'), dtype: 'int8', quant: out });
   }
 

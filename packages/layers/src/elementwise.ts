@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
-import type { QuantParams } from '@qatjs/ir';
+import { activationClamp, type Clamp, type QuantParams } from '@qatjs/ir';
 import { applyActivation, checkActivation, type Activation } from './activation.ts';
 import { broadcastShape } from './broadcast.ts';
 import { LayerError } from './errors.ts';
@@ -40,7 +40,7 @@ export abstract class Elementwise extends Module {
   /** The float operation (tfjs broadcasts). */
   protected abstract op(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
   /** Adds this layer's IR node; returns its output value's name. */
-  protected abstract lowerOp(ctx: LoweringContext, a: string, b: string, clamp: [number, number], out: QuantParams): string;
+  protected abstract lowerOp(ctx: LoweringContext, a: string, b: string, clamp: Clamp, out: QuantParams): string;
 
   override quantPoints(): QuantPointDecl[] {
     return [{ name: 'output', role: 'activation', ...(this.axis === undefined ? {} : { channelAxis: this.axis }), nonNegative: this.activation !== 'none' }];
@@ -57,6 +57,6 @@ export abstract class Elementwise extends Module {
     if (inputs.length !== 2) ctx.fail(`${this.kind} takes two inputs, got ${inputs.length}`);
     const [a, b] = [ctx.requireInt8(inputs[0]), ctx.requireInt8(inputs[1])];
     const out = ctx.activationQuant(this, 'output');
-    return { name: this.lowerOp(ctx, a.name, b.name, ctx.clampFor(out, this.activation), out), dtype: 'int8', quant: out };
+    return { name: this.lowerOp(ctx, a.name, b.name, activationClamp(this.activation, out), out), dtype: 'int8', quant: out };
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, fakeQuantizeBias, gridOf, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
-import type { QuantParams } from '@qatjs/ir';
+import { activationClamp, type Clamp, type QuantParams } from '@qatjs/ir';
 import { applyActivation, type Activation } from './activation.ts';
 import { BatchNorm, type BatchNormOptions } from './batch-norm.ts';
 
@@ -55,7 +55,7 @@ export abstract class WeightedLayer extends Module {
   protected abstract weightChannelAxis(): number;
 
   /** Adds this layer's IR node (conv2d, depthwiseConv2d or gemm); returns its output value's name. */
-  protected abstract lowerOp(ctx: LoweringContext, x: string, w: string, bias: string | undefined, clamp: [number, number], out: QuantParams): string;
+  protected abstract lowerOp(ctx: LoweringContext, x: string, w: string, bias: string | undefined, clamp: Clamp, out: QuantParams): string;
 
   /** The integer layer: folded weights quantized by the weight quantizer, int32 bias, fused activation as a clamp. */
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
@@ -66,7 +66,7 @@ export abstract class WeightedLayer extends Module {
       const w = ctx.weightConstant(this, folded, this.weightChannelAxis());
       const out = ctx.activationQuant(this, 'output');
       const bias = biasValues && ctx.biasConstant(biasValues, x.quant as QuantParams, w.quant);
-      return { name: this.lowerOp(ctx, x.name, w.name, bias, ctx.clampFor(out, this.activation), out), dtype: 'int8', quant: out };
+      return { name: this.lowerOp(ctx, x.name, w.name, bias, activationClamp(this.activation, out), out), dtype: 'int8', quant: out };
     } finally {
       tf.dispose([folded, biasValues ?? []]);
     }
@@ -99,7 +99,8 @@ export abstract class WeightedLayer extends Module {
   private integerBias(bias: tf.Tensor, xq: tf.Tensor): tf.Tensor {
     const grid = gridOf(xq);
     const wq = this.getQuantizer('weight');
-    if (!grid || !wq) return bias;
+    // a non-affine weight grid has no int32 bias to simulate (and convert() refuses it)
+    if (!grid || !wq?.affine) return bias;
     return fakeQuantizeBias(bias, grid.scale, wq.qparams().scale, this.biasChannelsPerWeightScale);
   }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fakeQuantizeBias, gridOf, type LoweredValue, type LoweringContext } from '@qatjs/core';
 import { Dense } from './dense.ts';
+import { activationClamp } from '@qatjs/ir';
 
 /**
  * Dense that converts: its bias on the accumulator's int32 grid, as the integer model adds it (a
@@ -33,7 +34,7 @@ export class LoweredDense extends Dense {
     const w = ctx.weightConstant(this, this.weight, 1);
     const out = ctx.activationQuant(this, 'output');
     const bias = ctx.biasConstant(this.bias, x.quant as NonNullable<LoweredValue['quant']>, w.quant);
-    const clamp = ctx.clampFor(out, this.relu ? 'relu' : 'none');
+    const clamp = activationClamp(this.relu ? 'relu' : 'none', out);
     return { name: ctx.builder.gemm(x.name, w.name, { bias, clamp }, { name: ctx.name('output'), dtype: 'int8', quant: out }), dtype: 'int8', quant: out };
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { QatjsError, type LoweringContext } from '@qatjs/core';
-import type { QuantParams } from '@qatjs/ir';
+import type { Clamp, QuantParams } from '@qatjs/ir';
 import { irPads } from './lowering.ts';
 import { WeightedLayer, checkActivation, checkInput, checkSeed, positiveInt, type Activation, type BatchNormOptions } from '@qatjs/layers';
 import { checkPadding, pair, tfPadding, type Padding } from './options.ts';
@@ -75,7 +75,7 @@ export class Conv2d extends WeightedLayer {
     checkInput(x, this.kind, { rank: 4, channels: this.inChannels, layout: 'NHWC' });
   }
 
-  protected lowerOp(ctx: LoweringContext, x: string, w: string, bias: string | undefined, clamp: [number, number], out: QuantParams): string {
+  protected lowerOp(ctx: LoweringContext, x: string, w: string, bias: string | undefined, clamp: Clamp, out: QuantParams): string {
     const pads = irPads(ctx, x, this.padding, this.kernelSize, this.strides, this.dilation);
     const attrs = { strides: this.strides, dilations: this.dilation, pads, groups: this.groups, clamp, ...(bias ? { bias } : {}) };
     return ctx.builder.conv2d(x, w, attrs, { name: ctx.name('output'), dtype: 'int8', quant: out });

@@ -20,7 +20,7 @@ export interface WeightQuantParams {
   readonly zeroPoint?: number | ArrayLike<number>;
 }
 
-/** Output clamp in int8 codes (a fused ReLU / ReLU6 is a clamp; see activationClamp). */
+/** Output clamp in int8 codes (a fused ReLU / ReLU6 is a clamp; see kernelClamp). */
 export interface CodeClamp {
   readonly min?: number;
   readonly max?: number;
@@ -52,9 +52,9 @@ export function checkClamp(op: string, clamp: CodeClamp | undefined): { lo: numb
  * zero point), ReLU6 also <= the code of 6.0. @qatjs/ir's activationClamp (docs/numerics.md) on an
  * 8-bit int8 grid, as the kernels' { min, max }.
  */
-export function activationClamp(activation: FusedActivation, output: TensorQuant): Required<CodeClamp> {
-  checkQuantParams('activationClamp', 'output', output);
-  if (activation !== 'none' && activation !== 'relu' && activation !== 'relu6') fail('activationClamp', `unknown activation '${String(activation)}' (none, relu, relu6)`);
+export function kernelClamp(activation: FusedActivation, output: TensorQuant): Required<CodeClamp> {
+  checkQuantParams('kernelClamp', 'output', output);
+  if (activation !== 'none' && activation !== 'relu' && activation !== 'relu6') fail('kernelClamp', `unknown activation '${String(activation)}' (none, relu, relu6)`);
   const [min, max] = irActivationClamp(activation, { scale: Float32Array.of(output.scale), zeroPoint: Int32Array.of(output.zeroPoint), bits: 8 });
   return { min, max };
 }

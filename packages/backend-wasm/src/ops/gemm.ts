@@ -23,7 +23,7 @@ export interface GemmSpec {
   readonly weight: WeightQuantParams;
   /** int8 output with these parameters, or 'int32' for the raw accumulators. */
   readonly output: TensorQuant | 'int32';
-  /** int8 output only: clamp in codes (fused ReLU / ReLU6, see activationClamp). */
+  /** int8 output only: clamp in codes (fused ReLU / ReLU6, see kernelClamp). */
   readonly clamp?: CodeClamp;
 }
 

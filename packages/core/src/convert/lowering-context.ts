@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { IntModelError, activationClamp, biasQuant, codeRange, packCodes, roundHalfEven, sameQuant, type FusedActivation, type ModelBuilder, type QuantParams as IrQuant } from '@qatjs/ir';
+import { IntModelError, biasQuant, codeRange, packCodes, roundHalfEven, sameQuant, type ModelBuilder, type QuantParams as IrQuant } from '@qatjs/ir';
 import type { Module, ModuleOutput, NamedTensors } from '../module/module.ts';
 import type { Quantizer } from '../quantizer/quantizer.ts';
 import { MAX_INT_RUNTIME_BITS } from '../spec/quant-spec.ts';
@@ -42,8 +42,6 @@ export function isLoweredValue(v: unknown): v is LoweredValue {
 export class ConvertError extends QatjsError {
   override readonly name = 'ConvertError';
 }
-
-export type { FusedActivation };
 
 const NODE_FIELD = /^nodes\[(\d+)\]/;
 
@@ -229,11 +227,5 @@ export class LoweringContext {
       codes[c] = code;
     }
     return this.builder.constant({ name: this.name(suffix), dtype: 'int32', shape: [n], quant, data: codes });
-  }
-
-  /** The clamp, in output codes, of a fused activation: @qatjs/ir's activationClamp (docs/numerics.md). */
-  clampFor(out: IrQuant, activation: FusedActivation): [number, number] {
-    const [lo, hi] = activationClamp(activation, out);
-    return [lo, hi];
   }
 }

@@ -14,6 +14,7 @@ import {
   type QuantPointDecl,
   type QuantizerPlugin,
 } from '@qatjs/core';
+import { activationClamp } from '@qatjs/ir';
 
 /** y = act(x W + b), quantizing input, weight and output. */
 export class TestDense extends Module {
@@ -80,7 +81,7 @@ export class TestLoweredDense extends TestDense {
     const w = ctx.weightConstant(this, this.weight, 1);
     const out = ctx.activationQuant(this, 'output');
     const bias = ctx.biasConstant(this.bias, x.quant as NonNullable<LoweredValue['quant']>, w.quant);
-    const clamp = ctx.clampFor(out, this.relu ? 'relu' : 'none');
+    const clamp = activationClamp(this.relu ? 'relu' : 'none', out);
     return { name: ctx.builder.gemm(x.name, w.name, { bias, clamp }, { name: ctx.name('output'), dtype: 'int8', quant: out }), dtype: 'int8', quant: out };
   }
 }

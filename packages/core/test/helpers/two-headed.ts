@@ -12,6 +12,7 @@ import {
   type QuantPointDecl,
 } from '@qatjs/core';
 import { randomNormal } from '@qatjs/test-utils';
+import { activationClamp } from '@qatjs/ir';
 
 export type TwoHeadedOutput = { readonly left: tf.Tensor; readonly sum: tf.Tensor };
 
@@ -70,7 +71,7 @@ export class TwoHeaded extends Module<TwoHeadedOutput> {
     const wc = ctx.weightConstant(this, w, 1, wPoint);
     const out = ctx.activationQuant(this, outPoint);
     const bc = ctx.biasConstant(bias, x.quant as NonNullable<LoweredValue['quant']>, wc.quant, `${wPoint}_bias`);
-    const name = ctx.builder.gemm(x.name, wc.name, { bias: bc, clamp: ctx.clampFor(out, 'none') }, { name: ctx.name(outPoint), dtype: 'int8', quant: out });
+    const name = ctx.builder.gemm(x.name, wc.name, { bias: bc, clamp: activationClamp('none', out) }, { name: ctx.name(outPoint), dtype: 'int8', quant: out });
     return { name, dtype: 'int8', quant: out };
   }
 
@@ -78,7 +79,7 @@ export class TwoHeaded extends Module<TwoHeadedOutput> {
     const left = this.lowerHead(ctx, inputs[0], 'a', this.wa, 'wa', this.ba, 'left');
     const right = this.lowerHead(ctx, inputs[1], 'b', this.wb, 'wb', this.bb, 'right');
     const out = ctx.activationQuant(this, 'sum');
-    const sum = ctx.builder.add(left.name, right.name, { clamp: ctx.clampFor(out, 'none') }, { name: ctx.name('sum'), dtype: 'int8', quant: out });
+    const sum = ctx.builder.add(left.name, right.name, { clamp: activationClamp('none', out) }, { name: ctx.name('sum'), dtype: 'int8', quant: out });
     return { left, sum: { name: sum, dtype: 'int8', quant: out } };
   }
 }
