@@ -1,23 +1,14 @@
 // Dependencies point one way (docs/architecture.md): core depends on @qatjs/ir and tfjs, and never
 // names a quantizer, an adapter, the layer package or the command line. This reads every source file
 // of core and checks each module it imports, in every form an import can take.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { forbiddenImports, importSpecifiers as specifiers, sourceFiles } from '@qatjs/test-utils/imports';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FORBIDDEN = /^@qatjs\/(quantizer-[\w-]+|adapter-[\w-]+|layers|cli)(\/|$)/;
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
-
-/** Every module specifier in `text` outside comments: import/export ... from, side-effect imports, dynamic import(), import type. */
-function specifiers(text: string): string[] {
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
-  return [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*(['"`])([^'"`]+)\1/g)].map((m) => m[2]);
-}
 
 describe('@qatjs/core imports no plugin, adapter, layer package or CLI', () => {
   it('finds the module of every import form', () => {
@@ -38,10 +29,8 @@ describe('@qatjs/core imports no plugin, adapter, layer package or CLI', () => {
   });
 
   it('no source file of core imports one, and package.json depends on none', () => {
-    const files = sources(join(root, 'src'));
-    expect(files.length).toBeGreaterThan(30);
-    const offenders = files.flatMap((f) => specifiers(readFileSync(f, 'utf8')).filter((s) => FORBIDDEN.test(s)).map((s) => `${f}: ${s}`));
-    expect(offenders).toEqual([]);
+    expect(sourceFiles(join(root, 'src')).length).toBeGreaterThan(30);
+    expect(forbiddenImports(join(root, 'src'), FORBIDDEN)).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
     const deps = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
     expect(deps.filter((d) => FORBIDDEN.test(d))).toEqual([]);
