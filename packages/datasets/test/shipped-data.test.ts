@@ -32,7 +32,7 @@ describe('shipped data', () => {
     }
   });
 
-  it('ships the files byte-identical to the shared data set (the sha256 the data set's provenance lists)', () => {
+  it("ships the files byte-identical to the shared data set (the sha256 of the data set's provenance list)", () => {
     const shared: Record<string, string> = {
       'mnist/t10k-images-idx3-ubyte.gz': '167310007f03058885c7e95e6c0b19c20de5c7fd3031f4cbdadc9014a523d80b',
       'mnist/t10k-labels-idx1-ubyte.gz': 'fc607395669ec21321ea83e4b82c0544b7e8e63ff5b34337c06bc0a17cc0da3c',
