@@ -6,6 +6,7 @@ export { Dense, type DenseOptions } from './dense.ts';
 export { Elementwise, type ElementwiseOptions } from './elementwise.ts';
 export { Add } from './add.ts';
 export { Mul } from './mul.ts';
+export { FloatActivation, Sigmoid, Tanh, type FloatActivationOptions } from './float-activation.ts';
 export { broadcastShape } from './broadcast.ts';
 export { positiveInt, nonNegativeInt, checkSeed, checkInput, type InputExpectation } from './options.ts';
 export { LayerError } from './errors.ts';
