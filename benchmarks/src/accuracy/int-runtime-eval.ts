@@ -11,7 +11,7 @@ import type { Row } from '../results.ts';
  * intRuntimeValue: accuracy (%) of the int runtime; intArgmaxAgreement: % of images whose argmax
  * equals the fake-quant model's (float ties count as agreement); intMaxQuantumDiff: the largest
  * logit difference in output quanta. A model convert() cannot lower gets intRuntimeValue null and
- * the reason (e.g. asymmetric weights: the IR's weights are symmetric).
+ * convert()'s reason.
  */
 export async function intRuntimeFields(model: Module, test: LabeledSet, limit = Infinity): Promise<Row> {
   let ir;
