@@ -15,6 +15,7 @@ import {
   type Recipe,
 } from '@qatjs/core';
 import { runReference } from '@qatjs/ir';
+import { loadSession } from '@qatjs/backend-wasm';
 import { randomNormal, tensorsLeaked, useBackend } from '@qatjs/test-utils';
 import { TestDense, TestLoweredDense, testObservedQuantizer } from './helpers/test-layers.ts';
 import { TwoHeaded } from './helpers/two-headed.ts';
@@ -99,6 +100,18 @@ describe('convert: several inputs and named outputs', () => {
       }
     });
     expect(leaked).toBe(0);
+    // the int runtime runs the same graph: both outputs equal the reference interpreter's, value for value
+    const ir = convert(m, { inputs: [{ name: 'a', shape: [4], dtype: 'float32' }, { name: 'b', shape: [6], dtype: 'float32' }] });
+    const inputs = { a: batch[0].dataSync() as Float32Array, b: batch[1].dataSync() as Float32Array };
+    const session = await loadSession(ir);
+    try {
+      const got = session.run(inputs);
+      const reference = runReference(ir, inputs);
+      expect(Object.keys(got)).toEqual(['left', 'sum']);
+      for (const key of ['left', 'sum']) expect(Array.from(got[key])).toEqual(Array.from(reference[key]));
+    } finally {
+      session.dispose();
+    }
     tf.dispose(batch);
     m.dispose();
   });
