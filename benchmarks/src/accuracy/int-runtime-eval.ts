@@ -18,7 +18,7 @@ export async function intRuntimeFields(model: Module, test: LabeledSet, limit = 
   try {
     ir = convert(model, { inputShape: [28, 28, 1], floatOutput: false });
   } catch (e) {
-    return { intRuntimeValue: null, intRuntimeNote: (e as Error).message.slice(0, 200) };
+    return { intRuntimeValue: null, intRuntimeNote: `not convertible: ${(e as Error).message.slice(0, 200)}` };
   }
   const q = ir.values.find((v) => v.name === ir.outputs[0])?.quant;
   if (!q) throw new Error('convert: int8 output expected');

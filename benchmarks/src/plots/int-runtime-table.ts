@@ -24,7 +24,7 @@ export function intRuntimeTable(rows: readonly Row[]): string {
     const ok = rs.filter((x) => typeof x.intRuntimeValue === 'number');
     const fake = mean(rs.map((x) => Number(x.value))).toFixed(2);
     if (ok.length === 0) {
-      out.push(`| ${r.model} | ${r.quantizer} | ${label} | ${fake} | not convertible: ${String(r.intRuntimeNote ?? '').replace(/\|/g, '/')} | | |`);
+      out.push(`| ${r.model} | ${r.quantizer} | ${label} | ${fake} | ${String(r.intRuntimeNote ?? 'not measured').replace(/\|/g, '/')} | | |`);
       continue;
     }
     const int = mean(ok.map((x) => Number(x.intRuntimeValue))).toFixed(2);
