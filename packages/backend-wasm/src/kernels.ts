@@ -1,7 +1,7 @@
 // The entry point: createKernels() instantiates the embedded SIMD128 module over a fresh memory and
 // returns a WasmKernels, which allocates tensors in that memory and runs the int8 ops on them.
 import { Scratch, type KernelContext } from './context.ts';
-import { BackendWasmError } from './errors.ts';
+import { BackendWasmError, valueText } from './errors.ts';
 import { KERNELS_RELAXED_BASE64 } from './generated/kernels-relaxed.ts';
 import { KERNELS_SIMD128_BASE64 } from './generated/kernels-simd128.ts';
 import { decodeBase64 } from './load/base64.ts';
@@ -66,7 +66,7 @@ function compile(base64: string, what: string): Promise<WebAssembly.Module> {
 function checkBytes(name: string, v: number | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < PAGE || v > MAX_WASM32_BYTES) {
-    throw new BackendWasmError(`createKernels: ${name} must be an integer in [${PAGE}, ${MAX_WASM32_BYTES}], got ${String(v)}`);
+    throw new BackendWasmError(`createKernels: ${name} must be an integer in [${PAGE}, ${MAX_WASM32_BYTES}], got ${valueText(v)}`);
   }
   return v;
 }
@@ -103,7 +103,7 @@ export async function createKernels(options: KernelsOptions = {}): Promise<WasmK
   // initialMemoryBytes is rounded up to whole pages and capped by the maximum
   const initialPages = Math.min(Math.ceil(checkBytes('initialMemoryBytes', options.initialMemoryBytes, 16 << 20) / PAGE), maxPages);
   if (options.relaxedSimd !== undefined && typeof options.relaxedSimd !== 'boolean') {
-    throw new BackendWasmError(`createKernels: relaxedSimd must be a boolean, got ${String(options.relaxedSimd)}`);
+    throw new BackendWasmError(`createKernels: relaxedSimd must be a boolean, got ${valueText(options.relaxedSimd)}`);
   }
   const memory = newMemory(initialPages, maxPages);
   const env = { env: { memory } };
@@ -142,7 +142,7 @@ export class WasmKernels implements KernelContext {
   /** A new zero-filled tensor in WASM memory, optionally filled from `data`. */
   tensor<D extends DType>(dtype: D, shape: readonly number[], data?: ArrayLike<number>): WasmTensor<D> {
     this.#live('tensor');
-    if (dtype !== 'int8' && dtype !== 'int32' && dtype !== 'float32') throw new BackendWasmError(`tensor: dtype must be int8, int32 or float32, got ${String(dtype)}`);
+    if (dtype !== 'int8' && dtype !== 'int32' && dtype !== 'float32') throw new BackendWasmError(`tensor: dtype must be int8, int32 or float32, got ${valueText(dtype)}`);
     const size = checkShape(shape, 'tensor shape');
     const t = new WasmTensor(this, dtype, shape, this.heap.alloc(size * bytesPerElement(dtype)));
     if (data !== undefined) {

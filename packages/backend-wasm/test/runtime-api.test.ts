@@ -75,6 +75,13 @@ describe('loadSession and run', () => {
     expect(session.memoryBytes).toBe(before);
   });
 
+  it('describes any bad value in its errors, also one String() cannot print (found by test/fuzz-session.test.ts)', () => {
+    const noProto = Object.create(null) as object;
+    expect(() => session.run({ image: images(1) }, { batch: noProto as never })).toThrow(BackendWasmError);
+    expect(() => session.run({ image: images(1) }, { batch: noProto as never })).toThrow(/batch must be a positive integer, got an object that has no text form/);
+    expect(() => session.run({ image: { data: images(1), shape: [noProto] } } as never)).toThrow(BackendWasmError);
+  });
+
   it('refuses to run once disposed; dispose is idempotent', async () => {
     const s = await loadSession(encodeModel(floatModel));
     s.dispose();
