@@ -1,7 +1,7 @@
 // The entry point: createKernels() instantiates the embedded SIMD128 module over a fresh memory and
 // returns a WasmKernels, which allocates tensors in that memory and runs the int8 ops on them.
 import { Scratch, type KernelContext } from './context.ts';
-import { BackendWasmError } from './errors.ts';
+import { BackendWasmError, valueText } from './errors.ts';
 import { KERNELS_RELAXED_BASE64 } from './generated/kernels-relaxed.ts';
 import { KERNELS_SIMD128_BASE64 } from './generated/kernels-simd128.ts';
 import { decodeBase64 } from './load/base64.ts';
@@ -23,9 +23,12 @@ const PAGE = 65536;
 const MAX_WASM32_BYTES = 65536 * PAGE;
 
 export interface KernelsOptions {
-  /** Initial WASM memory (default 16 MiB); it grows as tensors and ops need. */
+  /** Initial WASM memory (default 16 MiB; rounded up to whole 64 KiB pages, at most the maximum); it grows as tensors and ops need. */
   readonly initialMemoryBytes?: number;
-  /** Upper bound on the WASM memory (default and maximum 4 GiB). */
+  /**
+   * Upper bound on the WASM memory: whole 64 KiB pages (a multiple of 65536) from 65536 to 4 GiB, the
+   * default. Other values throw a BackendWasmError, and so does a maximum the runtime cannot reserve.
+   */
   readonly maximumMemoryBytes?: number;
   /**
    * Use the relaxed-SIMD GEMM (i32x4.relaxed_dot_i8x16_i7x16_add_s) for weights whose every
@@ -62,21 +65,47 @@ function compile(base64: string, what: string): Promise<WebAssembly.Module> {
 
 function checkBytes(name: string, v: number | undefined, dflt: number): number {
   if (v === undefined) return dflt;
-  if (!Number.isSafeInteger(v) || v < PAGE || v > MAX_WASM32_BYTES) {
-    throw new BackendWasmError(`createKernels: ${name} must be an integer in [${PAGE}, ${MAX_WASM32_BYTES}], got ${v}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < PAGE || v > MAX_WASM32_BYTES) {
+    throw new BackendWasmError(`createKernels: ${name} must be an integer in [${PAGE}, ${MAX_WASM32_BYTES}], got ${valueText(v)}`);
   }
   return v;
+}
+
+/** maximumMemoryBytes in pages: it must be whole 64 KiB pages (WebAssembly.Memory's unit), not rounded behind the caller's back. */
+function maximumPages(v: number | undefined): number {
+  const bytes = checkBytes('maximumMemoryBytes', v, MAX_WASM32_BYTES);
+  if (bytes % PAGE !== 0) {
+    const below = Math.floor(bytes / PAGE) * PAGE;
+    throw new BackendWasmError(
+      `createKernels: maximumMemoryBytes must be a whole number of 64 KiB WebAssembly pages (a multiple of ${PAGE}), ` +
+        `got ${bytes}; the nearest are ${below} and ${below + PAGE}`,
+    );
+  }
+  return bytes / PAGE;
+}
+
+/** A fresh memory; a runtime that cannot reserve it (its own limit is lower than 4 GiB) gets a BackendWasmError, not a RangeError. */
+function newMemory(initial: number, maximum: number): WebAssembly.Memory {
+  try {
+    return new WebAssembly.Memory({ initial, maximum });
+  } catch (e) {
+    throw new BackendWasmError(
+      `createKernels: this runtime cannot make a WebAssembly memory of ${initial * PAGE} bytes growing to ${maximum * PAGE} ` +
+        `(maximumMemoryBytes; initialMemoryBytes): ${(e as Error).message}. Try a smaller maximumMemoryBytes`,
+    );
+  }
 }
 
 /** Loads the kernels (compiled once per process, instantiated per call: each instance owns its memory). */
 export async function createKernels(options: KernelsOptions = {}): Promise<WasmKernels> {
   if (options === null || typeof options !== 'object') throw new BackendWasmError('createKernels: options must be an object');
-  const maximum = checkBytes('maximumMemoryBytes', options.maximumMemoryBytes, MAX_WASM32_BYTES);
-  const initial = Math.min(checkBytes('initialMemoryBytes', options.initialMemoryBytes, 16 << 20), maximum);
+  const maxPages = maximumPages(options.maximumMemoryBytes);
+  // initialMemoryBytes is rounded up to whole pages and capped by the maximum
+  const initialPages = Math.min(Math.ceil(checkBytes('initialMemoryBytes', options.initialMemoryBytes, 16 << 20) / PAGE), maxPages);
   if (options.relaxedSimd !== undefined && typeof options.relaxedSimd !== 'boolean') {
-    throw new BackendWasmError(`createKernels: relaxedSimd must be a boolean, got ${String(options.relaxedSimd)}`);
+    throw new BackendWasmError(`createKernels: relaxedSimd must be a boolean, got ${valueText(options.relaxedSimd)}`);
   }
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(initial / PAGE), maximum: Math.floor(maximum / PAGE) });
+  const memory = newMemory(initialPages, maxPages);
   const env = { env: { memory } };
   const simd = await WebAssembly.instantiate(await compile(KERNELS_SIMD128_BASE64, 'WebAssembly SIMD128 (is SIMD supported?)'), env);
   const status = await detectRelaxedSimd();
@@ -85,7 +114,7 @@ export async function createKernels(options: KernelsOptions = {}): Promise<WasmK
     relaxed = (await WebAssembly.instantiate(await compile(KERNELS_RELAXED_BASE64, 'relaxed-SIMD'), env)).exports as unknown as RelaxedExports;
   }
   const features: KernelFeatures = { simd128: true, relaxedSimd: { ...status, used: relaxed !== null } };
-  return new WasmKernels(memory, simd.exports as unknown as Simd128Exports, relaxed, Math.floor(maximum / PAGE) * PAGE, features);
+  return new WasmKernels(memory, simd.exports as unknown as Simd128Exports, relaxed, maxPages * PAGE, features);
 }
 
 export class WasmKernels implements KernelContext {
@@ -113,7 +142,7 @@ export class WasmKernels implements KernelContext {
   /** A new zero-filled tensor in WASM memory, optionally filled from `data`. */
   tensor<D extends DType>(dtype: D, shape: readonly number[], data?: ArrayLike<number>): WasmTensor<D> {
     this.#live('tensor');
-    if (dtype !== 'int8' && dtype !== 'int32' && dtype !== 'float32') throw new BackendWasmError(`tensor: dtype must be int8, int32 or float32, got ${String(dtype)}`);
+    if (dtype !== 'int8' && dtype !== 'int32' && dtype !== 'float32') throw new BackendWasmError(`tensor: dtype must be int8, int32 or float32, got ${valueText(dtype)}`);
     const size = checkShape(shape, 'tensor shape');
     const t = new WasmTensor(this, dtype, shape, this.heap.alloc(size * bytesPerElement(dtype)));
     if (data !== undefined) {

@@ -1,6 +1,6 @@
 // A tensor that lives in the kernels' WASM memory: activations stay there from op to op, and
 // JavaScript only copies in (write) and out (read) at the ends of a model.
-import { BackendWasmError } from './errors.ts';
+import { BackendWasmError, valueText } from './errors.ts';
 import type { Heap } from './memory/heap.ts';
 
 export type DType = 'int8' | 'int32' | 'float32';
@@ -19,7 +19,7 @@ export function bytesPerElement(dtype: DType): number {
 }
 
 export function checkShape(shape: readonly number[], what = 'shape'): number {
-  if (!Array.isArray(shape)) throw new BackendWasmError(`${what} must be an array of non-negative integers, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new BackendWasmError(`${what} must be an array of non-negative integers, got ${valueText(shape)}`);
   let size = 1;
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) throw new BackendWasmError(`${what} [${shape.join(', ')}] has a bad dimension ${d}`);

@@ -1,5 +1,5 @@
 // Argument checks shared by every op: each failure names the op, the argument and the value.
-import { BackendWasmError } from './errors.ts';
+import { BackendWasmError, valueText } from './errors.ts';
 import type { DType, TensorOwner, WasmTensor } from './tensor.ts';
 
 export function fail(op: string, message: string): never {
@@ -7,12 +7,12 @@ export function fail(op: string, message: string): never {
 }
 
 export function checkInt(op: string, name: string, v: unknown, lo: number, hi: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) fail(op, `${name} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) fail(op, `${name} must be an integer in [${lo}, ${hi}], got ${valueText(v)}`);
   return v;
 }
 
 export function checkPositiveFinite(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(op, `${name} must be a finite number > 0, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(op, `${name} must be a finite number > 0, got ${valueText(v)}`);
   return v;
 }
 

@@ -1,7 +1,8 @@
 // The WASM memory manager and tensors: alignment, zero fill, reuse and coalescing of freed blocks,
 // growth (old tensors keep their data), double free, disposed tensors, write() range checks.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BackendWasmError, createKernels, type WasmKernels } from '@qatjs/backend-wasm';
+import { BackendWasmError, createKernels, loadSession, type WasmKernels } from '@qatjs/backend-wasm';
+import { randomModel } from './runtime/random-model.ts';
 
 let K: WasmKernels;
 beforeAll(async () => {
@@ -69,6 +70,27 @@ describe('heap', () => {
   it('checks createKernels options', async () => {
     await expect(createKernels({ maximumMemoryBytes: 10 })).rejects.toThrow(/maximumMemoryBytes/);
     await expect(createKernels({ initialMemoryBytes: 1.5 })).rejects.toThrow(/initialMemoryBytes/);
+  });
+
+  it('refuses a maximumMemoryBytes that is not whole 64 KiB pages with a BackendWasmError, never a RangeError', async () => {
+    for (const v of [65537, 1e6, 2 ** 32 - 1, 65536 * 3 + 1]) {
+      const err = await createKernels({ maximumMemoryBytes: v }).catch((e: unknown) => e);
+      expect(`${v}: ${(err as Error).name}`).toBe(`${v}: BackendWasmError`);
+      expect((err as Error).message).toMatch(new RegExp(`maximumMemoryBytes must be a whole number of 64 KiB WebAssembly pages \\(a multiple of 65536\\), got ${v}; the nearest are \\d+ and \\d+`));
+    }
+    for (const v of ['1e6', Number.NaN, -65536, 2 ** 32 + 65536]) {
+      await expect(createKernels({ maximumMemoryBytes: v as number })).rejects.toThrow(BackendWasmError);
+    }
+    await expect(loadSession(randomModel(5, { input: 'float32' }), { maximumMemoryBytes: 1e6 })).rejects.toThrow(/maximumMemoryBytes must be a whole number/);
+  });
+
+  it('takes any whole number of pages as the maximum, and rounds initialMemoryBytes up to pages within it', async () => {
+    for (const [initial, maximum, want] of [[undefined, 65536, 65536], [1e6, 1 << 20, 1 << 20], [1e6, 2 << 20, 16 * 65536], [65537, 131072, 131072]] as const) {
+      const k = await createKernels({ maximumMemoryBytes: maximum, ...(initial === undefined ? {} : { initialMemoryBytes: initial }) });
+      expect(k.memoryStats().memoryBytes).toBe(want);
+      const t = k.tensor('int8', [100]);
+      t.dispose();
+    }
   });
 });
 

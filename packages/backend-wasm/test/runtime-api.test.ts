@@ -1,7 +1,7 @@
 // The session API a deployer uses: input checks with clear errors, outputs, memory that does not
 // grow across runs, dispose, and files that are corrupt or hostile (rejected, never a crash).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IntModelError, encodeModel, runReference, type IntModel } from '@qatjs/ir';
+import { IntModelError, crc32, encodeModel, runReference, type IntModel } from '@qatjs/ir';
 import { BackendWasmError, loadSession, type IntSession } from '@qatjs/backend-wasm';
 import { Rand } from './reference/random.ts';
 import { randomModel } from './runtime/random-model.ts';
@@ -75,6 +75,13 @@ describe('loadSession and run', () => {
     expect(session.memoryBytes).toBe(before);
   });
 
+  it('describes any bad value in its errors, also one String() cannot print (found by test/fuzz-session.test.ts)', () => {
+    const noProto = Object.create(null) as object;
+    expect(() => session.run({ image: images(1) }, { batch: noProto as never })).toThrow(BackendWasmError);
+    expect(() => session.run({ image: images(1) }, { batch: noProto as never })).toThrow(/batch must be a positive integer, got an object that has no text form/);
+    expect(() => session.run({ image: { data: images(1), shape: [noProto] } } as never)).toThrow(BackendWasmError);
+  });
+
   it('refuses to run once disposed; dispose is idempotent', async () => {
     const s = await loadSession(encodeModel(floatModel));
     s.dispose();
@@ -89,6 +96,17 @@ describe('loadSession and run', () => {
   });
 });
 
+// The file layout (packages/ir/src/format/layout.ts): the header starts at byte 20, after the CRC-32
+// at [16, 20), which covers every other byte.
+const HEADER_AT = 20;
+
+/** A copy with the CRC-32 recomputed, so damage gets past the checksum to the checks behind it. */
+function seal(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice();
+  if (out.length >= HEADER_AT) new DataView(out.buffer).setUint32(16, crc32(out.subarray(20), crc32(out.subarray(0, 16))), true);
+  return out;
+}
+
 /** Flips, overwrites, truncates or splices bytes of a model file. */
 function mutate(bytes: Uint8Array, r: Rand): Uint8Array {
   const out = bytes.slice();
@@ -97,7 +115,7 @@ function mutate(bytes: Uint8Array, r: Rand): Uint8Array {
       for (let i = r.int(1, 4); i > 0; i--) out[r.int(0, out.length - 1)] ^= 1 << r.int(0, 7);
       return out;
     case 1: // overwrite a byte in the JSON header (field names, numbers, brackets)
-      out[r.int(16, Math.min(out.length - 1, 16 + new DataView(out.buffer).getUint32(12, true)))] = r.pick([0x30, 0x39, 0x2d, 0x22, 0x7d, 0x5d, 0x2c, 0x00, 0xff]);
+      out[r.int(HEADER_AT, Math.min(out.length - 1, HEADER_AT + new DataView(out.buffer).getUint32(12, true)))] = r.pick([0x30, 0x39, 0x2d, 0x22, 0x7d, 0x5d, 0x2c, 0x00, 0xff]);
       return out;
     case 2: // truncate
       return out.subarray(0, r.int(0, out.length - 1));
@@ -108,7 +126,7 @@ function mutate(bytes: Uint8Array, r: Rand): Uint8Array {
       {
         const len = new DataView(out.buffer).getUint32(12, true);
         const digits: number[] = [];
-        for (let i = 16; i < 16 + len && i < out.length; i++) if (out[i] >= 0x30 && out[i] <= 0x39) digits.push(i);
+        for (let i = HEADER_AT; i < HEADER_AT + len && i < out.length; i++) if (out[i] >= 0x30 && out[i] <= 0x39) digits.push(i);
         if (digits.length) out[r.pick(digits)] = 0x30 + r.int(0, 9);
       }
       return out;
@@ -116,12 +134,19 @@ function mutate(bytes: Uint8Array, r: Rand): Uint8Array {
 }
 
 describe('hostile model files', () => {
-  it('2,000 random mutations of a real model file: each loads and runs, or is rejected with a clear error', async () => {
+  it('2,000 random mutations of a real model file: refused by the checksum; resealed, each loads and runs or is rejected with a clear error', async () => {
     const file = encodeModel(floatModel);
     const r = new Rand(77);
     let loaded = 0;
     for (let i = 0; i < 2000; i++) {
-      const bytes = mutate(file, r);
+      const damaged = mutate(file, r);
+      // as damaged, its checksum unchanged: refused whenever a byte changed
+      if (damaged.length !== file.length || damaged.some((b, j) => b !== file[j])) {
+        const err = await loadSession(damaged, { initialMemoryBytes: 1 << 20 }).then(() => undefined, (e: unknown) => e);
+        if (!(err instanceof IntModelError)) throw new Error(`mutation ${i}: a damaged file with its old checksum gave ${String(err)}`);
+      }
+      // its checksum recomputed: the decoder's and the runtime's own checks see the damage
+      const bytes = seal(damaged);
       let s: IntSession | undefined;
       try {
         s = await loadSession(bytes, { initialMemoryBytes: 1 << 20 });

@@ -1,7 +1,8 @@
-// IDX: the file format of MNIST (and of Fashion-MNIST, EMNIST, KMNIST...). A big-endian header:
-// two zero bytes, a type code, the number of dimensions d, then d uint32 sizes; then the data.
-import { DatasetError } from './errors.ts';
-import { isGzip, maybeGunzip } from './gunzip.ts';
+// IDX: the file format of MNIST (and of Fashion-MNIST, EMNIST, KMNIST...). A big-endian header
+// (idx-header.ts), then the data.
+import { DatasetError, describeValue } from './errors.ts';
+import { gunzip, isGzip, type GunzipLimit } from './gunzip.ts';
+import { MAX_IDX_BYTES, readIdxHeader, type IdxHeader, type IdxHeaderOptions } from './idx-header.ts';
 import { sourceBytes, sourceName, type DataSource } from './source.ts';
 import { checkInt, checkOptions } from './validate.ts';
 
@@ -16,80 +17,66 @@ export interface ParseIdxOptions {
   ndim?: number;
   /** A name for error messages (a file name, say). */
   name?: string;
+  /** Refuse files that declare more data bytes than this (default and at most MAX_IDX_BYTES, 1 GiB). */
+  maxBytes?: number;
 }
 
-const TYPE_NAMES: Record<number, string> = {
-  0x08: 'unsigned byte',
-  0x09: 'signed byte',
-  0x0b: 'int16',
-  0x0c: 'int32',
-  0x0d: 'float32',
-  0x0e: 'float64',
-};
-const UBYTE = 0x08;
+const OPTION_KEYS = ['ndim', 'name', 'maxBytes'];
 
-const hex = (v: number, digits = 2): string => `0x${v.toString(16).padStart(digits, '0')}`;
+function headerOptions(options: ParseIdxOptions | undefined): IdxHeaderOptions {
+  const opts = checkOptions<ParseIdxOptions>('parseIdx', options, OPTION_KEYS);
+  if (opts.name !== undefined && typeof opts.name !== 'string') throw new DatasetError(`parseIdx: name must be a string, got ${describeValue(opts.name)}`);
+  return {
+    what: opts.name ?? 'IDX data',
+    ndim: opts.ndim === undefined ? undefined : checkInt('parseIdx: ndim', opts.ndim, 1, 255),
+    maxBytes: opts.maxBytes === undefined ? MAX_IDX_BYTES : checkInt('parseIdx: maxBytes', opts.maxBytes, 1, MAX_IDX_BYTES),
+  };
+}
 
-/**
- * Parses uncompressed unsigned-byte IDX data. Rejects wrong magic, other type codes, a wrong number
- * of dimensions, and data that is shorter or longer than the header says (naming both sizes).
- * The returned data is a copy: it does not alias `bytes`.
- */
-export function parseIdxSync(bytes: Uint8Array, options?: ParseIdxOptions): IdxArray {
-  const opts = checkOptions<ParseIdxOptions>('parseIdx', options, ['ndim', 'name']);
-  const what = opts.name ?? 'IDX data';
-  if (!(bytes instanceof Uint8Array)) throw new DatasetError(`${what}: expected a Uint8Array`);
-  if (isGzip(bytes)) throw new DatasetError(`${what}: is gzip-compressed; use the async parseIdx`);
-  if (bytes.length < 4) {
-    throw new DatasetError(`${what}: ${bytes.length} bytes is too short for an IDX header (at least 4)`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new DatasetError(
-      `${what}: wrong magic number ${hex(view.getUint32(0, false), 8)}: an IDX file starts with two ` +
-        'zero bytes, then the type code and the number of dimensions (MNIST: 0x00000803 images, 0x00000801 labels)',
-    );
-  }
-  const type = bytes[2]!;
-  if (type !== UBYTE) {
-    const known = TYPE_NAMES[type];
-    throw new DatasetError(
-      known
-        ? `${what}: IDX type code ${hex(type)} (${known}) is not supported; only ${hex(UBYTE)} (unsigned byte) is`
-        : `${what}: unknown IDX type code ${hex(type)}; only ${hex(UBYTE)} (unsigned byte) is supported`,
-    );
-  }
-  const ndim = bytes[3]!;
-  if (ndim === 0) throw new DatasetError(`${what}: the header declares 0 dimensions`);
-  if (opts.ndim !== undefined && ndim !== checkInt('parseIdx: ndim', opts.ndim, 1, 255)) {
-    throw new DatasetError(`${what}: expected ${opts.ndim} dimension(s), the header declares ${ndim}`);
-  }
-  const headerBytes = 4 + 4 * ndim;
-  if (bytes.length < headerBytes) {
-    throw new DatasetError(
-      `${what}: truncated header: ${ndim} dimension(s) need ${headerBytes} header bytes, got ${bytes.length}`,
-    );
-  }
-  const dims = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i, false));
-  const expected = headerBytes + dims.reduce((a, d) => a * d, 1);
+const need = (h: IdxHeader): string =>
+  `dims [${h.dims.join(', ')}] need ${h.headerBytes + h.dataBytes} bytes (${h.headerBytes} header + ${h.dataBytes} data)`;
+
+function parseChecked(bytes: Uint8Array, opts: IdxHeaderOptions): IdxArray {
+  const header = readIdxHeader(bytes, opts, true)!;
+  const expected = header.headerBytes + header.dataBytes;
   if (bytes.length !== expected) {
     const kind = bytes.length < expected ? 'truncated' : 'over-long';
     const diff = Math.abs(expected - bytes.length);
     throw new DatasetError(
-      `${what}: ${kind}: dims [${dims.join(', ')}] need ${expected} bytes (${headerBytes} header + ` +
-        `${expected - headerBytes} data), got ${bytes.length} (${diff} ${bytes.length < expected ? 'missing' : 'extra'})`,
+      `${opts.what}: ${kind}: ${need(header)}, got ${bytes.length} (${diff} ${bytes.length < expected ? 'missing' : 'extra'})`,
     );
   }
-  return { dims, data: bytes.slice(headerBytes) };
+  return { dims: header.dims, data: bytes.slice(header.headerBytes) };
 }
 
-/** Parses an unsigned-byte IDX file, gzipped (detected by the magic 1f 8b) or not. */
+/**
+ * Parses uncompressed unsigned-byte IDX data. Rejects wrong magic, other type codes, a wrong number
+ * of dimensions, a 0 dimension, more data than options.maxBytes (1 GiB) and data that is shorter or
+ * longer than the header says (naming both sizes). The returned data is a copy: it does not alias `bytes`.
+ */
+export function parseIdxSync(bytes: Uint8Array, options?: ParseIdxOptions): IdxArray {
+  const opts = headerOptions(options);
+  if (!(bytes instanceof Uint8Array)) throw new DatasetError(`${opts.what}: expected a Uint8Array`);
+  if (isGzip(bytes)) throw new DatasetError(`${opts.what}: is gzip-compressed; use the async parseIdx`);
+  return parseChecked(bytes, opts);
+}
+
+/**
+ * Parses an unsigned-byte IDX file, gzipped (detected by the magic 1f 8b) or not. A gzipped file is
+ * decompressed only as far as its header (read from the first decompressed bytes) says it reaches:
+ * one byte more and it is refused as over-long.
+ */
 export async function parseIdx(bytes: Uint8Array | ArrayBuffer, options?: ParseIdxOptions): Promise<IdxArray> {
+  const opts = headerOptions(options);
   if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
     throw new DatasetError('parseIdx: expected a Uint8Array or an ArrayBuffer (use loadIdx for paths and URLs)');
   }
   const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
-  return parseIdxSync(await maybeGunzip(u8, options?.name ?? 'IDX data'), options);
+  const limit = (head: Uint8Array): GunzipLimit | undefined => {
+    const h = readIdxHeader(head, opts, false);
+    return h && { bytes: h.headerBytes + h.dataBytes, reason: need(h) };
+  };
+  return parseChecked(isGzip(u8) ? await gunzip(u8, opts.what, { limit }) : u8, opts);
 }
 
 /** Reads and parses an IDX file from a path, a URL or bytes. */

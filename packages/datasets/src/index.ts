@@ -2,7 +2,8 @@
 export { DatasetError } from './errors.ts';
 export type { DataSource } from './source.ts';
 export { SHIPPED_FILES, shippedFileUrl, type ShippedFile } from './shipped.ts';
-export { gunzip, isGzip, maybeGunzip } from './gunzip.ts';
+export { gunzip, isGzip, maybeGunzip, MAX_GUNZIP_BYTES, GUNZIP_HEAD_BYTES, type GunzipOptions, type GunzipLimit } from './gunzip.ts';
+export { MAX_IDX_BYTES } from './idx-header.ts';
 
 export { parseIdx, parseIdxSync, loadIdx, loadIdxImagesAndLabels } from './idx.ts';
 export type { IdxArray, ParseIdxOptions, IdxImagesAndLabels } from './idx.ts';

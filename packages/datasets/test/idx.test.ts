@@ -1,7 +1,9 @@
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DatasetError, loadIdx, loadIdxImagesAndLabels, parseIdx, parseIdxSync, shippedFileUrl } from '@qatjs/datasets';
+import { crc32 } from '@qatjs/ir';
+import { DatasetError, MAX_IDX_BYTES, loadIdx, loadIdxImagesAndLabels, parseIdx, parseIdxSync, shippedFileUrl } from '@qatjs/datasets';
 import { be32, dataUrl, errorOf, firstDifference, gunzippedFile, idxBytes, rawFile } from './helpers/files.ts';
+import { gzipRepeat } from './helpers/gzip-bomb.ts';
 
 const gzip = (b: Uint8Array): Uint8Array => new Uint8Array(gzipSync(b));
 
@@ -85,9 +87,52 @@ describe('parseIdx errors', () => {
     );
     const longer = new Uint8Array(full.length + 3);
     longer.set(full);
-    expect(await errorOf(() => parseIdx(gzip(longer), { name: 'x.gz' }))).toBe(
-      'x.gz: over-long: dims [10000, 28, 28] need 7840016 bytes (16 header + 7840000 data), got 7840019 (3 extra)',
+    expect(await errorOf(() => parseIdx(longer, { name: 'x' }))).toBe(
+      'x: over-long: dims [10000, 28, 28] need 7840016 bytes (16 header + 7840000 data), got 7840019 (3 extra)',
     );
+    // gzipped, decompression stops as soon as the output passes what the header declares
+    expect(await errorOf(() => parseIdx(gzip(longer), { name: 'x.gz' }))).toMatch(
+      /^x\.gz: over-long: dims \[10000, 28, 28\] need 7840016 bytes \(16 header \+ 7840000 data\); the gzip data decompresses to more \(stopped at 784\d{4} bytes\)$/,
+    );
+  });
+
+  it('refuses 0 dimensions, 0-row images and dims whose product passes the limit, naming the dimension', async () => {
+    const cases: Array<[number[], string]> = [
+      [[0, 28, 28], 'dimension 0 of [0, 28, 28] is 0'],
+      [[2, 0, 28], 'dimension 1 of [2, 0, 28] is 0'], // 0-row images
+      [[2, 28, 0], 'dimension 2 of [2, 28, 0] is 0'],
+      [[0, 2 ** 32 - 1, 2 ** 32 - 1], 'dimension 0 of [0, 4294967295, 4294967295] is 0'],
+      [[1, 2 ** 32 - 1, 2 ** 32 - 1], 'dims [1, 4294967295, 4294967295] declare more than 1073741824 bytes of data (the limit; the product passes it at dimension 1)'],
+      [[65536, 65536], 'the product passes it at dimension 1'],
+      [[2 ** 32 - 1, 2 ** 32 - 1, 2 ** 32 - 1, 2 ** 32 - 1, 2 ** 32 - 1], 'at dimension 0'],
+    ];
+    for (const [dims, message] of cases) {
+      const bytes = idxBytes(dims, [1, 2, 3]);
+      expect(await errorOf(() => parseIdx(bytes))).toContain(message);
+      expect(await errorOf(() => parseIdx(gzip(bytes)))).toContain(message); // from the first decompressed bytes
+      expect(await errorOf(() => parseIdxSync(bytes))).toContain(message);
+    }
+    expect(MAX_IDX_BYTES).toBe(2 ** 30);
+    // a tighter limit as an option
+    const images = idxBytes([2, 2, 2], new Array(8).fill(1));
+    expect((await parseIdx(images, { maxBytes: 8 })).dims).toEqual([2, 2, 2]);
+    expect(await errorOf(() => parseIdx(images, { maxBytes: 7 }))).toContain('declare more than 7 bytes of data (the limit; the product passes it at dimension 2)');
+    expect(await errorOf(() => parseIdx(images, { maxBytes: 2 ** 31 }))).toContain('parseIdx: maxBytes must be an integer in 1..1073741824');
+  });
+
+  it('refuses a 1 MB gzip that declares 1 label and expands to 1 GiB of zeros, without decompressing it', async () => {
+    const header = idxBytes([1], [0]); // 00 00 08 01, 1 label: the label 0
+    const repeats = Math.ceil(2 ** 30 / 258);
+    const bomb = gzipRepeat(header, repeats);
+    expect(bomb.length).toBeLessThan(1.1e6);
+    expect(await errorOf(() => parseIdx(bomb, { name: 'bomb.gz' }))).toMatch(
+      /^bomb\.gz: over-long: dims \[1\] need 9 bytes \(8 header \+ 1 data\); the gzip data decompresses to more \(stopped at \d+ bytes\)$/,
+    );
+    // the generator is sound: a small one decodes (node:zlib agrees) to the header and 258 * n zeros
+    const small = idxBytes([9 + 258 * 3 - 8], new Array(258 * 3 + 1).fill(0));
+    const good = gzipRepeat(small.subarray(0, 9), 3, { crc: crc32(small), size: small.length });
+    expect(firstDifference(new Uint8Array(gunzipSync(good)), small)).toBe(-1);
+    expect((await parseIdx(good)).dims).toEqual([258 * 3 + 1]);
   });
 
   it('rejects corrupt or truncated gzip data', async () => {

@@ -31,6 +31,7 @@ export { ModelBuilder, type QuantizedOutput, type ConvOptions, type PoolOptions 
 export { encodeModel } from './format/encode.ts';
 export { decodeModel } from './format/decode.ts';
 export { MAGIC, FORMAT_VERSION, BUFFER_ALIGN } from './format/layout.ts';
+export { crc32 } from './crc32.ts';
 export { sizeReport, encodedSize, type SizeReport } from './size.ts';
 
 export {

@@ -8,7 +8,7 @@ import { validateModel } from './validate/model.ts';
 export interface SizeReport {
   /** Bytes of the whole file encodeModel writes. */
   readonly fileBytes: number;
-  /** Bytes of the JSON header (without the 16-byte preamble and the padding). */
+  /** Bytes of the JSON header (without the 20-byte preamble and the padding). */
   readonly headerBytes: number;
   /** Stored bytes of all constants (packed where int4/int2), without alignment padding. */
   readonly constantBytes: number;

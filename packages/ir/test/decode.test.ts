@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, MAGIC, decodeModel, encodeModel } from '@qatjs/ir';
+import { FORMAT_VERSION, LIMITS, MAGIC, crc32, decodeModel, encodeModel } from '@qatjs/ir';
 import { buildSmall } from './fixtures/small.ts';
-import { joinFile, splitFile } from './fixtures/mutate.ts';
+import { joinFile, seal, splitFile } from './fixtures/mutate.ts';
 import { expectModelError, type Mutable } from './helpers.ts';
 
 const file = encodeModel(buildSmall());
@@ -14,27 +14,56 @@ function withHeader(edit: (h: Mutable) => void, data?: Uint8Array): Uint8Array {
   return joinFile(JSON.stringify(h), data ?? parts.data);
 }
 
-function withBytes(edit: (b: Uint8Array, view: DataView) => void): Uint8Array {
+/** The file with bytes changed by `edit`, its CRC-32 recomputed (sealed) unless `sealed` is false. */
+function withBytes(edit: (b: Uint8Array, view: DataView) => void, sealed = true): Uint8Array {
   const b = file.slice();
   edit(b, new DataView(b.buffer));
-  return b;
+  return sealed ? seal(b) : b;
 }
 
-const headerEnd = 16 + new DataView(file.buffer).getUint32(12, true);
+const headerEnd = 20 + new DataView(file.buffer).getUint32(12, true);
 const dataStart = Math.ceil(headerEnd / 16) * 16;
 
 describe('decodeModel: the container', () => {
   it('starts with the documented magic and version', () => {
     expect(Array.from(file.subarray(0, 8))).toEqual(Array.from(MAGIC));
-    expect(new DataView(file.buffer).getUint32(8, true)).toBe(1);
+    expect(new DataView(file.buffer).getUint32(8, true)).toBe(2);
+    expect(new DataView(file.buffer).getUint32(16, true)).toBe(crc32(new Uint8Array([...file.subarray(0, 16), ...file.subarray(20)])));
     expect(dataStart % 16).toBe(0);
   });
   it('rejects a file shorter than the preamble', () => {
     expectModelError(() => decodeModel(new Uint8Array(0)), 'file', /too short/);
     expectModelError(() => decodeModel(file.subarray(0, 15)), 'file', /15 bytes is too short/);
   });
+  it('refuses a file whose CRC-32 does not match its bytes: a flipped weight bit, a changed scale digit, a cut', () => {
+    const flipped = withBytes((b) => { b[dataStart + 3] ^= 0x01; }, false); // a conv weight
+    expectModelError(() => decodeModel(flipped), 'file.crc', /the file is corrupt: its bytes have CRC-32 0x[0-9a-f]{8}, the file says 0x[0-9a-f]{8}/);
+    const text = new TextDecoder().decode(file.subarray(20, headerEnd));
+    const digit = 20 + text.indexOf('"scale":[') + '"scale":[0.'.length;
+    expect(String.fromCharCode(file[digit])).toMatch(/[0-9]/);
+    const scaled = withBytes((b) => { b[digit] = b[digit] === 0x39 ? 0x38 : b[digit] + 1; }, false);
+    expectModelError(() => decodeModel(scaled), 'file.crc', /corrupt/);
+    expectModelError(() => decodeModel(file.subarray(0, file.length - 16)), 'file.crc', /corrupt/);
+    expectModelError(() => decodeModel(withBytes((_, v) => v.setUint32(16, v.getUint32(16, true) ^ 1, true), false)), 'file.crc', /corrupt/);
+    // the same damage with the checksum recomputed gets past it (a forged file is checked as before)
+    expect(() => decodeModel(seal(flipped))).not.toThrow();
+  });
   it('rejects a wrong magic', () => expectModelError(() => decodeModel(withBytes((b) => { b[1] = 0x50; })), 'file.magic', /not an IntModel file/));
-  it('rejects another format version', () => expectModelError(() => decodeModel(withBytes((_, v) => v.setUint32(8, 2, true))), 'file.formatVersion', /got 2/));
+  it('rejects another format version', () => expectModelError(() => decodeModel(withBytes((_, v) => v.setUint32(8, 3, true))), 'file.formatVersion', /understands format version 2, got 3/));
+  it('refuses a version-1 file (no checksum) and says how to make a new one', () => {
+    expect(FORMAT_VERSION).toBe(2);
+    // a version-1 file: 16-byte preamble, the header at 16 (packages/ir/src/format/layout.ts)
+    const { header, data } = splitFile(file);
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const start = Math.ceil((16 + json.length) / 16) * 16;
+    const v1 = new Uint8Array(start + data.length);
+    v1.set(MAGIC);
+    new DataView(v1.buffer).setUint32(8, 1, true);
+    new DataView(v1.buffer).setUint32(12, json.length, true);
+    v1.set(json, 16);
+    v1.set(data, start);
+    expectModelError(() => decodeModel(v1), 'file.formatVersion', /format version 1, which has no checksum; this reader understands version 2 only\. .*run convert\(\) again .* encodeModel\(\)/);
+  });
   it('rejects a header length over the limit', () => {
     expectModelError(() => decodeModel(withBytes((_, v) => v.setUint32(12, 0xffffffff, true))), 'file.headerLength', /more than the limit 16777216/);
   });
@@ -45,7 +74,7 @@ describe('decodeModel: the container', () => {
     if (dataStart === headerEnd) return; // no padding in this layout (then the next test covers the header end)
     expectModelError(() => decodeModel(withBytes((b) => { b[headerEnd] = 0x20; })), 'file.padding', /must be zero/);
   });
-  it('rejects a header that is not UTF-8', () => expectModelError(() => decodeModel(withBytes((b) => { b[20] = 0xff; })), 'file.header', /not valid UTF-8/));
+  it('rejects a header that is not UTF-8', () => expectModelError(() => decodeModel(withBytes((b) => { b[24] = 0xff; })), 'file.header', /not valid UTF-8/));
   it('rejects a header that is not JSON', () => expectModelError(() => decodeModel(joinFile('{"version": 1,', new Uint8Array(0))), 'file.header', /not valid JSON/));
   it('rejects deeply nested JSON without overflowing the stack', () => {
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
@@ -78,7 +107,7 @@ describe('decodeModel: the header', () => {
       model.values[5].quant.scale = Float32Array.of(x);
       const bytes = encodeModel(model);
       expect(decodeModel(bytes).values[5].quant?.scale[0]).toBe(x);
-      const text = new TextDecoder().decode(bytes.subarray(16, 16 + new DataView(bytes.buffer).getUint32(12, true)));
+      const text = new TextDecoder().decode(bytes.subarray(20, 20 + new DataView(bytes.buffer).getUint32(12, true)));
       const written = /"scale":\[([^\]]*)\]/.exec(text.slice(text.indexOf(`"name":"${model.values[5].name}"`)))?.[1] ?? '';
       expect(written.replace(/^0\.0*|\.|e.*$/g, '').length).toBeLessThanOrEqual(9);
     }

@@ -1,6 +1,7 @@
 // Packed int4 / int2 weights: two's complement, lowest bits first (element 0 in the low nibble /
 // the low two bits of byte 0). They are unpacked to int8 once, when an op packs its weights.
 import { fail } from '../validate.ts';
+import { valueText } from '../errors.ts';
 
 export type LowBits = 4 | 2;
 
@@ -8,7 +9,7 @@ export type LowBits = 4 | 2;
 export type WeightData = Int8Array | { readonly bits: 8 | LowBits; readonly data: Uint8Array | Int8Array };
 
 function checkBits(op: string, bits: unknown): LowBits {
-  if (bits !== 4 && bits !== 2) fail(op, `bits must be 4 or 2, got ${String(bits)}`);
+  if (bits !== 4 && bits !== 2) fail(op, `bits must be 4 or 2, got ${valueText(bits)}`);
   return bits;
 }
 

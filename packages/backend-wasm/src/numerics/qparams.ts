@@ -3,6 +3,7 @@
 // computed in float64 and rounded once to float32, the product rounded to float32.
 import { activationClamp as irActivationClamp, requantMultiplier as irRequantMultiplier, type FusedActivation } from '@qatjs/ir';
 import { checkInt, checkPositiveFinite, fail, perChannel } from '../validate.ts';
+import { valueText } from '../errors.ts';
 
 /**
  * Scale and zero point of one int8 tensor (per tensor), as the kernels take them. Scales are used as
@@ -54,7 +55,7 @@ export function checkClamp(op: string, clamp: CodeClamp | undefined): { lo: numb
  */
 export function kernelClamp(activation: FusedActivation, output: TensorQuant): Required<CodeClamp> {
   checkQuantParams('kernelClamp', 'output', output);
-  if (activation !== 'none' && activation !== 'relu' && activation !== 'relu6') fail('kernelClamp', `unknown activation '${String(activation)}' (none, relu, relu6)`);
+  if (activation !== 'none' && activation !== 'relu' && activation !== 'relu6') fail('kernelClamp', `unknown activation '${valueText(activation)}' (none, relu, relu6)`);
   const [min, max] = irActivationClamp(activation, { scale: Float32Array.of(output.scale), zeroPoint: Int32Array.of(output.zeroPoint), bits: 8 });
   return { min, max };
 }

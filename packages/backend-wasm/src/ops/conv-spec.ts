@@ -8,6 +8,7 @@ import { checkDistinct, checkInt, checkShapeEquals, checkTensor, fail } from '..
 import { checkAccumulatorRange, maxCentered, type GemmOutput } from './gemm-core.ts';
 import { checkBias, gemmOutput, maxCenteredWeight, multipliers } from './gemm.ts';
 import { pair, windowGeometry, type WindowPadding, type WindowGeometry, type WindowSpec } from './window.ts';
+import { valueText } from '../errors.ts';
 
 export interface ConvSpec {
   /** conv2d: [kh, kw, cin, cout] (HWIO). Depthwise: [kh, kw, cin, channelMultiplier]. As tfjs. */
@@ -50,7 +51,7 @@ export interface ParsedConv {
 export function parseConvSpec(op: string, spec: ConvSpec, depthwise: boolean): ParsedConv {
   if (spec === null || typeof spec !== 'object') fail(op, 'spec must be an object');
   const fs = spec.filterShape;
-  if (!Array.isArray(fs) || fs.length !== 4) fail(op, `filterShape must be [kh, kw, cin, ${depthwise ? 'multiplier' : 'cout'}], got ${String(fs)}`);
+  if (!Array.isArray(fs) || fs.length !== 4) fail(op, `filterShape must be [kh, kw, cin, ${depthwise ? 'multiplier' : 'cout'}], got ${valueText(fs)}`);
   const [kh, kw, cin, last] = fs.map((d, i) => checkInt(op, `filterShape[${i}]`, d, 1, 1 << 20));
   const window: WindowSpec = {
     window: [kh, kw],

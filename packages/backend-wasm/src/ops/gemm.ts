@@ -7,6 +7,7 @@ import type { WasmTensor } from '../tensor.ts';
 import { checkDistinct, checkInt, checkTensor, fail } from '../validate.ts';
 import { checkAccumulatorRange, maxCentered, packRhs, runGemm, type GemmOutput, type GemmPath } from './gemm-core.ts';
 import { PackedWeightsOp } from './packed-op.ts';
+import { valueText } from '../errors.ts';
 
 export interface GemmSpec {
   /** Rows of W: the input features. */
@@ -78,7 +79,7 @@ export class GemmOp extends PackedWeightsOp {
     const k = checkInt(op, 'k', spec.k, 1, 2 ** 24);
     const n = checkInt(op, 'n', spec.n, 1, 2 ** 24);
     const layout = spec.weightsLayout ?? 'kn';
-    if (layout !== 'kn' && layout !== 'nk') fail(op, `weightsLayout must be 'kn' or 'nk', got ${String(layout)}`);
+    if (layout !== 'kn' && layout !== 'nk') fail(op, `weightsLayout must be 'kn' or 'nk', got ${valueText(layout)}`);
     const input = checkQuantParams(op, 'input', spec.input);
     const w = checkWeightQuant(op, spec.weight, n);
     const out = gemmOutput(op, spec.output, spec.clamp);

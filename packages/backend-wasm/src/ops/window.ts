@@ -1,6 +1,7 @@
 // Sliding-window geometry with tfjs's padding rules, shared by conv2d, depthwise and pooling.
 import { windowPads } from '@qatjs/ir';
 import { checkInt, fail } from '../validate.ts';
+import { valueText } from '../errors.ts';
 
 /** 'same' / 'valid' as tfjs, or explicit [[top, bottom], [left, right]]. */
 export type WindowPadding = 'same' | 'valid' | readonly [readonly [number, number], readonly [number, number]];
@@ -23,7 +24,7 @@ export interface WindowGeometry {
 
 /** A number or a pair of positive integers, as a pair. */
 export function pair(op: string, name: string, v: number | readonly [number, number] | undefined, dflt: number): [number, number] {
-  const p: [unknown, unknown] = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : fail(op, `${name} must be a number or [number, number], got ${String(v)}`);
+  const p: [unknown, unknown] = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : fail(op, `${name} must be a number or [number, number], got ${valueText(v)}`);
   return [checkInt(op, `${name}[0]`, p[0], 1, 1 << 16), checkInt(op, `${name}[1]`, p[1], 1, 1 << 16)];
 }
 

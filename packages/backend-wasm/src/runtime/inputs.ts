@@ -1,7 +1,7 @@
 // Graph inputs as the caller gives them (Float32Array reals, or Uint8Array / Int8Array codes) checked
 // and turned into the stored form: float32, or int8 codes (uint8 shifted by -128, see storage.ts).
 import { elementCount, quantizeValue, type ValueDecl } from '@qatjs/ir';
-import { BackendWasmError } from '../errors.ts';
+import { BackendWasmError, valueText } from '../errors.ts';
 import type { Storage } from './storage.ts';
 
 export type SessionInput = Float32Array | Uint8Array | Int8Array;
@@ -50,16 +50,16 @@ export function inputSizes(decl: ValueDecl, given: unknown, sizes: RunSizes): un
     if (!Array.isArray(shape) || shape.length !== decl.shape.length) fail(name, `.shape must list ${decl.shape.length} dims (declared ${shapeText(decl.shape)}), got ${describe(shape)}`);
     const dims = shape as unknown[];
     dims.forEach((v, i) => {
-      if (!Number.isSafeInteger(v) || (v as number) < 1) fail(name, `.shape[${i}] must be a positive integer, got ${String(v)}`);
+      if (!Number.isSafeInteger(v) || (v as number) < 1) fail(name, `.shape[${i}] must be a positive integer, got ${valueText(v)}`);
       const d = decl.shape[i];
-      if (d >= 0 && v !== d) fail(name, `.shape[${i}] is ${String(v)}, but the declared shape ${shapeText(decl.shape)} has ${d} there`);
+      if (d >= 0 && v !== d) fail(name, `.shape[${i}] is ${valueText(v)}, but the declared shape ${shapeText(decl.shape)} has ${d} there`);
     });
     const local = new Map<number, number>();
     dims.forEach((v, i) => {
       const d = decl.shape[i];
       if (d >= 0) return;
       const seen = local.get(d);
-      if (seen !== undefined && seen !== v) fail(name, `.shape ${shapeText(dims as number[])} gives run-time size ${d} two sizes (${seen} and ${String(v)})`);
+      if (seen !== undefined && seen !== v) fail(name, `.shape ${shapeText(dims as number[])} gives run-time size ${d} two sizes (${seen} and ${valueText(v)})`);
       local.set(d, v as number);
     });
     const count = (dims as number[]).reduce((a, b) => a * b, 1);

@@ -4,7 +4,7 @@ import {
   decodeModel, validateModel,
   type ActivationDType, type Constant, type IntModel, type ValidateOptions, type ValueDecl,
 } from '@qatjs/ir';
-import { BackendWasmError } from '../errors.ts';
+import { BackendWasmError, valueText } from '../errors.ts';
 import { createKernels, type KernelsOptions, type WasmKernels } from '../kernels.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { inputSizes, storedInput, type RunSizes, type SessionInput, type ShapedInput } from './inputs.ts';
@@ -165,7 +165,7 @@ export class IntSession {
       if (!this.model.inputs.includes(name)) throw new BackendWasmError(`run(): the model has no input named '${name}' (inputs: ${this.model.inputs.join(', ')})`);
     }
     const batch = options.batch;
-    if (batch !== undefined && !(Number.isSafeInteger(batch) && batch >= 1)) throw new BackendWasmError(`run(): batch must be a positive integer, got ${String(batch)}`);
+    if (batch !== undefined && !(Number.isSafeInteger(batch) && batch >= 1)) throw new BackendWasmError(`run(): batch must be a positive integer, got ${valueText(batch)}`);
     const sizes: RunSizes = new Map();
     if (batch !== undefined) sizes.set(-1, { size: batch, from: 'options.batch' });
     const data = this.model.inputs.map((name) => {

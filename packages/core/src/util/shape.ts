@@ -1,4 +1,4 @@
-import { QatjsError } from './errors.ts';
+import { QatjsError, describeValue } from './errors.ts';
 
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
@@ -9,7 +9,7 @@ export function sizeOf(shape: readonly number[]): number {
 /** Normalizes a possibly negative axis for a tensor of the given rank; throws naming `what`. */
 export function normalizeAxis(axis: number, rank: number, what: string): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new QatjsError(`${what}: axis ${axis} is not valid for a tensor of rank ${rank} (use -${rank}..${rank - 1})`);
+    throw new QatjsError(`${what}: axis ${describeValue(axis)} is not valid for a tensor of rank ${rank} (use -${rank}..${rank - 1})`);
   }
   return axis < 0 ? axis + rank : axis;
 }

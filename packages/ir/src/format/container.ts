@@ -1,14 +1,41 @@
 import { IntModelError, describeValue } from '../errors.ts';
 import { limits } from '../limits.ts';
-import { FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, alignUp } from './layout.ts';
+import { CRC_OFFSET, FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, alignUp, fileCrc } from './layout.ts';
 
-/** Checks the preamble and returns the parsed JSON header and the data section (a view). */
-export function readContainer(bytes: Uint8Array): { header: unknown; data: Uint8Array } {
-  if (bytes.length < PREAMBLE_BYTES) throw new IntModelError('file', `${bytes.length} bytes is too short for an IntModel file (at least ${PREAMBLE_BYTES})`);
+const VERSION_OFFSET = 8;
+const hex32 = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
+
+/** Magic, format version and CRC-32, in that order: nothing else of a file is read before its checksum holds. */
+function checkPreamble(bytes: Uint8Array): DataView {
+  const tooShort = () => new IntModelError('file', `${bytes.length} bytes is too short for an IntModel file (at least ${PREAMBLE_BYTES})`);
+  if (bytes.length < VERSION_OFFSET + 4) throw tooShort();
   if (!MAGIC.every((b, i) => bytes[i] === b)) throw new IntModelError('file.magic', 'not an IntModel file (the first 8 bytes are not \\x89QATIR\\r\\n)');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, PREAMBLE_BYTES);
-  const version = view.getUint32(8, true);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(VERSION_OFFSET, true);
+  if (version === 1) {
+    throw new IntModelError(
+      'file.formatVersion',
+      `this is an IntModel file of format version 1, which has no checksum; this reader understands version ${FORMAT_VERSION} only. ` +
+        'Make a new file from the trained model: run convert() again and write its result with encodeModel()',
+    );
+  }
   if (version !== FORMAT_VERSION) throw new IntModelError('file.formatVersion', `this reader understands format version ${FORMAT_VERSION}, got ${version}`);
+  if (bytes.length < PREAMBLE_BYTES) throw tooShort();
+  const stored = view.getUint32(CRC_OFFSET, true);
+  const actual = fileCrc(bytes);
+  if (stored !== actual) {
+    throw new IntModelError(
+      'file.crc',
+      `the file is corrupt: its bytes have CRC-32 ${hex32(actual)}, the file says ${hex32(stored)} ` +
+        '(damaged in storage or transfer, cut short, or edited); write it again with encodeModel()',
+    );
+  }
+  return view;
+}
+
+/** Checks the preamble (magic, version, CRC-32) and returns the parsed JSON header and the data section (a view). */
+export function readContainer(bytes: Uint8Array): { header: unknown; data: Uint8Array } {
+  const view = checkPreamble(bytes);
   const headerLength = view.getUint32(12, true);
   if (headerLength > limits().maxHeaderBytes) {
     throw new IntModelError('file.headerLength', `${headerLength} bytes is more than the limit ${limits().maxHeaderBytes}`);

@@ -3,7 +3,7 @@ import { LIMITS } from '../limits.ts';
 import type { IntModel } from '../types.ts';
 import { validateModel } from '../validate/model.ts';
 import { headerLayout } from './header.ts';
-import { FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, alignUp, requireLittleEndian } from './layout.ts';
+import { CRC_OFFSET, FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, alignUp, fileCrc, requireLittleEndian } from './layout.ts';
 
 /** The header's UTF-8 bytes, the data section's start and the file's total length. */
 export function plan(model: IntModel) {
@@ -16,7 +16,7 @@ export function plan(model: IntModel) {
   return { ...layout, json, dataStart, fileLength: dataStart + layout.dataLength };
 }
 
-/** Writes a model as one IntModel file (layout.ts). Validates it first: an invalid model is not written. */
+/** Writes a model as one IntModel file (layout.ts), CRC-32 included. Validates it first: an invalid model is not written. */
 export function encodeModel(model: IntModel): Uint8Array {
   requireLittleEndian();
   validateModel(model);
@@ -28,5 +28,6 @@ export function encodeModel(model: IntModel): Uint8Array {
   view.setUint32(12, json.length, true);
   out.set(json, PREAMBLE_BYTES);
   for (const b of buffers) out.set(b.bytes, dataStart + b.offset);
+  view.setUint32(CRC_OFFSET, fileCrc(out), true);
   return out;
 }

@@ -1,24 +1,39 @@
+import { crc32 } from '../crc32.ts';
 import { IntModelError } from '../errors.ts';
 
 // The container of an IntModel file (all integers little-endian):
 //
 //   offset  size  field
 //   0       8     magic: 0x89 'Q' 'A' 'T' 'I' 'R' 0x0D 0x0A
-//   8       4     format version (u32) = 1
+//   8       4     format version (u32) = 2
 //   12      4     header length H in bytes (u32), at most LIMITS.maxHeaderBytes
-//   16      H     header: UTF-8 JSON (header.ts)
-//   16 + H  ...   zero bytes up to D = the next multiple of 16: the data section starts at D
+//   16      4     CRC-32 (IEEE, crc32.ts) of every other byte of the file: bytes [0, 16), then
+//                 [20, end) (header, padding and buffers). decodeModel checks it before anything else
+//                 after the magic and the version.
+//   20      H     header: UTF-8 JSON (header.ts)
+//   20 + H  ...   zero bytes up to D = the next multiple of 16: the data section starts at D
 //   D       ...   constant buffers, in constant order, each at a 16-byte aligned offset (relative to D)
 //                 right after the previous one, zero bytes between; the file ends at the last buffer.
+//
+// Version 1 (until the checksum was added) had no CRC field: a 16-byte preamble and the header at
+// 16. Its files are refused with a message that says how to make a new one (container.ts).
 
 export const MAGIC = Uint8Array.of(0x89, 0x51, 0x41, 0x54, 0x49, 0x52, 0x0d, 0x0a);
-export const FORMAT_VERSION = 1;
-export const PREAMBLE_BYTES = 16;
+export const FORMAT_VERSION = 2;
+/** Magic, version, header length and CRC-32: the header starts here. */
+export const PREAMBLE_BYTES = 20;
+/** Where the CRC-32 is stored (4 bytes, little-endian); it covers every byte but these four. */
+export const CRC_OFFSET = 16;
 /** Buffers start at multiples of this (relative to the data section, which is itself aligned). */
 export const BUFFER_ALIGN = 16;
 
 export function alignUp(n: number): number {
   return Math.ceil(n / BUFFER_ALIGN) * BUFFER_ALIGN;
+}
+
+/** The CRC-32 stored at CRC_OFFSET: of bytes [0, CRC_OFFSET) and [CRC_OFFSET + 4, end). Needs bytes.length >= PREAMBLE_BYTES. */
+export function fileCrc(bytes: Uint8Array): number {
+  return crc32(bytes.subarray(CRC_OFFSET + 4), crc32(bytes.subarray(0, CRC_OFFSET)));
 }
 
 /** Typed-array views of the file's bytes are read as little-endian; refuse to run elsewhere. */
