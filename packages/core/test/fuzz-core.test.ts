@@ -53,10 +53,9 @@ const pointConfig = fc.oneof(
 );
 const goodPattern = fc.constantFrom('*', '**', 'body', 'body.*', 'body.0', 'body.1', '@first', '@last', 'TestDense');
 const pattern = fc.oneof({ weight: 5, arbitrary: goodPattern }, { weight: 1, arbitrary: fc.constantFrom('@middle', '', 'x.**', 'Mlp', '[') }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) });
-// Match arrays hold printable values only: for a match array holding a symbol or an object without a
-// prototype, parseRecipe throws a TypeError instead of a RecipeError (describeRule in
-// packages/core/src/recipe/recipe.ts joins the array into its message); reported to the owner of that code.
-const printable = fc.oneof(pattern, fc.constantFrom(0, -1, null, true, '', [], {}, [1, 2]));
+// Match arrays may hold anything, symbols and null-prototype objects included (describeRule names
+// each element with describeValue, so the message itself cannot throw).
+const printable = fc.oneof(pattern, fc.constantFrom(0, -1, null, true, '', [], {}, [1, 2]), hostile());
 const goodRule = fc.record(
   { match: fc.oneof(pattern, fc.array(pattern, { minLength: 1, maxLength: 3 }), fc.array(printable, { maxLength: 3 })), weight: pointConfig, input: pointConfig, output: pointConfig, skip: fc.boolean() },
   { requiredKeys: ['match', 'weight'] },

@@ -108,3 +108,11 @@ describe('presets', () => {
     expect(() => getPreset('w4a4', { firstLastBits: 1 })).toThrow(/firstLastBits must be an integer in 2\.\.16/);
   });
 });
+
+describe('recipe errors on hostile match arrays', () => {
+  it('name a symbol or a null-prototype object in a match array with a RecipeError, never a TypeError', () => {
+    for (const bad of [Symbol('x'), Object.create(null) as object]) {
+      expect(() => parseRecipe({ rules: [{ match: ['*', bad as never], weight: { quantizer: 'uniform' } }] })).toThrow(RecipeError);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { describeValue } from '../util/errors.ts';
 /**
  * A point's quantizer settings in a rule: the quantizer's registered name, the common options
  * (bits, signed, narrowRange, perChannel) and the plugin's own options, flat. In a rule that refines
@@ -54,7 +55,9 @@ export function ruleEntries(rule: RecipeRule): Array<[string, PointConfig | null
 
 /** Describes a rule in messages: "rule 2 (match \"conv*\")". */
 export function describeRule(rule: RecipeRule, index: number): string {
-  const m = Array.isArray(rule.match) ? rule.match.join('", "') : String(rule.match);
+  // describeValue, not String(): a hostile recipe's match may hold a symbol or a null-prototype object
+  const show = (p: unknown) => (typeof p === 'string' ? p : describeValue(p));
+  const m = Array.isArray(rule.match) ? rule.match.map(show).join('", "') : show(rule.match);
   return `rule ${index} (match "${m}")`;
 }
 

@@ -22,5 +22,9 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || v == null) return String(v);
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  return `a ${typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v}`;
+  if (typeof v === 'object') {
+    const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  return `a ${typeof v}`;
 }
