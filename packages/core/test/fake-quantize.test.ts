@@ -133,7 +133,7 @@ for (const backend of BACKENDS) {
           [() => impl(x, s3, z3, { qmin: -128, qmax: 127, axis: 0 }), /per-channel scale must have shape \[2\]/],
           [() => impl(x, s3, z3, { qmin: -128, qmax: 127, axis: 2 }), /axis 2 is not valid for a tensor of rank 2/],
           // values a template string cannot print gave a raw TypeError (found by test/fuzz-core.test.ts)
-          [() => impl(x, s3, z3, { qmin: -128, qmax: 127, axis: Object.create(null) as never }), /axis a object is not valid for a tensor of rank 2/],
+          [() => impl(x, s3, z3, { qmin: -128, qmax: 127, axis: Object.create(null) as never }), /axis an object is not valid for a tensor of rank 2/],
           [() => impl(x, s3, z3, { qmin: -128, qmax: 127, axis: Symbol('a') as never }), /axis a symbol is not valid for a tensor of rank 2/],
           [() => impl(x, s3, z, { qmin: -128, qmax: 127, axis: 1 }), /zeroPoint shape \[\] must equal scale shape \[3\]/],
           [() => impl(x, tf.scalar(0), z, { qmin: -128, qmax: 127 }), /scale must be finite and > 0, got 0/],
