@@ -90,7 +90,14 @@ export class LearnedStepQuantizer implements Quantizer {
       this.at(() => {
         const { point } = settings;
         if (settings.init.kind === 'step') this.initialize(undefined);
-        else if (point.role !== 'activation' && point.initialValue) this.initialize(point.initialValue());
+        else if (point.role !== 'activation' && point.initialValue) {
+          const w = point.initialValue();
+          try {
+            this.initialize(w);
+          } finally {
+            if (!(w instanceof tf.Variable)) w.dispose(); // a fresh tensor (quant-point.ts): ours to free
+          }
+        }
       });
     } catch (e) {
       this.dispose();

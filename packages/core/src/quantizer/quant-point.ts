@@ -14,7 +14,7 @@ export interface QuantPointDecl {
   readonly channelAxis?: number;
   /** Values are known to be >= 0 (after ReLU): quantizers default to an unsigned grid. */
   readonly nonNegative?: boolean;
-  /** Weights: the tensor that will be quantized (e.g. BN-folded), for quantizers that initialize from it. */
+  /** Weights: the tensor that will be quantized (e.g. BN-folded), for quantizers that initialize from it; a new tensor the caller disposes. */
   readonly initialValue?: () => tf.Tensor;
 }
 
