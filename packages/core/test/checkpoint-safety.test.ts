@@ -201,6 +201,19 @@ describe('checkpoints survive divergence and crashes (#15 items 2, 11)', () => {
     m.dispose();
   }, 60_000);
 
+  it('a fresh run replaces an earlier run of the same name, whose later step checkpoints would otherwise win', async () => {
+    const store = memoryCheckpointStore();
+    const m = mlp();
+    await fit(m, { ...sgd(0.05), maxSteps: 6, checkpoint: { store, every: 1 } });
+    const fresh = mlp(3);
+    await expect(fit(fresh, { ...sgd(0.05), maxSteps: 2, checkpoint: { store, every: 1 }, onProgress: (p) => { if (p.step === 2) throw new Error('crash'); } })).rejects.toThrow('crash');
+    // the crash came before step 2's checkpoint: its step-1 checkpoint is the newest (and the confirmed one)
+    expect(await store.list()).toEqual(['checkpoint.good.ckpt', 'checkpoint.step-000000001.ckpt']);
+    expect(await store.read('checkpoint.good.ckpt')).toEqual(await store.read('checkpoint.step-000000001.ckpt'));
+    m.dispose();
+    fresh.dispose();
+  }, 60_000);
+
   it('refuses a corrupt newest checkpoint, naming the others', async () => {
     const store = memoryCheckpointStore();
     const m = mlp();

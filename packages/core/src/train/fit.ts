@@ -69,7 +69,8 @@ export interface FitOptions {
    * newest checkpoint that a later step confirmed (finite loss and gradients). A checkpoint whose
    * parameters are not finite is never written. `resume: true` continues from the newest step
    * checkpoint if there is one; `resume: '<file name>'` from that checkpoint (the name a
-   * NonFiniteError suggests), removing the step checkpoints after it.
+   * NonFiniteError suggests). Once a run writes its first checkpoint, step checkpoints past its
+   * step are removed (and, in a run that did not resume, the earlier run's good checkpoint).
    */
   readonly checkpoint?: {
     readonly store: CheckpointStore;
@@ -231,9 +232,6 @@ export async function fit(model: Module, options: FitOptions): Promise<FitResult
         step = resumedFrom = c.progress.step;
         evaluations = [...c.progress.evaluations];
         pending = { step, bytes: encodeCheckpoint({ ...c }) };
-        if (typeof ck.resume === 'string') {
-          for (const f of await listCheckpoints(ck.store, stem)) if (f.step > step) await ck.store.remove(f.name);
-        }
       }
     }
 
@@ -253,6 +251,7 @@ export async function fit(model: Module, options: FitOptions): Promise<FitResult
       }
       return `; resume from '${goodFile(stem)}'${at} with checkpoint: { resume: '${goodFile(stem)}' } and a lower learning rate`;
     };
+    let replacedEarlierRun = false;
     const saveCheckpoint = async () => {
       if (!ck) return;
       const state = captureModel(model);
@@ -264,8 +263,14 @@ export async function fit(model: Module, options: FitOptions): Promise<FitResult
       const bytes = encodeCheckpoint({ ...state, optimizer: await optimizerState(opt), progress });
       await ck.store.write(stepFile(stem, step), bytes);
       pending = { step, bytes };
-      const kept = await listCheckpoints(ck.store, stem);
-      for (const f of kept.slice(0, Math.max(0, kept.length - keep))) await ck.store.remove(f.name);
+      // A fresh run replaces an earlier run's checkpoints of the same name; any run drops step
+      // checkpoints past its own step (a diverged branch it resumed before), then keeps the newest `keep`.
+      if (resumedFrom === undefined && !replacedEarlierRun) await ck.store.remove(goodFile(stem));
+      replacedEarlierRun = true;
+      const all = await listCheckpoints(ck.store, stem);
+      const kept = all.filter((f) => f.step <= step);
+      const drop = [...all.filter((f) => f.step > step), ...kept.slice(0, Math.max(0, kept.length - keep))];
+      for (const f of drop) await ck.store.remove(f.name);
     };
 
     model.train();
