@@ -91,12 +91,9 @@ export class LearnedStepQuantizer implements Quantizer {
         const { point } = settings;
         if (settings.init.kind === 'step') this.initialize(undefined);
         else if (point.role !== 'activation' && point.initialValue) {
-          const w = point.initialValue();
-          try {
-            this.initialize(w);
-          } finally {
-            if (!(w instanceof tf.Variable)) w.dispose(); // a fresh tensor (quant-point.ts): ours to free
-          }
+          const initialValue = point.initialValue;
+          // tidy frees a tensor initialValue() makes (a BN-folded copy), never one the caller holds
+          tf.tidy(() => this.initialize(initialValue()));
         }
       });
     } catch (e) {
