@@ -5,7 +5,7 @@
 // cached under benchmarks/.cache/accuracy-mnist-cnn and a rerun resumes. QATJS_ACC_MODELS and
 // QATJS_ACC_SEEDS (comma lists) run a slice.
 import * as tf from '@tensorflow/tfjs-core';
-import { captureModel, decodeCheckpoint, encodeCheckpoint, fileCheckpointStore, getPreset, initBackend, restoreModel, type Module, type Recipe } from '@qatjs/core';
+import { CheckpointError, captureModel, decodeCheckpoint, encodeCheckpoint, fileCheckpointStore, getPreset, initBackend, restoreModel, type Module, type Recipe } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import '@qatjs/quantizer-lsq';
@@ -92,8 +92,18 @@ export const suite: Suite = {
         const fp32Model = async (): Promise<Module> => {
           const m = MODELS[modelName](seed);
           const bytes = await store?.read(fp32Name);
-          if (bytes) restoreModel(m, decodeCheckpoint(bytes));
-          else {
+          let restored = false;
+          if (bytes) {
+            try {
+              restoreModel(m, decodeCheckpoint(bytes));
+              restored = true;
+            } catch (e) {
+              // a cached file from an older checkpoint format (or a corrupt one): train again
+              if (!(e instanceof CheckpointError)) throw e;
+              console.log(`  ${fp32Name}: ${e.message}; training again`);
+            }
+          }
+          if (!restored) {
             await train(m, data, FP32, seed, smoke ? 20 : undefined);
             const state = captureModel(m);
             await store?.write(fp32Name, encodeCheckpoint({ ...state, optimizer: { weights: [] }, progress: { step: 0, epoch: 0, evaluations: [] } }));

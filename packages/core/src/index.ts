@@ -41,7 +41,9 @@ export { type OptimizerConfig } from './train/optimizers.ts';
 export { learningRateAt, type LearningRateSchedule } from './train/learning-rate.ts';
 export { CheckpointError, encodeCheckpoint, decodeCheckpoint, type Checkpoint, type CheckpointProgress, type TensorData } from './train/checkpoint-format.ts';
 export { memoryCheckpointStore, fileCheckpointStore, type CheckpointStore } from './train/checkpoint-store.ts';
-export { captureModel, restoreModel, type ModelState } from './train/model-state.ts';
+export { captureModel, checkModelState, restoreModel, type ModelState } from './train/model-state.ts';
+export { listCheckpoints, type StoredCheckpoint } from './train/checkpoint-names.ts';
+export { crc32 } from './train/crc32.ts';
 
 export { convert, type ConvertOptions } from './convert/convert.ts';
 export type { GraphInput } from './convert/graph-inputs.ts';

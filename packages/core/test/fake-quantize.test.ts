@@ -32,6 +32,16 @@ for (const backend of BACKENDS) {
         await useBackend(backend, { kernelLeakChecks: true });
       });
 
+      it('returns an empty x as an empty tensor of its shape, like the kernel (#15 item 9)', () => {
+        for (const shape of [[0], [0, 3], [2, 0, 4]]) {
+          const x = tf.zeros(shape);
+          expect(run(impl, x, [0.1], [0], { qmin: -128, qmax: 127 })).toEqual([]);
+          const y = impl(x, tf.scalar(0.1), tf.scalar(0), { qmin: -128, qmax: 127 });
+          expect(y.shape).toEqual(shape);
+          tf.dispose([x, y]);
+        }
+      });
+
       it('rounds exact .5 ties to even', () => {
         const xs = [-3.5, -2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 4.5];
         const x = tf.tensor1d(xs);

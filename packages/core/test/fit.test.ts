@@ -8,11 +8,13 @@ import {
   NonFiniteError,
   QatjsError,
   Sequential,
+  crc32,
   decodeCheckpoint,
   encodeCheckpoint,
   fileCheckpointStore,
   fit,
   learningRateAt,
+  listCheckpoints,
   memoryCheckpointStore,
   prepare,
   registerQuantizer,
@@ -21,25 +23,15 @@ import {
   type FitProgress,
   type Module,
 } from '@qatjs/core';
-import { batches, loadDigits, type LabeledSet } from '@qatjs/datasets';
+import { loadDigits, type LabeledSet } from '@qatjs/datasets';
 import { useBackend } from '@qatjs/test-utils';
+import { digitsFitOptions, digitsMlp, TEST_W8A8 } from './helpers/digits-fit.ts';
 import { TestDense, testObservedQuantizer } from './helpers/test-layers.ts';
 
 let digits: LabeledSet;
-const mlp = () => new Sequential([new TestDense(32, 64, true, 11), new TestDense(10, 32, false, 12)]);
-const W8A8 = {
-  rules: [
-    { match: '*', weight: { quantizer: 'test-observed', bits: 8, perChannel: true }, output: { quantizer: 'test-observed', bits: 8 } },
-    { match: '@first', input: { quantizer: 'test-observed', bits: 8 } },
-  ],
-};
-const base = (over: Partial<FitOptions> = {}): FitOptions => ({
-  epochs: 2,
-  batches: (epoch) => batches(digits, { batchSize: 64, seed: 5, epoch, dropLast: true }),
-  optimizer: { kind: 'adam' },
-  learningRate: 1e-2,
-  ...over,
-});
+const mlp = digitsMlp;
+const W8A8 = TEST_W8A8;
+const base = (over: Partial<FitOptions> = {}): FitOptions => digitsFitOptions(() => digits, 2, over);
 const weights = (m: Module) => m.namedParameters().map(([p, v]) => [p, Array.from(v.dataSync())] as const);
 
 describe('fit', () => {
@@ -115,7 +107,10 @@ describe('fit', () => {
     await expect(run).rejects.toThrow(NonFiniteError);
     await expect(fit(mlp(), { ...base(), loss: (logits) => tf.mul(tf.sum(logits), NaN) as tf.Scalar })).rejects.toThrow(/the loss \(NaN\) is not finite at step 0 \(epoch 0\); the weights were not updated/);
     expect(weights(m)).toEqual(atFailure);
-    const saved = decodeCheckpoint((await store.read('latest.ckpt')) as Uint8Array);
+    await expect(run).rejects.toThrow(/resume from 'checkpoint.good.ckpt' \(step 5\)/);
+    const newest = (await listCheckpoints(store)).at(-1);
+    expect(newest?.name).toBe('checkpoint.step-000000005.ckpt');
+    const saved = decodeCheckpoint((await store.read(newest?.name ?? '')) as Uint8Array);
     expect(saved.progress.step).toBe(5);
     m.dispose();
   }, 60_000);
@@ -187,6 +182,12 @@ describe('checkpoint files', () => {
     expect(c.optimizer.accBeta).toEqual([0.729, 0.997]);
   });
 
+  it('guards the file with an IEEE CRC-32 (check value of "123456789": 0xCBF43926)', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    expect(crc32(new TextEncoder().encode('56789'), crc32(new TextEncoder().encode('1234')))).toBe(0xcbf43926);
+    expect(crc32(new Uint8Array(0))).toBe(0);
+  });
+
   it('rejects corrupt, truncated and hostile files with a CheckpointError naming the problem', () => {
     const good = sample();
     const headerLen = new DataView(good.buffer).getUint32(12, true);
@@ -195,14 +196,24 @@ describe('checkpoint files', () => {
       f(b);
       return b;
     };
+    /** Recomputes the CRC-32 after a mutation (layout: checkpoint-format.ts), to reach the checks behind it. */
+    const reseal = (b: Uint8Array) => {
+      new DataView(b.buffer).setUint32(16, crc32(b.subarray(20), crc32(b.subarray(0, 16))), true);
+      return b;
+    };
     const cases: Array<[Uint8Array, RegExp]> = [
       [new Uint8Array(3), /bad magic/],
       [mutate((b) => (b[0] = 0x51 + 1)), /bad magic/],
       [mutate((b) => new DataView(b.buffer).setUint32(8, 9, true)), /format version 9 is not supported/],
+      [mutate((b) => new DataView(b.buffer).setUint32(8, 1, true)), /format version 1 is from an older qatjs \(no checksum\) and is no longer read/],
       [mutate((b) => new DataView(b.buffer).setUint32(12, 1e9, true)), /header length 1000000000 runs past the end/],
-      [mutate((b) => (b[16] = 0x7b + 1)), /header is not valid JSON/],
-      [good.slice(0, good.length - 4), /runs past the end of the file/],
-      [mutate((b) => b.set(new Uint8Array([0, 0, 0xc0, 0x7f]), good.length - 4 - 16 + 0)), /non-finite value/],
+      [mutate((b) => (b[20] = 0x7b + 1)), /checksum mismatch \(stored CRC-32 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\): the file is corrupt or truncated/],
+      [mutate((b) => (b[b.length - 3] ^= 1)), /checksum mismatch/], // one flipped bit in a weight
+      [mutate((b) => (b[17] ^= 0x80)), /checksum mismatch/], // in the stored CRC itself
+      [good.slice(0, good.length - 4), /checksum mismatch/],
+      [reseal(mutate((b) => (b[20] = 0x7b + 1))), /header is not valid JSON/],
+      [reseal(good.slice(0, good.length - 4)), /runs past the end of the file/],
+      [reseal(mutate((b) => b.set(new Uint8Array([0, 0, 0xc0, 0x7f]), good.length - 4 - 16 + 0))), /non-finite value/],
     ];
     for (const [bytes, message] of cases) {
       expect(() => decodeCheckpoint(bytes)).toThrow(CheckpointError);

@@ -126,6 +126,19 @@ describe('prepare', () => {
     fresh.dispose();
   });
 
+  it('refuses option names inherited from Object.prototype in a recipe, leaving the model untouched (#15 item 8)', () => {
+    const m = new Mlp();
+    for (const key of ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty']) {
+      const text = JSON.parse(`{ "rules": [{ "match": "*", "weight": { "quantizer": "${Q}", "bits": 8, "${key}": 1 } }] }`);
+      expect(() => prepare(m, text, silent())).toThrow(RecipeError);
+      expect(() => prepare(m, text, silent())).toThrow(`unknown option '${key}'`);
+      const observer = JSON.parse(`{ "rules": [{ "match": "*", "output": { "quantizer": "${Q}", "bits": 8, "observer": { "name": "minMax", "${key}": 1 } } }] }`);
+      expect(() => prepare(m, observer, silent())).toThrow(`unknown option '${key}'`);
+      expect(m.quantController).toBeUndefined();
+    }
+    m.dispose();
+  });
+
   it('refuses to prepare twice; unprepare makes it a float model again', () => {
     const m = new Mlp();
     prepare(m, base, silent());

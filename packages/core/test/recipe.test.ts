@@ -57,6 +57,16 @@ describe('parseRecipe', () => {
   }
 });
 
+describe('names inherited from Object.prototype (#15 item 8)', () => {
+  it('are refused as point names, not dropped', () => {
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      const text = `{ "rules": [{ "match": "*", "points": { "${name}": { "quantizer": "uniform", "bits": 8 } } }] }`;
+      expect(() => parseRecipe(text)).toThrow(RecipeError);
+      expect(() => parseRecipe(text)).toThrow(`points.${name}: '${name}' cannot be a point name`);
+    }
+  });
+});
+
 describe('compose', () => {
   it('concatenates rules so later recipes win, and merges schedules field by field', () => {
     const a: Recipe = { name: 'a', rules: [{ match: '*', weight: { quantizer: 'u', bits: 8 } }], schedule: { freezeObserversAt: 10, warmupFloatSteps: 2 } };
@@ -105,6 +115,7 @@ describe('presets', () => {
 
   it('rejects unknown presets and bad options', () => {
     expect(() => getPreset('w1a1')).toThrow(/unknown preset "w1a1"/);
+    for (const name of ['constructor', 'toString', '__proto__', 'valueOf']) expect(() => getPreset(name)).toThrow(/unknown preset/);
     expect(() => getPreset('w4a4', { firstLastBits: 1 })).toThrow(/firstLastBits must be an integer in 2\.\.16/);
   });
 });

@@ -37,7 +37,8 @@ function channelCount(s: LearnedStepSettings): number {
   if (axis === undefined) return 1;
   const { point } = s;
   // Weights declare their full shape; activations the shape of one sample (no batch axis).
-  const shape = point.role === 'activation' ? point.shape && [0, ...point.shape] : (point.shape ?? point.initialValue?.().shape);
+  const initialShape = () => (point.initialValue ? tf.tidy(() => point.initialValue?.().shape) : undefined); // tidy: it may be a new tensor
+  const shape = point.role === 'activation' ? point.shape && [0, ...point.shape] : (point.shape ?? initialShape());
   const c = shape?.[axis];
   if (c === undefined || !Number.isInteger(c) || c < 1) {
     throw new QuantizerOptionError(
@@ -90,7 +91,11 @@ export class LearnedStepQuantizer implements Quantizer {
       this.at(() => {
         const { point } = settings;
         if (settings.init.kind === 'step') this.initialize(undefined);
-        else if (point.role !== 'activation' && point.initialValue) this.initialize(point.initialValue());
+        else if (point.role !== 'activation' && point.initialValue) {
+          const initialValue = point.initialValue;
+          // tidy frees a tensor initialValue() makes (a BN-folded copy), never one the caller holds
+          tf.tidy(() => this.initialize(initialValue()));
+        }
       });
     } catch (e) {
       this.dispose();

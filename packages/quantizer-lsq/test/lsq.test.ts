@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   NonFiniteError,
   QatjsError,
+  Sequential,
+  type QuantPointDecl,
   QuantizerOptionError,
   RecipeError,
   createQuantizer,
@@ -15,8 +17,15 @@ import {
 import { LSQ_PLUS, LearnedStepQuantizer, lsqPlusQuantizer, lsqQuantizer } from '@qatjs/quantizer-lsq';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-import { Mlp } from '@qatjs/test-models';
+import { Dense, Mlp } from '@qatjs/test-models';
 import { BACKENDS, randomNormal, randomUniform, refFakeQuantize, useBackend } from '@qatjs/test-utils';
+
+/** A Dense whose weight point hands out a fresh tensor, as @qatjs/layers' BN-folding layers do. */
+class FoldedDense extends Dense {
+  override quantPoints(): QuantPointDecl[] {
+    return super.quantPoints().map((p) => (p.name === 'weight' ? { ...p, initialValue: () => tf.clone(this.weight) } : p));
+  }
+}
 
 const TRAIN: QuantizeContext = { training: true, observe: true, fakeQuant: true };
 const EVAL: QuantizeContext = { training: false, observe: false, fakeQuant: true };
@@ -265,6 +274,20 @@ for (const backend of BACKENDS) {
       tf.dispose(x);
       opt.dispose();
       q.dispose();
+    });
+
+    it('frees the initial value a point hands out: prepare then unprepare, and a prepare that fails, leave no tensor (#15 item 4)', () => {
+      const model = new Sequential([new FoldedDense(8, 6, true, 1), new FoldedDense(6, 3, false, 2)]);
+      const before = tf.memory().numTensors;
+      prepare(model, { rules: [{ match: '*', weight: { quantizer: 'lsq', bits: 4, perChannel: true } }] }, { onWarning: () => {} });
+      expect(tf.memory().numTensors).toBe(before + 2); // the two step-size variables
+      unprepare(model);
+      expect(tf.memory().numTensors).toBe(before);
+      const failing = { rules: [{ match: '0', weight: { quantizer: 'lsq', bits: 4 } }, { match: '1', weight: { quantizer: 'lsq', bits: 4, minStep: -1 } }] };
+      expect(() => prepare(model, failing, { onWarning: () => {} })).toThrow(RecipeError);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(model.quantController).toBeUndefined();
+      model.dispose();
     });
 
     it('keeps tensor counts flat across training steps, and frees everything it made on unprepare', () => {

@@ -66,6 +66,8 @@ export class PactQuantizer implements Quantizer {
       // The step is a number computed from alpha's value, not a tensor connected to alpha:
       // alpha's only gradient is the clip's.
       const step = this.currentAlpha() / this.qmax;
+      // the clip would map NaN to 0 and +Infinity to alpha: refuse them as fakeQuantize does
+      if (x.size > 0 && !tf.tidy(() => tf.all(tf.isFinite(x)).dataSync()[0])) throw new NonFiniteError('input contains NaN or Infinity');
       return tf.tidy(() => fakeQuantize(pactClip(x, this.alpha), tf.scalar(step), tf.scalar(0), { qmin: 0, qmax: this.qmax }));
     });
   }

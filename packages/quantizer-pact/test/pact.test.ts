@@ -134,6 +134,22 @@ for (const backend of BACKENDS) {
       q.dispose();
     });
 
+    it('refuses NaN and Infinity in its input like every other quantizer, without leaking (#15 item 7)', () => {
+      const q = pact({ bits: 4, alpha: 2 });
+      const before = tf.memory().numTensors;
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const x = tf.tensor2d([[0.5, bad, 1, 3]]);
+        expect(() => tf.tidy(() => q.apply(x, TRAIN))).toThrow(NonFiniteError);
+        expect(() => tf.tidy(() => q.apply(x, EVAL))).toThrow(/quantizer 'pact' at 'fc1\/output': input contains NaN or Infinity/);
+        x.dispose();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      const empty = tf.zeros([0, 4]);
+      expect(tf.tidy(() => q.apply(empty, TRAIN).shape)).toEqual([0, 4]);
+      tf.dispose(empty);
+      q.dispose();
+    });
+
     it('passes x through when fake quantization is off', () => {
       const q = pact({ bits: 2, alpha: 1 });
       const x = tf.tensor2d([[0.3, 5, -1, 0.7]]);

@@ -15,8 +15,8 @@ export interface LenetOptions {
 
 /**
  * LeNet with batch norm: conv 5x5x16, max pool 2, conv 5x5x32, max pool 2, dense 128, dense classes
- * ('valid' convolutions; 28x28 -> 24 -> 12 -> 8 -> 4). Paths: conv1, pool1, conv2, pool2, flatten,
- * fc1, fc2.
+ * ('valid' convolutions; 28x28 -> 24 -> 12 -> 8 -> 4). Layer paths (for recipes): `0` (Conv2d), `1` (MaxPool2d),
+ * `2` (Conv2d), `3` (MaxPool2d), `4` (Flatten), `5` (Dense), `6` (Dense).
  */
 export function lenet(o: LenetOptions = {}): Sequential {
   const size = o.inputSize ?? 28;

@@ -24,6 +24,9 @@ function block(channels: number, seed: number, stride = 1, inChannels = channels
 /**
  * A small residual CNN: stem conv 3x3, a residual block, a strided residual block with a 1x1
  * shortcut, global average pooling and a dense classifier. Every conv folds a batch norm.
+ * Layer paths (for recipes): `0` (Conv2d), `1` (ResidualBlock), `1.main.0` (Conv2d), `1.main.1` (Conv2d),
+ * `1.add` (Add), `2` (ResidualBlock), `2.main.0` (Conv2d), `2.main.1` (Conv2d), `2.shortcut` (Conv2d),
+ * `2.add` (Add), `3` (GlobalAvgPool2d), `4` (Dense).
  */
 export function residualCnn(o: ResidualCnnOptions = {}): Sequential {
   const [a, b] = o.widths ?? [16, 32];

@@ -14,7 +14,10 @@ export interface QuantPointDecl {
   readonly channelAxis?: number;
   /** Values are known to be >= 0 (after ReLU): quantizers default to an unsigned grid. */
   readonly nonNegative?: boolean;
-  /** Weights: the tensor that will be quantized (e.g. BN-folded), for quantizers that initialize from it. */
+  /**
+   * Weights: the tensor that will be quantized (e.g. BN-folded), for quantizers that initialize from
+   * it. It may be a new tensor: call it inside tf.tidy.
+   */
   readonly initialValue?: () => tf.Tensor;
 }
 

@@ -47,7 +47,10 @@ function parseRule(v: unknown, index: number): RecipeRule {
   if (v.points !== undefined) {
     if (!isObject(v.points)) throw new RecipeError(`${where}: points must be an object of point name -> config, got ${describeValue(v.points)}`);
     const points: Record<string, PointConfig | null> = {};
-    for (const [name, cfg] of Object.entries(v.points)) points[name] = parsePointConfig(cfg, `${where}: points.${name}`);
+    for (const [name, cfg] of Object.entries(v.points)) {
+      if (name in Object.prototype) throw new RecipeError(`${where}: points.${name}: '${name}' cannot be a point name`);
+      points[name] = parsePointConfig(cfg, `${where}: points.${name}`);
+    }
     rule.points = points;
   }
   if (!rule.skip && POINT_KEYS.every((k) => rule[k] === undefined) && rule.points === undefined) {

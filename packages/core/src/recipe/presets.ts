@@ -70,7 +70,7 @@ export function listPresets(): string[] {
 
 /** A preset recipe by name ('w8a8', 'w4a8', 'w4a4', 'w2a2', 'w8a8-minmax'). */
 export function getPreset(name: string, options: PresetOptions = {}): Recipe {
-  const preset = BITS_PRESETS[name];
+  const preset = typeof name === 'string' && Object.hasOwn(BITS_PRESETS, name) ? BITS_PRESETS[name] : undefined;
   if (!preset) throw new QatjsError(`unknown preset ${JSON.stringify(name)} (presets: ${listPresets().join(', ')})`);
   if (options.firstLastBits !== undefined && !(Number.isInteger(options.firstLastBits) && options.firstLastBits >= 2 && options.firstLastBits <= 16)) {
     throw new QatjsError(`preset '${name}': firstLastBits must be an integer in 2..16, got ${options.firstLastBits}`);

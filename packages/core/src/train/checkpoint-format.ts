@@ -2,12 +2,14 @@
 //
 // | offset | size | field |
 // | 0      | 8    | magic "QATJSCKP" |
-// | 8      | 4    | format version (u32 LE) = 1 |
+// | 8      | 4    | format version (u32 LE) = 2 |
 // | 12     | 4    | header length H (u32 LE) |
-// | 16     | H    | header JSON (UTF-8) |
+// | 16     | 4    | CRC-32 (u32 LE, crc32.ts) of bytes 0..16 followed by bytes 20..end |
+// | 20     | H    | header JSON (UTF-8) |
 // | ...    |      | zero padding to a multiple of 4, then tensor data (f32 / i32 LE), each 4-aligned |
 import type { QuantizerState } from '../quantizer/quantizer.ts';
 import { QatjsError } from '../util/errors.ts';
+import { crc32 } from './crc32.ts';
 import type { OptimizerState } from './optimizers.ts';
 
 export class CheckpointError extends QatjsError {
@@ -39,7 +41,9 @@ export interface Checkpoint {
 }
 
 const MAGIC = 'QATJSCKP';
-const VERSION = 1;
+const VERSION = 2;
+/** Bytes before the header JSON. */
+const PREFIX = 20;
 const MAX_HEADER = 64 * 1024 * 1024;
 
 interface TensorRef {
@@ -77,13 +81,13 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     },
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const dataStart = align4(16 + json.length);
+  const dataStart = align4(PREFIX + json.length);
   const out = new Uint8Array(dataStart + offset);
   out.set(new TextEncoder().encode(MAGIC), 0);
   const view = new DataView(out.buffer);
   view.setUint32(8, VERSION, true);
   view.setUint32(12, json.length, true);
-  out.set(json, 16);
+  out.set(json, PREFIX);
   let at = dataStart;
   for (const t of tensors) {
     for (let i = 0; i < t.values.length; i++, at += 4) {
@@ -91,8 +95,15 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
       else view.setFloat32(at, t.values[i], true);
     }
   }
+  view.setUint32(16, checksum(out), true);
   return out;
 }
+
+function checksum(bytes: Uint8Array): number {
+  return crc32(bytes.subarray(PREFIX), crc32(bytes.subarray(0, 16)));
+}
+
+const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
 function fail(what: string): never {
   throw new CheckpointError(`checkpoint: ${what}`);
@@ -124,17 +135,22 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) fail('not a qatjs checkpoint (bad magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
+  if (version === 1) fail('format version 1 is from an older qatjs (no checksum) and is no longer read: train again, or resume with the qatjs that wrote it');
   if (version !== VERSION) fail(`format version ${version} is not supported (expected ${VERSION})`);
+  if (bytes.length < PREFIX) fail(`file is truncated (${bytes.length} bytes)`);
   const h = view.getUint32(12, true);
-  if (h > MAX_HEADER || 16 + h > bytes.length) fail(`header length ${h} runs past the end of the file (${bytes.length} bytes)`);
+  if (h > MAX_HEADER || PREFIX + h > bytes.length) fail(`header length ${h} runs past the end of the file (${bytes.length} bytes)`);
+  const stored = view.getUint32(16, true);
+  const actual = checksum(bytes);
+  if (stored !== actual) fail(`checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)}): the file is corrupt or truncated`);
   let header: Header;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + h)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX, PREFIX + h)));
   } catch (e) {
     fail(`header is not valid JSON (${(e as Error).message})`);
   }
   if (header === null || typeof header !== 'object') fail('header is not an object');
-  const dataStart = align4(16 + h);
+  const dataStart = align4(PREFIX + h);
   const p = header.progress as Partial<CheckpointProgress> | undefined;
   if (!p || !Number.isInteger(p.step) || (p.step as number) < 0 || !Number.isInteger(p.epoch) || (p.epoch as number) < 0 || !Array.isArray(p.evaluations)) {
     fail('progress must hold integer step and epoch and an evaluations list');

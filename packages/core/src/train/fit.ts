@@ -1,11 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '../module/module.ts';
 import { NonFiniteError, QatjsError, describeValue } from '../util/errors.ts';
-import { decodeCheckpoint, encodeCheckpoint, type CheckpointProgress } from './checkpoint-format.ts';
+import { disposeAbandonedTape } from './abandoned-tape.ts';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointProgress } from './checkpoint-format.ts';
+import { checkpointStem, goodFile, listCheckpoints, stepFile } from './checkpoint-names.ts';
 import type { CheckpointStore } from './checkpoint-store.ts';
 import { learningRateAt, validateLearningRate, type LearningRateSchedule } from './learning-rate.ts';
-import { captureModel, restoreModel } from './model-state.ts';
-import { createOptimizer, loadOptimizerState, optimizerState, setLearningRate, validateOptimizerConfig, type OptimizerConfig } from './optimizers.ts';
+import { captureModel, checkModelState, restoreModel } from './model-state.ts';
+import {
+  checkOptimizerState,
+  createOptimizer,
+  disposeOptimizer,
+  loadOptimizerState,
+  optimizerState,
+  setLearningRate,
+  validateOptimizerConfig,
+  type OptimizerConfig,
+} from './optimizers.ts';
 
 /** One mini-batch: tensors, or typed arrays with the input shape ([batch, ...]) and class ids. */
 export interface FitBatch {
@@ -52,8 +63,22 @@ export interface FitOptions {
     readonly every: number;
     readonly run: (model: Module, step: number) => Readonly<Record<string, number>> | Promise<Readonly<Record<string, number>>>;
   };
-  /** Writes a checkpoint every `every` steps and after the last step; `resume` continues from it if present. */
-  readonly checkpoint?: { readonly store: CheckpointStore; readonly every: number; readonly name?: string; readonly resume?: boolean };
+  /**
+   * Writes a checkpoint every `every` steps and after the last step, as `<name>.step-<step>.ckpt`
+   * (name: default 'checkpoint'), keeping the newest `keep` (default 3); `<name>.good.ckpt` is the
+   * newest checkpoint that a later step confirmed (finite loss and gradients). A checkpoint whose
+   * parameters are not finite is never written. `resume: true` continues from the newest step
+   * checkpoint if there is one; `resume: '<file name>'` from that checkpoint (the name a
+   * NonFiniteError suggests). Once a run writes its first checkpoint, step checkpoints past its
+   * step are removed (and, in a run that did not resume, the earlier run's good checkpoint).
+   */
+  readonly checkpoint?: {
+    readonly store: CheckpointStore;
+    readonly every: number;
+    readonly name?: string;
+    readonly keep?: number;
+    readonly resume?: boolean | string;
+  };
 }
 
 export interface FitResult {
@@ -89,7 +114,41 @@ function validate(model: Module, o: FitOptions): void {
   }
   if (o.checkpoint) {
     positiveInt(o.checkpoint.every, 'checkpoint.every');
-    if (!o.checkpoint.store || typeof o.checkpoint.store.write !== 'function') throw new QatjsError('fit: checkpoint.store must be a CheckpointStore');
+    const st = o.checkpoint.store;
+    if (!st || !['write', 'read', 'list', 'remove'].every((f) => typeof (st as unknown as Record<string, unknown>)[f] === 'function')) {
+      throw new QatjsError('fit: checkpoint.store must be a CheckpointStore');
+    }
+    if (o.checkpoint.keep !== undefined) positiveInt(o.checkpoint.keep, 'checkpoint.keep');
+    checkpointStem(o.checkpoint.name);
+    const r = o.checkpoint.resume;
+    if (r !== undefined && typeof r !== 'boolean' && !(typeof r === 'string' && /^[\w-][\w.-]*$/.test(r))) {
+      throw new QatjsError(`fit: checkpoint.resume must be true, false or a checkpoint file name, got ${describeValue(r)}`);
+    }
+  }
+}
+
+/** Reads the checkpoint to resume from: the named one, or the newest step checkpoint (undefined: none yet). */
+async function readResume(store: CheckpointStore, stem: string, resume: true | string): Promise<{ name: string; c: Checkpoint } | undefined> {
+  let name: string;
+  if (typeof resume === 'string') name = resume;
+  else {
+    const newest = (await listCheckpoints(store, stem)).at(-1);
+    if (!newest) {
+      const old = (await store.list()).find((n) => n === `${stem}.ckpt` || n === 'latest.ckpt');
+      if (old) throw new CheckpointError(`fit: '${old}' is a checkpoint of an older qatjs (one file per run, format version 1), which this version does not read; train again`);
+      return undefined;
+    }
+    name = newest.name;
+  }
+  const bytes = await store.read(name);
+  if (!bytes) throw new CheckpointError(`fit: checkpoint.resume names '${name}', which is not in the store`);
+  try {
+    return { name, c: decodeCheckpoint(bytes) };
+  } catch (e) {
+    if (!(e instanceof CheckpointError)) throw e;
+    const others = (await listCheckpoints(store, stem)).map((f) => f.name).filter((n) => n !== name);
+    if (await store.read(goodFile(stem))) others.push(goodFile(stem));
+    throw new CheckpointError(`${e.message} (in '${name}'${others.length ? `; other checkpoints: ${others.join(', ')} (checkpoint.resume: '<name>')` : ''})`);
   }
 }
 
@@ -119,6 +178,12 @@ function regularization(model: Module): tf.Scalar | undefined {
   return terms.length ? (tf.addN(terms) as tf.Scalar) : undefined;
 }
 
+/** The first parameter holding NaN or Infinity, if any. */
+function nonFiniteParam(params: ReadonlyMap<string, { values: Float32Array | Int32Array }>): string | undefined {
+  for (const [path, t] of params) for (const v of t.values) if (!Number.isFinite(v)) return path;
+  return undefined;
+}
+
 /** Whether every gradient is finite (one fused reduction). */
 function allFinite(grads: tf.Tensor[]): boolean {
   return tf.tidy(() => Number.isFinite(tf.addN(grads.map((g) => tf.sum(tf.mul(g, 0)))).dataSync()[0]));
@@ -131,7 +196,7 @@ function allFinite(grads: tf.Tensor[]): boolean {
  * optimizer state, step) that resume bit-identically.
  *
  * A non-finite loss or gradient stops training before the weights are touched, with a NonFiniteError
- * naming the step; the last checkpoint stays as it was.
+ * naming the step and the checkpoint to resume from; checkpoints already written stay as they were.
  */
 export async function fit(model: Module, options: FitOptions): Promise<FitResult> {
   validate(model, options);
@@ -144,32 +209,68 @@ export async function fit(model: Module, options: FitOptions): Promise<FitResult
   const horizon = o.epochs * stepsPerEpoch;
   const totalSteps = Math.min(horizon, o.maxSteps ?? Infinity);
   const lossFn = o.loss ?? softmaxCrossEntropy;
-  const ckptName = o.checkpoint?.name ?? 'latest.ckpt';
+  const ck = o.checkpoint;
+  const stem = checkpointStem(ck?.name);
+  const keep = ck?.keep ?? 3;
 
   const opt = createOptimizer(o.optimizer, learningRateAt(o.learningRate, 0, horizon));
   let step = 0;
   let resumedFrom: number | undefined;
   let evaluations: Array<CheckpointProgress['evaluations'][number]> = [];
+  /** The newest checkpoint written (or resumed from) that no step has confirmed yet. */
+  let pending: { step: number; bytes: Uint8Array } | undefined;
   try {
-    if (o.checkpoint?.resume) {
-      const bytes = await o.checkpoint.store.read(ckptName);
-      if (bytes) {
-        const c = decodeCheckpoint(bytes);
+    if (ck?.resume) {
+      const found = await readResume(ck.store, stem, ck.resume);
+      if (found) {
+        const { c } = found;
+        // Check everything before touching the model or the optimizer.
+        checkModelState(model, c);
+        checkOptimizerState(o.optimizer, model.trainableVariables(), c.optimizer);
         restoreModel(model, c);
         await loadOptimizerState(opt, c.optimizer);
         step = resumedFrom = c.progress.step;
         evaluations = [...c.progress.evaluations];
+        pending = { step, bytes: encodeCheckpoint({ ...c }) };
       }
     }
 
     const vars = model.trainableVariables();
     if (vars.length === 0) throw new QatjsError('fit: the model has no trainable variables');
     const losses: number[] = [];
+    /** Where to resume after a failure at the current step: the confirmed checkpoint, if any. */
+    const resumeHint = async (): Promise<string> => {
+      if (!ck) return '';
+      const good = await ck.store.read(goodFile(stem));
+      if (!good) return '; no confirmed checkpoint to resume from';
+      let at = '';
+      try {
+        at = ` (step ${decodeCheckpoint(good).progress.step})`;
+      } catch {
+        at = ' (unreadable)';
+      }
+      return `; resume from '${goodFile(stem)}'${at} with checkpoint: { resume: '${goodFile(stem)}' } and a lower learning rate`;
+    };
+    let replacedEarlierRun = false;
     const saveCheckpoint = async () => {
-      if (!o.checkpoint) return;
+      if (!ck) return;
       const state = captureModel(model);
+      const bad = nonFiniteParam(state.params);
+      if (bad !== undefined) {
+        throw new NonFiniteError(`fit: parameter '${bad}' is not finite after step ${step}; no checkpoint was written${await resumeHint()}`);
+      }
       const progress = { step, epoch: Math.floor(step / stepsPerEpoch), evaluations };
-      await o.checkpoint.store.write(ckptName, encodeCheckpoint({ ...state, optimizer: await optimizerState(opt), progress }));
+      const bytes = encodeCheckpoint({ ...state, optimizer: await optimizerState(opt), progress });
+      await ck.store.write(stepFile(stem, step), bytes);
+      pending = { step, bytes };
+      // A fresh run replaces an earlier run's checkpoints of the same name; any run drops step
+      // checkpoints past its own step (a diverged branch it resumed before), then keeps the newest `keep`.
+      if (resumedFrom === undefined && !replacedEarlierRun) await ck.store.remove(goodFile(stem));
+      replacedEarlierRun = true;
+      const all = await listCheckpoints(ck.store, stem);
+      const kept = all.filter((f) => f.step <= step);
+      const drop = [...all.filter((f) => f.step > step), ...kept.slice(0, Math.max(0, kept.length - keep))];
+      for (const f of drop) await ck.store.remove(f.name);
     };
 
     model.train();
@@ -185,24 +286,42 @@ export async function fit(model: Module, options: FitOptions): Promise<FitResult
         const { x, y } = toTensors(batch, step);
         let lossValue: number;
         try {
-          const { value, grads } = tf.variableGrads(() => {
-            const base = lossFn(model.forward(x), y);
-            const reg = regularization(model);
-            return reg ? tf.add(base, reg) : base;
-          }, vars);
+          // tidy and disposeAbandonedTape: a loss function or layer that throws leaves no tensors behind
+          const { value, ordered } = tf.tidy(() => {
+            let r: ReturnType<typeof tf.variableGrads>;
+            try {
+              r = tf.variableGrads(() => {
+                const base = lossFn(model.forward(x), y);
+                const reg = regularization(model);
+                return reg ? tf.add(base, reg) : base;
+              }, vars);
+            } catch (e) {
+              disposeAbandonedTape();
+              throw e;
+            }
+            // every variable gets a gradient, in the same order each step: Adam's slots are kept by position
+            const g: tf.NamedTensorMap = {};
+            for (const v of vars) g[v.name] = r.grads[v.name] ?? tf.zerosLike(v);
+            return { value: r.value, ordered: g };
+          });
           lossValue = value.dataSync()[0];
-          // every variable gets a gradient, in the same order each step: Adam's slots are kept by position
-          const ordered: tf.NamedTensorMap = {};
-          for (const v of vars) ordered[v.name] = grads[v.name] ?? tf.zerosLike(v);
           const finite = Number.isFinite(lossValue) && allFinite(Object.values(ordered));
           if (finite) opt.applyGradients(ordered);
           tf.dispose([value, ...Object.values(ordered)]);
           if (!finite) {
             const what = Number.isFinite(lossValue) ? 'a gradient' : `the loss (${lossValue})`;
-            throw new NonFiniteError(`fit: ${what} is not finite at step ${step} (epoch ${epoch}); the weights were not updated${o.checkpoint ? ' and the last checkpoint is intact' : ''}`);
+            throw new NonFiniteError(`fit: ${what} is not finite at step ${step} (epoch ${epoch}); the weights were not updated${await resumeHint()}`);
           }
+        } catch (e) {
+          // a quantizer that meets NaN or Infinity in the forward pass: say where to resume from
+          if (e instanceof NonFiniteError && !e.message.startsWith('fit: ')) throw new NonFiniteError(`fit: step ${step} (epoch ${epoch}): ${e.message}${await resumeHint()}`);
+          throw e;
         } finally {
           tf.dispose([x, y]);
+        }
+        if (ck && pending && pending.step === step) {
+          await ck.store.write(goodFile(stem), pending.bytes);
+          pending = undefined;
         }
         step++;
         losses.push(lossValue);
@@ -213,12 +332,12 @@ export async function fit(model: Module, options: FitOptions): Promise<FitResult
           evaluations.push({ step, metrics });
         }
         o.onProgress?.({ step, totalSteps, epoch, epochs: o.epochs, stepsPerEpoch, loss: lossValue, learningRate: lr, elapsedMs: Date.now() - started, ...(metrics ? { metrics } : {}) });
-        if (o.checkpoint && (step % o.checkpoint.every === 0 || step === totalSteps)) await saveCheckpoint();
+        if (ck && (step % ck.every === 0 || step === totalSteps)) await saveCheckpoint();
       }
       if (inEpoch === 0) throw new QatjsError(`fit: batches(${epoch}) gave no batches`);
     }
     return { steps: step, ...(resumedFrom !== undefined ? { resumedFrom } : {}), losses: Float32Array.from(losses), evaluations };
   } finally {
-    opt.dispose();
+    disposeOptimizer(opt);
   }
 }

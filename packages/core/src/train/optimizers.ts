@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { QatjsError, describeValue } from '../util/errors.ts';
+import { CheckpointError } from './checkpoint-format.ts';
 
 /** The optimizers fit() builds: tfjs's own SGD (with optional momentum) and Adam. */
 export type OptimizerConfig =
@@ -75,14 +76,62 @@ export async function optimizerState(opt: tf.Optimizer): Promise<OptimizerState>
   return accBeta ? { weights, accBeta } : { weights };
 }
 
-/** Restores a fresh optimizer (one that has taken no step) to a saved state. */
+const shapeText = (s: readonly number[]) => `[${s.join(',')}]`;
+
+/**
+ * Checks a saved optimizer state against the optimizer fit() builds from `config` for these trainable
+ * variables (in fit's order), without touching anything: tfjs's layout is the iteration count (int32
+ * scalar), then one slot per variable (SGD with momentum) or two (Adam: first moments, then second
+ * moments), each float32 in its variable's shape. Plain SGD has no slots.
+ */
+export function checkOptimizerState(config: OptimizerConfig, vars: readonly tf.Variable[], state: OptimizerState): void {
+  const slots = config.kind === 'adam' ? 2 : config.momentum ? 1 : 0;
+  const what = config.kind === 'adam' ? 'Adam' : slots ? 'SGD with momentum' : 'SGD';
+  const w = state?.weights;
+  if (!Array.isArray(w)) throw new CheckpointError('checkpoint optimizer state has no weights list');
+  const expected = 1 + slots * vars.length;
+  if (w.length !== expected) {
+    throw new CheckpointError(
+      `checkpoint optimizer state holds ${w.length} weights, but ${what} over this model's ${vars.length} trainable variables keeps ${expected} ` +
+        `(was it saved with another optimizer or model?)`,
+    );
+  }
+  const iter = w[0];
+  if (iter.dtype !== 'int32' || iter.shape.length !== 0 || iter.values.length !== 1 || !(iter.values[0] >= 0)) {
+    throw new CheckpointError(`checkpoint optimizer weight 0 must be the iteration count (an int32 scalar >= 0), got ${iter.dtype} ${shapeText(iter.shape)}`);
+  }
+  for (let i = 1; i < w.length; i++) {
+    const v = vars[(i - 1) % vars.length];
+    const s = w[i];
+    if (s.dtype !== 'float32' || !(s.values instanceof Float32Array)) throw new CheckpointError(`checkpoint optimizer weight ${i} ('${s.name}') must be float32, got ${s.dtype}`);
+    if (s.shape.length !== v.shape.length || s.shape.some((d, k) => d !== v.shape[k]) || s.values.length !== v.size) {
+      throw new CheckpointError(`checkpoint optimizer weight ${i} ('${s.name}') has shape ${shapeText(s.shape)}, but its variable has shape ${shapeText(v.shape)}`);
+    }
+  }
+  if (state.accBeta !== undefined && config.kind !== 'adam') throw new CheckpointError(`checkpoint optimizer state is Adam's, but this run uses ${what}`);
+}
+
+/** Restores a fresh optimizer (one that has taken no step) to a saved state (checked with checkOptimizerState). */
 export async function loadOptimizerState(opt: tf.Optimizer, state: OptimizerState): Promise<void> {
   const tensors = state.weights.map(({ name, shape, dtype, values }) => ({ name, tensor: tf.tensor(values, shape, dtype) }));
-  await opt.setWeights(tensors);
-  tf.dispose(tensors.map((t) => t.tensor));
-  const a = opt as unknown as AdamInternals;
-  if (state.accBeta && a.accBeta1 && a.accBeta2) {
-    a.accBeta1.assign(tf.scalar(state.accBeta[0]));
-    a.accBeta2.assign(tf.scalar(state.accBeta[1]));
+  try {
+    await opt.setWeights(tensors);
+  } finally {
+    tf.dispose(tensors.map((t) => t.tensor));
   }
+  const a = opt as unknown as AdamInternals;
+  const accBeta = state.accBeta;
+  if (accBeta && a.accBeta1 && a.accBeta2) {
+    tf.tidy(() => {
+      a.accBeta1?.assign(tf.scalar(accBeta[0]));
+      a.accBeta2?.assign(tf.scalar(accBeta[1]));
+    });
+  }
+}
+
+/** Frees everything an optimizer holds (tfjs's momentum optimizer forgets its learning-rate scalar). */
+export function disposeOptimizer(opt: tf.Optimizer): void {
+  opt.dispose();
+  const c = (opt as unknown as { c?: tf.Tensor }).c;
+  if (c instanceof tf.Tensor && !c.isDisposed) c.dispose();
 }

@@ -69,7 +69,7 @@ export function readOptions<S extends Record<string, OptionSpec<unknown>>>(
     throw new QuantizerOptionError(`${owner}: options must be an object, got ${describeValue(input)}`);
   }
   for (const key of Object.keys(input)) {
-    if (!(key in schema)) {
+    if (!Object.hasOwn(schema, key)) {
       const known = Object.keys(schema).join(', ') || '(none)';
       throw new QuantizerOptionError(`${owner}: unknown option '${key}' (known options: ${known})`);
     }
