@@ -43,7 +43,6 @@ export { CheckpointError, encodeCheckpoint, decodeCheckpoint, type Checkpoint, t
 export { memoryCheckpointStore, fileCheckpointStore, type CheckpointStore } from './train/checkpoint-store.ts';
 export { captureModel, checkModelState, restoreModel, type ModelState } from './train/model-state.ts';
 export { listCheckpoints, type StoredCheckpoint } from './train/checkpoint-names.ts';
-export { crc32 } from './train/crc32.ts';
 
 export { convert, type ConvertOptions } from './convert/convert.ts';
 export type { GraphInput } from './convert/graph-inputs.ts';

@@ -4,12 +4,12 @@
 // | 0      | 8    | magic "QATJSCKP" |
 // | 8      | 4    | format version (u32 LE) = 2 |
 // | 12     | 4    | header length H (u32 LE) |
-// | 16     | 4    | CRC-32 (u32 LE, crc32.ts) of bytes 0..16 followed by bytes 20..end |
+// | 16     | 4    | CRC-32 (u32 LE, @qatjs/ir's crc32) of bytes 0..16 followed by bytes 20..end |
 // | 20     | H    | header JSON (UTF-8) |
 // | ...    |      | zero padding to a multiple of 4, then tensor data (f32 / i32 LE), each 4-aligned |
 import type { QuantizerState } from '../quantizer/quantizer.ts';
 import { QatjsError } from '../util/errors.ts';
-import { crc32 } from './crc32.ts';
+import { crc32 } from '@qatjs/ir';
 import type { OptimizerState } from './optimizers.ts';
 
 export class CheckpointError extends QatjsError {
