@@ -2,8 +2,8 @@ import type { Row } from '../results.ts';
 
 /**
  * Markdown: the QAT models of an accuracy suite converted and run on the int runtime: accuracy there
- * against the fake-quant model's (means over seeds), the lowest argmax agreement and the largest
- * logit difference (in output quanta) over seeds.
+ * against the fake-quant model's (means over the seeds measured on the int runtime), the lowest argmax
+ * agreement and the largest logit difference (in output quanta) over those seeds.
  */
 export function intRuntimeTable(rows: readonly Row[]): string {
   const qat = rows.filter((r) => r.method === 'qat' && r.intRuntimeValue !== undefined);
@@ -22,7 +22,9 @@ export function intRuntimeTable(rows: readonly Row[]): string {
     const r = rs[0];
     const label = `W${r.wbits}A${r.abits}${r.firstLastBits !== r.wbits ? ` (first/last ${r.firstLastBits}-bit)` : ''}`;
     const ok = rs.filter((x) => typeof x.intRuntimeValue === 'number');
-    const fake = mean(rs.map((x) => Number(x.value))).toFixed(2);
+    // fake-quant over the same seeds as the int runtime, so the two columns compare like for like
+    const seeds = ok.length > 0 && ok.length < rs.length ? ` (${ok.length} of ${rs.length} seeds)` : '';
+    const fake = mean((ok.length > 0 ? ok : rs).map((x) => Number(x.value))).toFixed(2) + seeds;
     if (ok.length === 0) {
       out.push(`| ${r.model} | ${r.quantizer} | ${label} | ${fake} | ${String(r.intRuntimeNote ?? 'not measured').replace(/\|/g, '/')} | | |`);
       continue;
