@@ -4,7 +4,6 @@
 // and, when the run completes, writes every parameter and quantizer state to the output file.
 // Usage: node train-child.mjs <checkpoint folder> <output file> <total steps>
 import { writeFile } from 'node:fs/promises';
-import '@tensorflow/tfjs-core'; // first: its engine and tensor class are the ones every package shares
 import { fileCheckpointStore, fit, initBackend, prepare } from '@qatjs/core';
 import { batches, loadDigits } from '@qatjs/datasets';
 import '@qatjs/quantizer-lsq';
