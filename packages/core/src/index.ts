@@ -17,7 +17,7 @@ export { RangeObserver } from './observers/range-observer.ts';
 export { quantizationError } from './observers/mse.ts';
 export { qparamsFromRange, MIN_SCALE, type QParams } from './observers/qparams.ts';
 
-export type { QuantRole, QuantPoint, QuantPointDecl, QuantizeContext } from './quantizer/quant-point.ts';
+export type { QuantRole, QuantPoint, QuantPointDecl, QuantizeContext, PointInheritance } from './quantizer/quant-point.ts';
 export type { Quantizer, QuantizerPlugin, QuantizerState, JsonValue } from './quantizer/quantizer.ts';
 export { registerQuantizer, unregisterQuantizer, listQuantizers, getQuantizerPlugin, createQuantizer, validateQuantizerOptions } from './quantizer/registry.ts';
 export { commonOptions, specForPoint, type CommonOptions } from './quantizer/common-options.ts';

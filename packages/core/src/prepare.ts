@@ -50,10 +50,9 @@ interface Resolved {
   rules: number[];
 }
 
-/** Applies the rules in order to one layer: the merged settings of each of its points. */
-function resolveLayer(layer: Layer, recipe: Recipe, compiled: RegExp[][], used: boolean[], touched: boolean[]): Map<string, Resolved | null> {
+/** Applies the rules in order to one layer: the merged settings of each rule key it meets. */
+function resolveKeys(layer: Layer, recipe: Recipe, compiled: RegExp[][], used: boolean[], touched: boolean[], wanted: Set<string>): Map<string, Resolved | null> {
   const out = new Map<string, Resolved | null>();
-  const declared = new Set(layer.points.map((p) => p.name));
   recipe.rules.forEach((rule, i) => {
     const patterns = typeof rule.match === 'string' ? [rule.match] : rule.match;
     if (!patterns.some((p, j) => matchesLayer(p, compiled[i][j], layer))) return;
@@ -63,7 +62,7 @@ function resolveLayer(layer: Layer, recipe: Recipe, compiled: RegExp[][], used: 
       touched[i] = true;
     }
     for (const [name, cfg] of ruleEntries(rule)) {
-      if (!declared.has(name)) continue;
+      if (!wanted.has(name)) continue;
       touched[i] = true;
       if (cfg === null) {
         out.set(name, null);
@@ -74,6 +73,34 @@ function resolveLayer(layer: Layer, recipe: Recipe, compiled: RegExp[][], used: 
       out.set(name, restart ? { config: { ...cfg }, rules: [i] } : { config: { ...prev.config, ...cfg }, rules: [...prev.rules, i] });
     }
   });
+  return out;
+}
+
+/**
+ * The settings of each declared point of one layer: what rules name it, on top of what it inherits
+ * (QuantPointDecl.inherits: the settings of its `from` key with `set` on top).
+ */
+function resolveLayer(layer: Layer, recipe: Recipe, compiled: RegExp[][], used: boolean[], touched: boolean[]): Map<string, Resolved | null> {
+  const wanted = new Set(layer.points.map((p) => p.name));
+  for (const p of layer.points) if (p.inherits) wanted.add(p.inherits.from);
+  const keys = resolveKeys(layer, recipe, compiled, used, touched, wanted);
+  const out = new Map<string, Resolved | null>();
+  for (const p of layer.points) {
+    const own = keys.get(p.name);
+    const base = p.inherits ? keys.get(p.inherits.from) : undefined;
+    if (own === null || (own === undefined && !base)) {
+      if (own === null) out.set(p.name, null);
+      continue;
+    }
+    if (!base || !p.inherits) {
+      out.set(p.name, own as Resolved);
+      continue;
+    }
+    const inherited: Resolved = { config: { ...base.config, ...(p.inherits.set ?? {}) }, rules: base.rules };
+    if (!own) out.set(p.name, inherited);
+    else if (own.config.quantizer !== undefined && own.config.quantizer !== inherited.config.quantizer) out.set(p.name, own);
+    else out.set(p.name, { config: { ...inherited.config, ...own.config }, rules: [...new Set([...inherited.rules, ...own.rules])].sort((a, b) => a - b) });
+  }
   return out;
 }
 
@@ -131,7 +158,10 @@ export function prepare(model: Module<ModuleOutput>, recipe: Recipe | string, op
       const from = `recipe rule${resolved.rules.length > 1 ? 's' : ''} ${resolved.rules.join(', ')}`;
       if (quantizer === undefined) throw new RecipeError(`point '${point.label}': ${from} set options but no quantizer`);
       try {
-        made.push({ layer, point, resolved, q: createQuantizer(quantizer, opts, point) });
+        const q = createQuantizer(quantizer, opts, point);
+        made.push({ layer, point, resolved, q });
+        const problem = point.check?.(q);
+        if (problem !== undefined) throw new RecipeError(`quantizer '${quantizer}' cannot quantize this point: ${problem}`);
       } catch (e) {
         if (!(e instanceof QatjsError)) throw e;
         throw new RecipeError(`point '${point.label}' (${from}): ${e.message}`);

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { QuantSpec } from '../spec/quant-spec.ts';
 
 /** What a quantization point quantizes. */
 export type QuantRole = 'weight' | 'activation' | 'bias';
@@ -19,6 +20,28 @@ export interface QuantPointDecl {
    * it. It may be a new tensor: call it inside tf.tidy.
    */
   readonly initialValue?: () => tf.Tensor;
+  /**
+   * Default settings: the point takes the settings recipe rules give `from` (another key of the same
+   * layer, declared or not: 'weight', 'output', ...) with `set` on top, so a preset quantizes it
+   * without naming it. Rules that name the point itself merge on top of that (a rule naming a
+   * different quantizer starts afresh); a rule setting it to null turns it off. An LSTM's recurrent
+   * weight follows 'weight'; its 16-bit gates take the weight's (symmetric) quantizer with `{ bits: 16 }`.
+   */
+  readonly inherits?: PointInheritance;
+  /**
+   * Refuses a quantizer this point cannot use (an unsigned grid for a signed state...): returns the
+   * reason, or undefined. prepare() throws a RecipeError naming the point and the reason before it
+   * attaches anything.
+   */
+  readonly check?: (q: { readonly quantizer: string; readonly spec: QuantSpec; readonly affine: boolean }) => string | undefined;
+}
+
+/** Where a point's default settings come from (QuantPointDecl.inherits). */
+export interface PointInheritance {
+  /** The rule key whose settings the point takes ('weight', 'input', 'output' or a point name). */
+  readonly from: string;
+  /** Settings that replace the inherited ones (common options such as bits, perChannel, narrowRange). */
+  readonly set?: Readonly<Record<string, unknown>>;
 }
 
 /** A declared point placed in a model: where it is and what kind of layer owns it. */
