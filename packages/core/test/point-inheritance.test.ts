@@ -1,12 +1,15 @@
-// QuantPointDecl.inherits and .check: how a layer family gets default settings for its own points
+// QuantPointDecl.inherits, .observer and .check: how a layer family gets default settings for its own points
 // (an LSTM's 16-bit gates) from presets that never name them, and refuses quantizers it cannot use.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Module, RecipeError, prepare, registerQuantizer, unregisterQuantizer, type QuantPointDecl, type Recipe } from '@qatjs/core';
+import { Module, RecipeError, observedQuantizerPlugin, prepare, registerQuantizer, unregisterQuantizer, type QuantPointDecl, type Recipe } from '@qatjs/core';
 import { useBackend } from '@qatjs/test-utils';
 import { testObservedQuantizer } from './helpers/test-layers.ts';
 
 const Q = 'test-observed';
+// built like quantizer-uniform: role-default observers, which a point's declared observer replaces
+const P = 'test-point-observed';
+const pointObserved = observedQuantizerPlugin({ name: P, description: 'symmetric, observer-driven (test)', symmetric: true });
 
 class Recurrent extends Module {
   readonly kind = 'Recurrent';
@@ -20,6 +23,7 @@ class Recurrent extends Module {
       {
         name: 'state',
         role: 'activation',
+        observer: 'minMax',
         inherits: { from: 'output' },
         check: (q) => (q.spec.signed ? undefined : 'the state is signed'),
       },
@@ -38,14 +42,35 @@ describe('point inheritance (QuantPointDecl.inherits) and checks', () => {
   beforeAll(async () => {
     await useBackend('cpu');
     registerQuantizer(testObservedQuantizer);
+    registerQuantizer(pointObserved);
   });
-  afterAll(() => unregisterQuantizer(Q));
+  afterAll(() => {
+    unregisterQuantizer(Q);
+    unregisterQuantizer(P);
+  });
 
   it('a preset-style recipe quantizes points it never names, with the declared overrides', () => {
     recipe = { rules: [{ match: '*', weight: { quantizer: Q, bits: 4, perChannel: true, narrowRange: true }, output: { quantizer: Q, bits: 8 } }] };
     const m = new Recurrent();
     expect(summary(m)).toEqual(['/weight:4pc:0', '/recurrentWeight:4pc:0', '/gates:16:0', '/state:8:0'].map((s) => `<root>${s}`));
     expect(m.getQuantizer('gates')?.spec.narrowRange).toBe(false);
+    m.dispose();
+  });
+
+  it("a point's declared observer replaces the role default of observer-driven quantizers", () => {
+    recipe = { rules: [{ match: '*', weight: { quantizer: P, bits: 8 }, output: { quantizer: P, bits: 8 } }] };
+    const m = new Recurrent();
+    prepare(m, recipe, silent);
+    expect(JSON.stringify(m.getQuantizer('state')?.state())).toMatch(/"minMax"/);
+    expect(JSON.stringify(m.getQuantizer('gates')?.state())).toMatch(/"movingAverageMinMax"/);
+    m.dispose();
+  });
+
+  it("a recipe's observer wins over the point's declared one", () => {
+    recipe = { rules: [{ match: '*', weight: { quantizer: P, bits: 8 }, output: { quantizer: P, bits: 8, observer: 'percentile' } }] };
+    const m = new Recurrent();
+    prepare(m, recipe, silent);
+    expect(JSON.stringify(m.getQuantizer('state')?.state())).toMatch(/"percentile"/);
     m.dispose();
   });
 

@@ -16,7 +16,7 @@ export interface ObservedPluginDefinition {
   readonly description: string;
   /** Symmetric grids (zero point 0) or affine ones. */
   readonly symmetric: boolean;
-  /** The observer when the recipe names none. Default: minMax for weights and biases, movingAverageMinMax for activations. */
+  /** The observer when the recipe and the point (QuantPointDecl.observer) name none. Default: minMax for weights and biases, movingAverageMinMax for activations. */
   readonly defaultObserver?: (point: QuantPoint) => string;
 }
 
@@ -38,7 +38,7 @@ export function observedQuantizerPlugin(def: ObservedPluginDefinition): Quantize
     },
     create(options, point) {
       const spec = specForPoint(owner, options, point, def.symmetric);
-      return new ObservedQuantizer(def.name, point, spec, options.observer ?? resolveObserver(pickObserver(point), owner));
+      return new ObservedQuantizer(def.name, point, spec, options.observer ?? resolveObserver(point.observer ?? pickObserver(point), owner));
     },
   };
 }

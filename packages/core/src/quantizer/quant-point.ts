@@ -29,6 +29,12 @@ export interface QuantPointDecl {
    */
   readonly inherits?: PointInheritance;
   /**
+   * The observer that observer-driven quantizers use here when the recipe names none (instead of
+   * their role default). A recurrent state observed once per time step declares 'minMax': a moving
+   * average started from the first step's small range would shrink its grid for many batches.
+   */
+  readonly observer?: string;
+  /**
    * Refuses a quantizer this point cannot use (an unsigned grid for a signed state...): returns the
    * reason, or undefined. prepare() throws a RecipeError naming the point and the reason before it
    * attaches anything.
