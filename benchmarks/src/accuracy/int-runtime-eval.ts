@@ -11,12 +11,12 @@ import type { Row } from '../results.ts';
  * intRuntimeValue: accuracy (%) of the int runtime; intArgmaxAgreement: % of images whose argmax
  * equals the fake-quant model's (float ties count as agreement); intMaxQuantumDiff: the largest
  * logit difference in output quanta. A model convert() cannot lower gets intRuntimeValue null and
- * convert()'s reason.
+ * convert()'s reason. `inputShape`: one sample's (MNIST images [28, 28, 1]; row sequences [28, 28]).
  */
-export async function intRuntimeFields(model: Module, test: LabeledSet, limit = Infinity): Promise<Row> {
+export async function intRuntimeFields(model: Module, test: LabeledSet, limit = Infinity, inputShape: readonly number[] = [28, 28, 1]): Promise<Row> {
   let ir;
   try {
-    ir = convert(model, { inputShape: [28, 28, 1], floatOutput: false });
+    ir = convert(model, { inputShape, floatOutput: false });
   } catch (e) {
     return { intRuntimeValue: null, intRuntimeNote: `not convertible: ${(e as Error).message.slice(0, 200)}` };
   }

@@ -5,17 +5,17 @@
 // cached under benchmarks/.cache/accuracy-mnist-cnn and a rerun resumes. QATJS_ACC_MODELS and
 // QATJS_ACC_SEEDS (comma lists) run a slice.
 import * as tf from '@tensorflow/tfjs-core';
-import { CheckpointError, captureModel, decodeCheckpoint, encodeCheckpoint, fileCheckpointStore, getPreset, initBackend, restoreModel, type Module, type Recipe } from '@qatjs/core';
+import { getPreset, initBackend, type Module, type Recipe } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import '@qatjs/quantizer-lsq';
 import { lenet, residualCnn } from '@qatjs/adapter-cnn';
 import { loadMnist } from '@qatjs/datasets';
 import { prepare } from '@qatjs/core';
-import { RowCache } from '../accuracy/row-cache.ts';
+import { envList, openSweep } from '../accuracy/sweep.ts';
+import { cachedFp32Model, storeModel } from '../accuracy/fp32-cache.ts';
 import { intRuntimeFields } from '../accuracy/int-runtime-eval.ts';
 import { accuracy, ptq, train, type Data, type TrainConfig } from '../accuracy/mnist-protocol.ts';
-import type { Row } from '../results.ts';
 import type { Suite } from '../suite.ts';
 
 const MODELS: Record<string, (seed: number) => Module> = {
@@ -59,10 +59,6 @@ function residualPathFor(modelName: string, s: (typeof SETTINGS)[number]): reado
   return s.abits < 8 ? RESIDUAL_PATH[modelName] : undefined;
 }
 
-function list(env: string | undefined, all: string[]): string[] {
-  return env ? env.split(',').map((s) => s.trim()).filter((s) => all.includes(s)) : all;
-}
-
 export const suite: Suite = {
   name: 'accuracy-mnist-cnn',
   description: 'MNIST LeNet-BN and residual CNN: FP32, PTQ and QAT at W8A8..W2A2 (uniform, asymmetric, LSQ), 3 seeds',
@@ -70,46 +66,15 @@ export const suite: Suite = {
     tf.enableProdMode();
     await initBackend('wasm');
     const data: Data = { train: await loadMnist({ split: 'train' }), test: await loadMnist({ split: 'test' }) };
-    const cache = smoke ? undefined : await RowCache.open('accuracy-mnist-cnn');
-    const store = smoke ? undefined : fileCheckpointStore(cache?.dir ?? '');
-    const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-    const models = smoke ? ['lenet-bn'] : list(env.QATJS_ACC_MODELS, Object.keys(MODELS));
-    const seeds = smoke ? [1] : list(env.QATJS_ACC_SEEDS, ['1', '2', '3']).map(Number);
+    const { store, rows, record } = await openSweep('accuracy-mnist-cnn', smoke);
+    const models = smoke ? ['lenet-bn'] : envList('QATJS_ACC_MODELS', Object.keys(MODELS));
+    const seeds = smoke ? [1] : envList('QATJS_ACC_SEEDS', ['1', '2', '3']).map(Number);
     const evalLimit = smoke ? 500 : Infinity;
-    const rows: Row[] = [];
-    const record = async (id: string, make: () => Promise<Row>) => {
-      const done = cache?.get(id);
-      const row = done ?? (await make());
-      if (!done) await cache?.put(id, row);
-      rows.push(row);
-      console.log(`  ${id}: ${(row.value as number).toFixed(2)}%`);
-      return row;
-    };
     for (const modelName of models) {
       for (const seed of seeds) {
         const base = { task: 'mnist-cnn', model: modelName, seed, metric: 'accuracy' };
         const fp32Name = `${modelName}-s${seed}-fp32.ckpt`;
-        const fp32Model = async (): Promise<Module> => {
-          const m = MODELS[modelName](seed);
-          const bytes = await store?.read(fp32Name);
-          let restored = false;
-          if (bytes) {
-            try {
-              restoreModel(m, decodeCheckpoint(bytes));
-              restored = true;
-            } catch (e) {
-              // a cached file from an older checkpoint format (or a corrupt one): train again
-              if (!(e instanceof CheckpointError)) throw e;
-              console.log(`  ${fp32Name}: ${e.message}; training again`);
-            }
-          }
-          if (!restored) {
-            await train(m, data, FP32, seed, smoke ? 20 : undefined);
-            const state = captureModel(m);
-            await store?.write(fp32Name, encodeCheckpoint({ ...state, optimizer: { weights: [] }, progress: { step: 0, epoch: 0, evaluations: [] } }));
-          }
-          return m;
-        };
+        const fp32Model = () => cachedFp32Model(store, fp32Name, () => MODELS[modelName](seed), (m) => train(m, data, FP32, seed, smoke ? 20 : undefined));
         await record(`${modelName}/s${seed}/fp32`, async () => {
           const m = await fp32Model();
           const value = accuracy(m, data.test, evalLimit);
@@ -137,7 +102,7 @@ export const suite: Suite = {
               await train(m, data, s.wbits <= 2 ? QAT_2BIT : QAT, seed + 1000, smoke ? 5 : undefined);
               const trainSeconds = Math.round((Date.now() - started) / 1000);
               const value = accuracy(m, data.test, evalLimit);
-              await store?.write(ckptName, encodeCheckpoint({ ...captureModel(m), optimizer: { weights: [] }, progress: { step: 0, epoch: 0, evaluations: [] } }));
+              await storeModel(store, ckptName, m);
               const int = await intRuntimeFields(m, data.test, evalLimit);
               m.dispose();
               return { ...row, method: 'qat', value, ...int, epochs: QAT.epochs, learningRate: (s.wbits <= 2 ? QAT_2BIT : QAT).learningRate, trainSeconds };

@@ -7,6 +7,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   'qat-step': async () => (await import('./qat-step.ts')).suite,
   gemm: async () => (await import('./gemm.ts')).suite,
   'accuracy-mnist-cnn': async () => (await import('./accuracy-mnist-cnn.ts')).suite,
+  'accuracy-seqmnist-rnn': async () => (await import('./accuracy-seqmnist-rnn.ts')).suite,
   e2e: async () => (await import('./e2e.ts')).suite,
   size: async () => (await import('./size.ts')).suite,
 };

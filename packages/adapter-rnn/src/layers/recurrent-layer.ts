@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module, fakeQuantizeBias, type NamedTensors, type TensorGrid } from '@qatjs/core';
+import { LayerError, checkInput } from '@qatjs/layers';
+
+/** What one stacked layer returns: every step's output and the final states, [directions, batch, hidden]. */
+export interface LayerRun extends NamedTensors {
+  /** [batch, steps, directions · hidden]: forward | backward, in time order. */
+  readonly output: tf.Tensor3D;
+  readonly h: tf.Tensor3D;
+}
+
+export interface LayerShape {
+  readonly inputSize: number;
+  readonly hidden: number;
+  readonly directions: 1 | 2;
+  readonly maxSteps: number;
+  readonly seed: number;
+}
+
+/**
+ * One stacked layer of an LSTM or GRU, both directions in one module so they share their points (one
+ * hidden grid: the concatenation of the directions is exact). Weights are W [I, D·G·H] and U [H, D·G·H]
+ * with columns direction-major, then gate, then unit (PyTorch's gate order within a direction).
+ *
+ * Training cost per step: the x-projection and the h·U product (each one matMul, batched over the
+ * directions) plus the gate math; see projectSteps for why the x-projection is per step here. Rows of the per-step tensors
+ * are (direction, batch) pairs: [D·B, G·H].
+ */
+export abstract class RecurrentLayer extends Module<LayerRun> {
+  abstract override readonly kind: 'LSTM' | 'GRU';
+  readonly weight: tf.Variable;
+  readonly recurrentWeight: tf.Variable;
+  readonly inputSize: number;
+  readonly hidden: number;
+  readonly directions: 1 | 2;
+  readonly maxSteps: number;
+
+  constructor(
+    shape: LayerShape,
+    readonly gateCount: number,
+  ) {
+    super();
+    const { inputSize, hidden, directions, seed } = shape;
+    this.inputSize = inputSize;
+    this.hidden = hidden;
+    this.directions = directions;
+    this.maxSteps = shape.maxSteps;
+    // PyTorch's initialization: U(-1/sqrt(H), 1/sqrt(H)) for every weight
+    const k = 1 / Math.sqrt(hidden);
+    this.weight = this.registerParameter('weight', tf.randomUniform([inputSize, this.columns], -k, k, 'float32', seed));
+    this.recurrentWeight = this.registerParameter('recurrentWeight', tf.randomUniform([hidden, this.columns], -k, k, 'float32', seed + 7919));
+  }
+
+  /** D·G·H: the columns of W and U. */
+  get columns(): number {
+    return this.directions * this.gateCount * this.hidden;
+  }
+
+  protected get where(): string {
+    return `${this.kind} layer`;
+  }
+
+  /** Validates x [batch, steps, inputSize] and the step count; returns [batch, steps]. */
+  protected checkSequence(x: tf.Tensor): [number, number] {
+    checkInput(x, this.where, { rank: 3, channels: this.inputSize, layout: 'batch, steps, features' });
+    const [b, t] = x.shape;
+    if (b < 1 || t < 1) throw new LayerError(`${this.where}: input must have at least one sequence and one step, got shape [${x.shape}]`);
+    if (t > this.maxSteps) throw new LayerError(`${this.where}: the sequence has ${t} steps, more than the layer's maxSteps (${this.maxSteps}); declare a larger maxSteps`);
+    return [b, t];
+  }
+
+  /** Validates an initial state [directions, batch, hidden] and flattens it to [D·B, H]. */
+  protected stateRows(s: tf.Tensor | undefined, name: string, batch: number): tf.Tensor2D | undefined {
+    if (s === undefined) return undefined;
+    const want = [this.directions, batch, this.hidden];
+    if (!(s instanceof tf.Tensor) || s.dtype !== 'float32' || s.rank !== 3 || s.shape.some((d, i) => d !== want[i])) {
+      const got = s instanceof tf.Tensor ? `${s.dtype} [${s.shape}]` : typeof s;
+      throw new LayerError(`${this.where}: initial ${name} must be float32 [${want}] (directions, batch, hidden), got ${got}`);
+    }
+    return tf.reshape(s, [this.directions * batch, this.hidden]);
+  }
+
+  /**
+   * A bias as the integer op stores it: int32 in units of fround(s_in · s_W[n]) when the input lies on
+   * a known grid and the weight is quantized by an affine quantizer (otherwise the float bias).
+   */
+  protected integerBias(bias: tf.Tensor, grid: TensorGrid | undefined, weightPoint: string): tf.Tensor {
+    const wq = this.getQuantizer(weightPoint);
+    if (!grid || !wq?.affine) return bias;
+    return fakeQuantizeBias(bias, grid.scale, wq.qparams().scale);
+  }
+
+  /**
+   * The x-projection of every step, as T tensors [D·B, G·H] in step order (the backward direction's
+   * step s reads x[T - 1 - s]), bias added.
+   *
+   * One product per step on a slice of x rather than one matMul over all steps then a slice per step:
+   * tfjs-backend-wasm's Slice, Unpack and SplitV copy their whole input (readSync) for every output,
+   * so slicing the [T·B, D·G·H] projection T times copied it T times (500 ms a batch for T = 28,
+   * B = 128, H = 128), while slicing x costs T copies of the much smaller x. The integer op does the
+   * one GEMM (its run-time kernel has no such copy).
+   */
+  protected projectSteps(xq: tf.Tensor, wq: tf.Tensor, bias: tf.Tensor | undefined): tf.Tensor2D[] {
+    const [b, t] = xq.shape;
+    const gh = this.gateCount * this.hidden;
+    const xs = tf.unstack(tf.transpose(xq, [1, 0, 2])) as tf.Tensor2D[]; // T x [B, I]
+    const w = this.directions === 1 ? wq : tf.transpose(tf.reshape(wq, [this.inputSize, this.directions, gh]), [1, 0, 2]); // [D, I, GH]
+    const bb = bias && (this.directions === 1 ? bias : tf.reshape(bias, [this.directions, 1, gh]));
+    return xs.map((xt, s) => {
+      let p: tf.Tensor;
+      if (this.directions === 1) p = tf.matMul(xt, w as tf.Tensor2D);
+      else p = tf.matMul(tf.stack([xt, xs[t - 1 - s]]) as tf.Tensor3D, w as tf.Tensor3D); // [D, B, GH]
+      if (bb) p = tf.add(p, bb);
+      return tf.reshape(p, [this.directions * b, gh]) as tf.Tensor2D;
+    });
+  }
+
+  /** Uq [H, D·GH] arranged for the per-step product: [H, GH] (one direction) or [D, H, GH]. */
+  protected recurrentMatrix(uq: tf.Tensor): tf.Tensor {
+    if (this.directions === 1) return uq;
+    return tf.transpose(tf.reshape(uq, [this.hidden, this.directions, this.gateCount * this.hidden]), [1, 0, 2]);
+  }
+
+  /** h [D·B, H] · U per direction: [D·B, GH]. */
+  protected recurrentProduct(h: tf.Tensor, u: tf.Tensor): tf.Tensor2D {
+    if (this.directions === 1) return tf.matMul(h as tf.Tensor2D, u as tf.Tensor2D);
+    const rows = h.shape[0];
+    const y = tf.matMul(tf.reshape(h, [this.directions, rows / this.directions, this.hidden]) as tf.Tensor3D, u as tf.Tensor3D);
+    return tf.reshape(y, [rows, this.gateCount * this.hidden]);
+  }
+
+  /** Step outputs (each [D·B, H], step order) to [B, T, D·H] in time order. */
+  protected assembleOutput(hs: tf.Tensor[], batch: number): tf.Tensor3D {
+    const t = hs.length;
+    let y = tf.reshape(tf.stack(hs), [t, this.directions, batch, this.hidden]);
+    if (this.directions === 2) {
+      const [fwd, bwd] = tf.split(y, 2, 1);
+      y = tf.concat([fwd, tf.reverse(bwd, 0)], 1);
+    }
+    return tf.reshape(tf.transpose(y, [2, 0, 1, 3]), [batch, t, this.directions * this.hidden]) as tf.Tensor3D;
+  }
+
+  /** [D·B, H] rows back to [D, B, H]. */
+  protected stateOut(rows: tf.Tensor, batch: number): tf.Tensor3D {
+    return tf.reshape(rows, [this.directions, batch, this.hidden]) as tf.Tensor3D;
+  }
+}
