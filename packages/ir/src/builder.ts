@@ -92,4 +92,8 @@ export class ModelBuilder extends GraphBuilder {
   flatten(x: string, out: OutputOptions = {}): string {
     return this.node('flatten', [x], {}, [out])[0];
   }
+  /** int32 token ids [...] and a constant table [V, D] (int8/int4/int2) -> [..., D] on `out`'s grid. */
+  embedding(tokens: string, table: string, out: QuantizedOutput): string {
+    return this.node('embedding', [tokens, table], {}, [out])[0];
+  }
 }

@@ -132,7 +132,7 @@ describe('ModelBuilder', () => {
 describe('the op registry', () => {
   it('lists the built-in ops', () => {
     // built-ins come first; under bun, ops other test files registered follow (one registry for all files)
-    expect(listOps().slice(0, 16)).toEqual(['quantize', 'dequantize', 'conv2d', 'depthwiseConv2d', 'gemm', 'matmul', 'add', 'maxPool', 'avgPool', 'globalAvgPool', 'reshape', 'flatten', 'mul', 'sigmoid', 'tanh', 'exp']);
+    expect(listOps().slice(0, 17)).toEqual(['quantize', 'dequantize', 'conv2d', 'depthwiseConv2d', 'gemm', 'matmul', 'add', 'maxPool', 'avgPool', 'globalAvgPool', 'reshape', 'flatten', 'mul', 'sigmoid', 'tanh', 'exp', 'embedding']);
     expect(getOpSchema('conv2d')?.inputs.map((i) => i.name)).toEqual(['x', 'w', 'b']);
     expect(getOpSchema('lstm')).toBeUndefined();
   });

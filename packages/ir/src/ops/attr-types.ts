@@ -44,6 +44,7 @@ export interface OpAttrs {
   sigmoid: NoAttrs;
   tanh: NoAttrs;
   exp: NoAttrs;
+  embedding: NoAttrs;
 }
 
 /**

@@ -16,13 +16,15 @@ import { mul } from './mul.ts';
 import { sigmoid } from './sigmoid.ts';
 import { tanh } from './tanh.ts';
 import { exp } from './exp.ts';
+import { embedding } from './embedding.ts';
 
-// Op kinds by name. The CNN slice and the first float32 ops (float add and mul, sigmoid, tanh, exp) are
-// built in; later ops (lstm, gru, layerNorm, softmax, gelu) are added with registerOp, one schema file each.
+// Op kinds by name. The CNN slice, the first float32 ops (float add and mul, sigmoid, tanh, exp) and
+// embedding are built in; later ops (lstm, gru, layerNorm, softmax, gelu) are added with registerOp,
+// one schema file each.
 
 const BUILTIN: readonly OpSchema[] = [
   quantize, dequantize, conv2d, depthwiseConv2d, gemm, matmul, add, maxPool, avgPool, globalAvgPool, reshape, flatten,
-  mul, sigmoid, tanh, exp,
+  mul, sigmoid, tanh, exp, embedding,
 ];
 
 const registry = new Map<string, OpSchema>(BUILTIN.map((s) => [s.op, s]));

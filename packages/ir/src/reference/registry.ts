@@ -16,6 +16,7 @@ import { mulReference } from './ops/mul.ts';
 import { sigmoidReference } from './ops/sigmoid.ts';
 import { tanhReference } from './ops/tanh.ts';
 import { expReference } from './ops/exp.ts';
+import { embeddingReference } from './ops/embedding.ts';
 
 // Reference kernels by op name, beside the op schemas (ops/registry.ts). The CNN slice is built in;
 // a package that registers an op with registerOp adds its reference with registerReferenceOp.
@@ -37,6 +38,7 @@ const kernels = new Map<string, ReferenceKernel>([
   ['sigmoid', sigmoidReference],
   ['tanh', tanhReference],
   ['exp', expReference],
+  ['embedding', embeddingReference],
 ]);
 
 /**

@@ -7,6 +7,10 @@ function isIntList(v: unknown, minLength: number, maxLength: number, min: number
   return v.every((d) => Number.isInteger(d) && d >= min && d <= max);
 }
 
+function isFloat(v: unknown, min: number, max: number): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0) && v >= min && v <= max;
+}
+
 function describeSpec(spec: AttrSpec): string {
   switch (spec.kind) {
     case 'int':
@@ -35,7 +39,7 @@ function fits(spec: AttrSpec, v: unknown): boolean {
     case 'bool':
       return typeof v === 'boolean';
     case 'float':
-      return typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0) && v >= spec.min && v <= spec.max;
+      return isFloat(v, spec.min, spec.max);
     case 'string':
       return typeof v === 'string' && spec.values.includes(v);
     case 'clamp':
