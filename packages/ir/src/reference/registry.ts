@@ -17,6 +17,9 @@ import { sigmoidReference } from './ops/sigmoid.ts';
 import { tanhReference } from './ops/tanh.ts';
 import { expReference } from './ops/exp.ts';
 import { embeddingReference } from './ops/embedding.ts';
+import { lstmReference } from './ops/lstm.ts';
+import { gruReference } from './ops/gru.ts';
+import { concatReference } from './ops/concat.ts';
 
 // Reference kernels by op name, beside the op schemas (ops/registry.ts). The CNN slice is built in;
 // a package that registers an op with registerOp adds its reference with registerReferenceOp.
@@ -39,6 +42,9 @@ const kernels = new Map<string, ReferenceKernel>([
   ['tanh', tanhReference],
   ['exp', expReference],
   ['embedding', embeddingReference],
+  ['lstm', lstmReference],
+  ['gru', gruReference],
+  ['concat', concatReference],
 ]);
 
 /**

@@ -23,6 +23,10 @@ function describeSpec(spec: AttrSpec): string {
       return 'a boolean';
     case 'float':
       return `a finite number in ${spec.min}..${spec.max} (not -0)`;
+    case 'floats': {
+      const len = spec.minLength === spec.maxLength ? `${spec.minLength}` : `${spec.minLength} to ${spec.maxLength}`;
+      return `a list of ${len} finite numbers in ${spec.min}..${spec.max} (not -0)`;
+    }
     case 'string':
       return `one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'clamp':
@@ -40,6 +44,8 @@ function fits(spec: AttrSpec, v: unknown): boolean {
       return typeof v === 'boolean';
     case 'float':
       return isFloat(v, spec.min, spec.max);
+    case 'floats':
+      return Array.isArray(v) && v.length >= spec.minLength && v.length <= spec.maxLength && v.every((x) => isFloat(x, spec.min, spec.max));
     case 'string':
       return typeof v === 'string' && spec.values.includes(v);
     case 'clamp':
