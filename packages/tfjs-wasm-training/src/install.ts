@@ -11,6 +11,7 @@ import { conv2dBackpropInputAsConv, depthwiseBackpropInputAsConv } from './input
 import { maxPoolGradFirstMaxKernel } from './max-pool-grad-first-max.ts';
 import { tileByCopies } from './tile-by-copies.ts';
 import { batchMatMulTransposeFirst } from './batch-matmul-transpose-first.ts';
+import { unsortedSegmentSumRows } from './unsorted-segment-sum-rows.ts';
 import { WasmTrainingError } from './errors.ts';
 
 const OURS = Symbol.for('qatjs.tfjs-wasm-training.kernel');
@@ -37,6 +38,7 @@ const KERNELS: Readonly<Record<string, OwnedKernel>> = {
   DepthwiseConv2dNativeBackpropInput: { reason: 'missing', make: always(depthwiseBackpropInputAsConv) },
   DepthwiseConv2dNativeBackpropFilter: { reason: 'missing', make: always(depthwiseBackpropFilterLoop) },
   MaxPoolGrad: { reason: 'wrong', make: always(maxPoolGradFirstMaxKernel) },
+  UnsortedSegmentSum: { reason: 'missing', make: always(unsortedSegmentSumRows) },
   Conv2DBackpropInput: { reason: 'slow', make: always(conv2dBackpropInputAsConv) },
   BatchMatMul: { reason: 'slow', make: wrapping('BatchMatMul', batchMatMulTransposeFirst) },
   Tile: { reason: 'slow', make: wrapping('Tile', tileByCopies) },
