@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gridOf, passGrid, type QuantPointDecl, type TensorGrid } from '@qatjs/core';
+import { gridOf, passGrid, type LoweredValue, type LoweringContext, type NamedLoweredValues, type QuantPointDecl, type TensorGrid } from '@qatjs/core';
+import { directionBias, wideQuant } from './lowering.ts';
 import { gatePoint, hiddenPoint, inputPoint, weightPoints } from './points.ts';
 import { RecurrentLayer, type LayerRun, type LayerShape } from './recurrent-layer.ts';
 
@@ -85,6 +86,20 @@ export class GruLayer extends RecurrentLayer {
       }
       const last = h as tf.Tensor;
       return { output: passGrid(last, this.assembleOutput(hs, batch)), h: passGrid(last, this.stateOut(last, batch)) };
+    });
+  }
+
+  /** One fused gru op per direction; see LstmLayer.lower. */
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): NamedLoweredValues {
+    const inputGates = wideQuant(ctx, this, 'inputGates');
+    const recurrentGates = wideQuant(ctx, this, 'recurrentGates');
+    return this.lowerDirections(ctx, inputs[0] as LoweredValue, (x, hidden, d, w, u) => {
+      const biasX = directionBias(ctx, this.biasX, x.quant, w.quant, this.directions, d, 'biasX');
+      const biasH = directionBias(ctx, this.biasH, hidden, u.quant, this.directions, d, 'biasH');
+      return ctx.builder.gru(x.name, w.name, u.name, { biasX, biasH, inputGates, recurrentGates, reverse: d === 1, maxSteps: this.maxSteps }, {
+        hidden: { dtype: 'int8', quant: hidden },
+        names: { y: ctx.name(`y${d}`), hT: ctx.name(`hT${d}`) },
+      });
     });
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gridOf, passGrid, type QuantPointDecl } from '@qatjs/core';
+import { gridOf, passGrid, type LoweredValue, type LoweringContext, type NamedLoweredValues, type QuantPointDecl } from '@qatjs/core';
+import { directionBias, wideQuant } from './lowering.ts';
 import { cellPoint, gatePoint, hiddenPoint, inputPoint, weightPoints } from './points.ts';
 import { RecurrentLayer, type LayerRun, type LayerShape } from './recurrent-layer.ts';
 
@@ -56,5 +57,22 @@ export class LstmLayer extends RecurrentLayer {
       const last = h as tf.Tensor;
       return { output: passGrid(last, this.assembleOutput(hs, batch)), h: passGrid(last, this.stateOut(last, batch)), c: this.stateOut(c as tf.Tensor, batch) };
     });
+  }
+
+  /**
+   * One fused lstm op per direction (docs/guides/rnn-adapter.md: why fused); a bidirectional layer
+   * concatenates the directions' outputs, which share the hidden grid. Returns `output` (every step)
+   * and `last` (the final hidden states, [B, D·H]).
+   */
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): NamedLoweredValues {
+    const gates = wideQuant(ctx, this, 'gates');
+    const cell = wideQuant(ctx, this, 'cell');
+    return this.lowerDirections(ctx, inputs[0] as LoweredValue, (x, hidden, d, w, u) =>
+      ctx.builder.lstm(x.name, w.name, u.name, { bias: directionBias(ctx, this.bias, x.quant, w.quant, this.directions, d, 'bias'), gates, reverse: d === 1, maxSteps: this.maxSteps }, {
+        hidden: { dtype: 'int8', quant: hidden },
+        cell,
+        names: { y: ctx.name(`y${d}`), hT: ctx.name(`hT${d}`), cT: ctx.name(`cT${d}`) },
+      }),
+    );
   }
 }

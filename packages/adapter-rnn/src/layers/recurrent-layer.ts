@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, fakeQuantizeBias, type NamedTensors, type TensorGrid } from '@qatjs/core';
+import { Module, fakeQuantizeBias, type LoweredValue, type LoweringContext, type NamedLoweredValues, type NamedTensors, type TensorGrid } from '@qatjs/core';
+import type { QuantParams } from '@qatjs/ir';
+import { directionWeight } from './lowering.ts';
+
+type WeightConstant = { readonly name: string; readonly quant: QuantParams };
 import { LayerError, checkInput } from '@qatjs/layers';
 
 /** What one stacked layer returns: every step's output and the final states, [directions, batch, hidden]. */
@@ -143,5 +147,27 @@ export abstract class RecurrentLayer extends Module<LayerRun> {
   /** [D·B, H] rows back to [D, B, H]. */
   protected stateOut(rows: tf.Tensor, batch: number): tf.Tensor3D {
     return tf.reshape(rows, [this.directions, batch, this.hidden]) as tf.Tensor3D;
+  }
+
+  /**
+   * One fused op per direction, `op` adding it for direction d with that direction's weight
+   * constants; the directions' outputs joined: `output` y [B, T, D·H] and `last` hT [B, D·H],
+   * concatenated along the features (exact: both directions are on the one hidden grid).
+   */
+  protected lowerDirections(ctx: LoweringContext, input: LoweredValue, op: (x: LoweredValue & { quant: QuantParams }, hidden: QuantParams, d: number, w: WeightConstant, u: WeightConstant) => { y: string; hT: string }): NamedLoweredValues {
+    const x = ctx.layerInput(this, input) as LoweredValue & { quant: QuantParams };
+    const hidden = ctx.activationQuant(this, 'hidden');
+    const ys: string[] = [];
+    const hs: string[] = [];
+    for (let d = 0; d < this.directions; d++) {
+      const w = directionWeight(ctx, this, 'weight', this.weight, this.directions, d);
+      const u = directionWeight(ctx, this, 'recurrentWeight', this.recurrentWeight, this.directions, d);
+      const out = op(x, hidden, d, w, u);
+      ys.push(out.y);
+      hs.push(out.hT);
+    }
+    const join = (names: string[], axis: number, suffix: string) => (names.length === 1 ? names[0] : ctx.builder.concat(names, axis, { name: ctx.name(suffix) }));
+    const value = (name: string) => ({ name, dtype: 'int8' as const, quant: hidden });
+    return { output: value(join(ys, 2, 'output')), last: value(join(hs, 1, 'last')) };
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, passGrid, type NamedTensors } from '@qatjs/core';
+import { Module, isLoweredValue, passGrid, type LoweredValue, type LoweringContext, type NamedLoweredValues, type NamedTensors } from '@qatjs/core';
 import { LayerError } from '@qatjs/layers';
 import { resolveRecurrentOptions, type RecurrentOptions, type ResolvedRecurrentOptions } from './options.ts';
 import type { LayerRun, LayerShape, RecurrentLayer } from './recurrent-layer.ts';
@@ -75,5 +75,23 @@ export abstract class RecurrentStack<L extends RecurrentLayer, Out extends Recur
     const output = r.returnSequences ? input : passGrid(lastH, tf.reshape(tf.transpose(lastH, [1, 0, 2]), [lastH.shape[1] as number, r.directions * r.hidden]));
     const states = Object.fromEntries(this.stateNames.map((n) => [n, finals[n].length === 1 ? finals[n][0] : tf.concat(finals[n], 0)]));
     return { output, ...states };
+  }
+
+  /**
+   * The layers' fused ops in order, each reading the previous one's output. Lowers `output` only: the
+   * integer model starts from zero states (initial states in and final states out are training-side
+   * for now).
+   */
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): NamedLoweredValues {
+    if (inputs.length !== 1) ctx.fail(`${this.kind} lowers from one input (x) and zero initial states, got ${inputs.length} inputs`);
+    let v = inputs[0] as LoweredValue;
+    let last: LoweredValue = v;
+    this.layers.forEach((layer, l) => {
+      const out = ctx.lowerChild(String(l), layer as unknown as Module<NamedTensors>, [v]);
+      if (isLoweredValue(out) || !out.output || !out.last) ctx.fail(`layer ${l} lowered to no { output, last }`);
+      v = out.output;
+      last = out.last;
+    });
+    return { output: this.options.returnSequences ? v : last };
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, describeValue } from '@qatjs/core';
+import { Module, describeValue, type LoweredValue, type LoweringContext } from '@qatjs/core';
 import { Dense, LayerError, positiveInt } from '@qatjs/layers';
 import { GRU } from '../layers/gru.ts';
 import { LSTM } from '../layers/lstm.ts';
@@ -34,6 +34,11 @@ export class SequenceClassifier extends Module {
 
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => this.head.forward(this.rnn.forward(x).output));
+  }
+
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+    const features = ctx.lowerChild('rnn', this.rnn, inputs).output as LoweredValue;
+    return ctx.lowerChild('head', this.head, [features]);
   }
 }
 
