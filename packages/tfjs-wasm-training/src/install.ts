@@ -12,6 +12,7 @@ import { maxPoolGradFirstMaxKernel } from './max-pool-grad-first-max.ts';
 import { tileByCopies } from './tile-by-copies.ts';
 import { batchMatMulTransposeFirst } from './batch-matmul-transpose-first.ts';
 import { unsortedSegmentSumRows } from './unsorted-segment-sum-rows.ts';
+import { sliceInPlace, splitVInPlace, unpackInPlace } from './slice-in-place.ts';
 import { WasmTrainingError } from './errors.ts';
 
 const OURS = Symbol.for('qatjs.tfjs-wasm-training.kernel');
@@ -42,6 +43,9 @@ const KERNELS: Readonly<Record<string, OwnedKernel>> = {
   Conv2DBackpropInput: { reason: 'slow', make: always(conv2dBackpropInputAsConv) },
   BatchMatMul: { reason: 'slow', make: wrapping('BatchMatMul', batchMatMulTransposeFirst) },
   Tile: { reason: 'slow', make: wrapping('Tile', tileByCopies) },
+  Slice: { reason: 'slow', make: wrapping('Slice', sliceInPlace) },
+  SplitV: { reason: 'slow', make: wrapping('SplitV', splitVInPlace) },
+  Unpack: { reason: 'slow', make: wrapping('Unpack', unpackInPlace) },
 };
 
 /** The kernels this package owns on the wasm backend, with the reason for each. */

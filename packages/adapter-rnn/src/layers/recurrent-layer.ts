@@ -26,8 +26,8 @@ export interface LayerShape {
  * hidden grid: the concatenation of the directions is exact). Weights are W [I, D·G·H] and U [H, D·G·H]
  * with columns direction-major, then gate, then unit (PyTorch's gate order within a direction).
  *
- * Training cost per step: the x-projection and the h·U product (each one matMul, batched over the
- * directions) plus the gate math; see projectSteps for why the x-projection is per step here. Rows of the per-step tensors
+ * Efficient training: the x-projection of every step and both directions is one matMul; each step
+ * is one h·U matMul (batched over the directions) plus the gate math. Rows of the per-step tensors
  * are (direction, batch) pairs: [D·B, G·H].
  */
 export abstract class RecurrentLayer extends Module<LayerRun> {
@@ -95,28 +95,22 @@ export abstract class RecurrentLayer extends Module<LayerRun> {
   }
 
   /**
-   * The x-projection of every step, as T tensors [D·B, G·H] in step order (the backward direction's
-   * step s reads x[T - 1 - s]), bias added.
-   *
-   * One product per step on a slice of x rather than one matMul over all steps then a slice per step:
-   * tfjs-backend-wasm's Slice, Unpack and SplitV copy their whole input (readSync) for every output,
-   * so slicing the [T·B, D·G·H] projection T times copied it T times (500 ms a batch for T = 28,
-   * B = 128, H = 128), while slicing x costs T copies of the much smaller x. The integer op does the
-   * one GEMM (its run-time kernel has no such copy).
+   * The x-projection of every step as one matMul ([T·B, I] · [I, D·G·H], bias added), returned as T
+   * tensors [D·B, G·H] in step order (the backward direction's step s reads x[T - 1 - s]). Slicing it
+   * per step is cheap on wasm once initBackend('wasm') installs @qatjs/tfjs-wasm-training's in-place
+   * Slice/SplitV/Unpack (the stock ones copied the whole projection once per step).
    */
   protected projectSteps(xq: tf.Tensor, wq: tf.Tensor, bias: tf.Tensor | undefined): tf.Tensor2D[] {
     const [b, t] = xq.shape;
     const gh = this.gateCount * this.hidden;
-    const xs = tf.unstack(tf.transpose(xq, [1, 0, 2])) as tf.Tensor2D[]; // T x [B, I]
-    const w = this.directions === 1 ? wq : tf.transpose(tf.reshape(wq, [this.inputSize, this.directions, gh]), [1, 0, 2]); // [D, I, GH]
-    const bb = bias && (this.directions === 1 ? bias : tf.reshape(bias, [this.directions, 1, gh]));
-    return xs.map((xt, s) => {
-      let p: tf.Tensor;
-      if (this.directions === 1) p = tf.matMul(xt, w as tf.Tensor2D);
-      else p = tf.matMul(tf.stack([xt, xs[t - 1 - s]]) as tf.Tensor3D, w as tf.Tensor3D); // [D, B, GH]
-      if (bb) p = tf.add(p, bb);
-      return tf.reshape(p, [this.directions * b, gh]) as tf.Tensor2D;
-    });
+    const timeMajor = tf.reshape(tf.transpose(xq, [1, 0, 2]), [t * b, this.inputSize]) as tf.Tensor2D;
+    let p: tf.Tensor = tf.matMul(timeMajor, wq as tf.Tensor2D);
+    if (bias) p = tf.add(p, bias);
+    if (this.directions === 2) {
+      const [fwd, bwd] = tf.split(tf.transpose(tf.reshape(p, [t, b, 2, gh]), [0, 2, 1, 3]), 2, 1); // [T, 1, B, GH] each
+      p = tf.concat([fwd, tf.reverse(bwd, 0)], 1);
+    }
+    return tf.unstack(tf.reshape(p, [t, this.directions * b, gh])) as tf.Tensor2D[];
   }
 
   /** Uq [H, D·GH] arranged for the per-step product: [H, GH] (one direction) or [D, H, GH]. */
