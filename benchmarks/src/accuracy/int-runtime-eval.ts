@@ -2,8 +2,8 @@
 // its accuracy, and how closely it follows the fake-quant model it came from.
 import * as tf from '@tensorflow/tfjs-core';
 import { convert, type Module } from '@qatjs/core';
-import { BackendWasmError, loadSession, type IntSession } from '@qatjs/backend-wasm';
-import { runReference } from '@qatjs/ir';
+import { BackendWasmError, loadSession } from '@qatjs/backend-wasm';
+import { runReference, type IntModel } from '@qatjs/ir';
 import { batches, type Batch, type LabeledSet } from '@qatjs/datasets';
 
 /** Samples evaluated by the IR's reference interpreter (scalar TypeScript) when the runtime lacks an op. */
@@ -28,18 +28,9 @@ export async function intRuntimeFields(model: Module, test: LabeledSet, limit = 
   const q = ir.values.find((v) => v.name === ir.outputs[0])?.quant;
   if (!q) throw new Error('convert: int8 output expected');
   const [s, zp] = [q.scale[0], q.zeroPoint[0]];
-  // The int runtime; while it has no kernel for one of the model's ops (a new op whose runtime kernel
-  // is still to come), the IR's reference interpreter on the first REFERENCE_LIMIT samples.
-  let session: IntSession | undefined;
-  let engine = 'int-runtime';
-  try {
-    session = await loadSession(ir);
-  } catch (e) {
-    if (!(e instanceof BackendWasmError && /has no kernel for op/.test(e.message))) throw e;
-    engine = 'ir-reference';
-    limit = Math.min(limit, REFERENCE_LIMIT);
-  }
-  const run = (b: Batch) => (session ? session.run({ input: b.x }) : runReference(ir, { input: { data: b.x, shape: b.shape } }))[ir.outputs[0]];
+  const runner = await intRunner(ir);
+  if (runner.engine !== 'int-runtime') limit = Math.min(limit, REFERENCE_LIMIT);
+  const run = (b: Batch) => runner.run({ input: { data: b.x, shape: b.shape } });
   model.eval();
   let seen = 0;
   let correct = 0;
@@ -57,9 +48,30 @@ export async function intRuntimeFields(model: Module, test: LabeledSet, limit = 
       seen += b.y.length;
     }
   } finally {
-    session?.dispose();
+    runner.dispose();
     model.train();
   }
-  const where: Row = engine === 'int-runtime' ? {} : { intRuntimeEngine: engine, intRuntimeSamples: seen };
+  const where: Row = runner.engine === 'int-runtime' ? {} : { intRuntimeEngine: runner.engine, intRuntimeSamples: seen };
   return { intRuntimeValue: (100 * correct) / seen, intArgmaxAgreement: (100 * agree) / seen, intMaxQuantumDiff: worst, ...where };
+}
+
+export interface IntRunner {
+  readonly engine: 'int-runtime' | 'ir-reference';
+  /** The model's first output for these inputs (int8 codes with floatOutput: false). */
+  run(inputs: Readonly<Record<string, { data: Float32Array | Int32Array; shape: number[] }>>): ArrayLike<number>;
+  dispose(): void;
+}
+
+/**
+ * The int runtime for `ir`; while the runtime has no kernel for one of its ops (a new op whose
+ * runtime kernel is still to come), the IR's reference interpreter.
+ */
+export async function intRunner(ir: IntModel): Promise<IntRunner> {
+  try {
+    const session = await loadSession(ir);
+    return { engine: 'int-runtime', run: (inputs) => session.run(inputs)[ir.outputs[0]], dispose: () => session.dispose() };
+  } catch (e) {
+    if (!(e instanceof BackendWasmError && /has no kernel for op/.test(e.message))) throw e;
+    return { engine: 'ir-reference', run: (inputs) => runReference(ir, inputs)[ir.outputs[0]], dispose: () => {} };
+  }
 }

@@ -8,6 +8,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   gemm: async () => (await import('./gemm.ts')).suite,
   'accuracy-mnist-cnn': async () => (await import('./accuracy-mnist-cnn.ts')).suite,
   'accuracy-seqmnist-rnn': async () => (await import('./accuracy-seqmnist-rnn.ts')).suite,
+  'accuracy-shakespeare-lstm': async () => (await import('./accuracy-shakespeare-lstm.ts')).suite,
   e2e: async () => (await import('./e2e.ts')).suite,
   size: async () => (await import('./size.ts')).suite,
 };
