@@ -1,18 +1,22 @@
-// One training step (forward, backward, Adam update) of a CNN in float against the same CNN with
+// One training step (forward, backward, Adam update) of a CNN or the seqMNIST LSTM in float against the same model with
 // fake quantization (QAT), on the wasm backend, in the same process: the cost of QAT.
 import * as tf from '@tensorflow/tfjs-core';
 import { getPreset, initBackend, prepare, type Module, type Recipe } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import { lenet, residualCnn } from '@qatjs/adapter-cnn';
+import { sequenceClassifier } from '@qatjs/adapter-rnn';
 import { batches, loadMnist } from '@qatjs/datasets';
 import { medianMs } from '../measure.ts';
 import type { Row } from '../results.ts';
 import type { Suite } from '../suite.ts';
 
-const MODELS: Record<string, () => Module> = {
-  'lenet-bn': () => lenet({ seed: 1 }),
-  'residual-cnn': () => residualCnn({ seed: 1 }),
+// Each model with the shape it reads the MNIST batch as: images [B, 28, 28, 1], or 28 rows of 28
+// pixels [B, 28, 28] for the recurrent ones (the accuracy-seqmnist-rnn models).
+const MODELS: Record<string, { make: () => Module; rows?: boolean }> = {
+  'lenet-bn': { make: () => lenet({ seed: 1 }) },
+  'residual-cnn': { make: () => residualCnn({ seed: 1 }) },
+  'lstm-128': { make: () => sequenceClassifier({ cell: 'lstm', inputSize: 28, hidden: 128, classes: 10, maxSteps: 28, seed: 1 }), rows: true },
 };
 const RECIPES: Record<string, () => Recipe> = {
   w8a8: () => getPreset('w8a8'),
@@ -39,10 +43,11 @@ export const suite: Suite = {
     const data = await loadMnist({ split: 'train', limit: batchSize });
     const b = batches(data, { batchSize }).next().value;
     if (!b) throw new Error('no batch');
-    const x = tf.tensor(b.x, b.shape);
+    const images = tf.tensor(b.x, b.shape);
     const y = tf.oneHot(tf.tensor1d(b.y, 'int32'), 10);
     const rows: Row[] = [];
-    for (const [modelName, make] of Object.entries(MODELS)) {
+    for (const [modelName, { make, rows: asRows }] of Object.entries(MODELS)) {
+      const x = asRows ? tf.reshape(images, [batchSize, 28, 28]) : images;
       for (const [recipeName, recipe] of Object.entries(RECIPES)) {
         const fp32 = make();
         const qat = make();
@@ -66,8 +71,9 @@ export const suite: Suite = {
         fp32.dispose();
         qat.dispose();
       }
+      if (x !== images) x.dispose();
     }
-    tf.dispose([x, y]);
+    tf.dispose([images, y]);
     return rows;
   },
 };
