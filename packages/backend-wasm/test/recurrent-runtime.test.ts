@@ -6,8 +6,10 @@ import { recurrentInputs, recurrentModel, type RecurrentModelCase } from './recu
 // lstm and gru on the int runtime against runReference. The integer parts (GEMMs, requantization,
 // clamps, the divisions) are exact; sigmoid and tanh are the f32x4 kernels, within 4 ulp or 1e-7 of
 // the reference, which can move a code by one where a value lies next to a rounding boundary. So:
-// codes equal except such flips, counted and bounded here (at most 1 in 1000 codes, by at most 1
-// quantum; the runs below see none).
+// codes equal except such flips, counted and bounded here: at most 1 in 1000 codes, hidden codes by
+// at most 1 quantum; a hidden flip feeds the later steps, so the (much finer, int16) cell codes may
+// move by a few cell quanta (measured on the e2e-rnn LSTM, H 256, B 64, T 28: 69 of 458,752 y codes
+// by 1, 166 of 16,384 cT codes by up to 5). The small runs below see none.
 
 interface Diff { readonly count: number; readonly total: number; readonly max: number }
 
@@ -44,7 +46,7 @@ for (const op of ['lstm', 'gru'] as const) {
           const want = runReference(model, inputs);
           for (const name of model.outputs) {
             const d = diff(got[name], want[name]);
-            expect(d.max).toBeLessThanOrEqual(1);
+            expect(d.max).toBeLessThanOrEqual(name === 'cT' ? 8 : 1);
             flips += d.count;
             total += d.total;
           }
