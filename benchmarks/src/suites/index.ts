@@ -10,5 +10,6 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   'accuracy-seqmnist-rnn': async () => (await import('./accuracy-seqmnist-rnn.ts')).suite,
   'accuracy-shakespeare-lstm': async () => (await import('./accuracy-shakespeare-lstm.ts')).suite,
   e2e: async () => (await import('./e2e.ts')).suite,
+  'e2e-rnn': async () => (await import('./e2e-rnn.ts')).suite,
   size: async () => (await import('./size.ts')).suite,
 };

@@ -10,6 +10,9 @@ import { dequantizeStep, quantizeStep } from './quantize.ts';
 import { aliasStep } from './reshape.ts';
 import { unaryF32Step } from './unary-f32.ts';
 import { embeddingStep } from './embedding.ts';
+import { lstmStep } from './lstm.ts';
+import { gruStep } from './gru.ts';
+import { concatStep } from './concat.ts';
 
 export const BUILTIN_RUNTIME_OPS: readonly (readonly [string, RuntimeOpBuilder])[] = [
   ['conv2d', conv2dStep],
@@ -29,4 +32,7 @@ export const BUILTIN_RUNTIME_OPS: readonly (readonly [string, RuntimeOpBuilder])
   ['reshape', aliasStep],
   ['flatten', aliasStep],
   ['embedding', embeddingStep],
+  ['lstm', lstmStep],
+  ['gru', gruStep],
+  ['concat', concatStep],
 ];
