@@ -69,10 +69,12 @@ export async function ptqLm(m: CharLstm, recipe: Recipe, corpus: CharCorpus, cfg
 }
 
 const SEQ = 128;
+const REFERENCE_CHARS = 2048;
 
 /**
- * bpc of the integer model on the first `limit` validation characters (windows of 128 from zero
- * states, as bitsPerCharacter), beside the fake-quant model's bpc on the same characters.
+ * bpc of the integer model on the first `limit` validation characters (2048 with the IR reference
+ * interpreter; windows of 128 from zero states, as bitsPerCharacter), beside the fake-quant model's
+ * bpc on the same characters.
  */
 export async function intRuntimeBpc(m: CharLstm, ids: Int32Array, limit: number): Promise<Row> {
   let ir;
@@ -84,7 +86,8 @@ export async function intRuntimeBpc(m: CharLstm, ids: Int32Array, limit: number)
   const q = ir.values.find((v) => v.name === ir.outputs[0])?.quant;
   if (!q) throw new Error('convert: int8 logits expected');
   const runner = await intRunner(ir);
-  const windows = Math.floor(Math.min(limit, ids.length - 1) / SEQ);
+  // the reference interpreter is scalar TypeScript: its first REFERENCE_CHARS characters only
+  const windows = Math.floor(Math.min(runner.engine === 'int-runtime' ? limit : REFERENCE_CHARS, ids.length - 1) / SEQ);
   const V = m.vocabSize;
   let nats = 0;
   try {

@@ -46,7 +46,7 @@ export const suite: Suite = {
     const seeds = smoke ? [1] : envList('QATJS_ACC_SEEDS', ['1', '2', '3']).map(Number);
     const validation = corpus.split('validation');
     const evalLimit = smoke ? 1024 : Infinity;
-    const intLimit = smoke ? 256 : 2048;
+    const intLimit = smoke ? 256 : Infinity;
     const bpc = (m: ReturnType<typeof makeLm>) => bitsPerCharacter(m, validation, { seqLen: 128, limit: evalLimit });
     const modelName = `char-lstm-${cfg.hidden}`;
     for (const seed of seeds) {
