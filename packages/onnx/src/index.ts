@@ -6,6 +6,6 @@ export { registerOnnxOp, getOnnxOp, listOnnxOps, type OnnxOpExporter } from './r
 export { ExportContext, layerOf, type Layout, type WeightCodes } from './context.ts';
 export { OnnxExportError } from './errors.ts';
 export { decodeModelProto, encodeModelProto } from './proto/onnx-proto.ts';
-export { DataType, AttributeType, type ModelProto, type GraphProto, type NodeProto, type TensorProto, type ValueInfoProto, type AttributeProto, type DimensionProto } from './proto/types.ts';
+export { DataType, AttributeType, type DataTypeCode, type ModelProto, type GraphProto, type NodeProto, type TensorProto, type ValueInfoProto, type AttributeProto, type DimensionProto } from './proto/types.ts';
 export { floatTensor, int32Tensor, int64Tensor, codeTensor } from './proto/tensors.ts';
 export type { AttrInit } from './proto/attributes.ts';
