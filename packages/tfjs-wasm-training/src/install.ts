@@ -11,6 +11,7 @@ import { conv2dBackpropInputAsConv, depthwiseBackpropInputAsConv } from './input
 import { maxPoolGradFirstMaxKernel } from './max-pool-grad-first-max.ts';
 import { tileByCopies } from './tile-by-copies.ts';
 import { batchMatMulTransposeFirst } from './batch-matmul-transpose-first.ts';
+import { unsortedSegmentSumRows } from './unsorted-segment-sum-rows.ts';
 import { WasmTrainingError } from './errors.ts';
 
 const OURS = Symbol.for('qatjs.tfjs-wasm-training.kernel');
@@ -40,6 +41,7 @@ const KERNELS: Readonly<Record<string, OwnedKernel>> = {
   Conv2DBackpropInput: { reason: 'slow', make: always(conv2dBackpropInputAsConv) },
   BatchMatMul: { reason: 'slow', make: wrapping('BatchMatMul', batchMatMulTransposeFirst) },
   Tile: { reason: 'slow', make: wrapping('Tile', tileByCopies) },
+  UnsortedSegmentSum: { reason: 'missing', make: always(unsortedSegmentSumRows) },
 };
 
 /** The kernels this package owns on the wasm backend, with the reason for each. */

@@ -7,7 +7,7 @@ import { installWasmTrainingKernels, wasmTrainingKernelsInstalled, WASM_TRAINING
 // nothing is checked in @qatjs/adapter-cnn's tests, which import the packages above this one.)
 const OURS = Symbol.for('qatjs.tfjs-wasm-training.kernel');
 const isOurs = (name: string, backend: string) => (tf.getKernel(name, backend)?.kernelFunc as unknown as Record<symbol, unknown> | undefined)?.[OURS] === true;
-const NAMES = ['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'MaxPoolGrad', 'Tile'];
+const NAMES = ['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'MaxPoolGrad', 'Tile', 'UnsortedSegmentSum'];
 
 describe('installWasmTrainingKernels', () => {
   it('installs every kernel for the wasm backend only', async () => {
