@@ -142,7 +142,7 @@ export class WasmKernels implements KernelContext {
   /** A new zero-filled tensor in WASM memory, optionally filled from `data`. */
   tensor<D extends DType>(dtype: D, shape: readonly number[], data?: ArrayLike<number>): WasmTensor<D> {
     this.#live('tensor');
-    if (dtype !== 'int8' && dtype !== 'int32' && dtype !== 'float32') throw new BackendWasmError(`tensor: dtype must be int8, int32 or float32, got ${valueText(dtype)}`);
+    if (dtype !== 'int8' && dtype !== 'int16' && dtype !== 'int32' && dtype !== 'float32') throw new BackendWasmError(`tensor: dtype must be int8, int16, int32 or float32, got ${valueText(dtype)}`);
     const size = checkShape(shape, 'tensor shape');
     const t = new WasmTensor(this, dtype, shape, this.heap.alloc(size * bytesPerElement(dtype)));
     if (data !== undefined) {

@@ -3,13 +3,14 @@
 import { BackendWasmError, valueText } from './errors.ts';
 import type { Heap } from './memory/heap.ts';
 
-export type DType = 'int8' | 'int32' | 'float32';
+export type DType = 'int8' | 'int16' | 'int32' | 'float32';
 
-export type TypedArrayFor<D extends DType> = D extends 'int8' ? Int8Array : D extends 'int32' ? Int32Array : Float32Array;
+export type TypedArrayFor<D extends DType> = D extends 'int8' ? Int8Array : D extends 'int16' ? Int16Array : D extends 'int32' ? Int32Array : Float32Array;
 
-const BYTES: Record<DType, number> = { int8: 1, int32: 4, float32: 4 };
+const BYTES: Record<DType, number> = { int8: 1, int16: 2, int32: 4, float32: 4 };
 const RANGE: Record<DType, [number, number] | undefined> = {
   int8: [-128, 127],
+  int16: [-32768, 32767],
   int32: [-2147483648, 2147483647],
   float32: undefined,
 };
@@ -94,7 +95,11 @@ export class WasmTensor<D extends DType = DType> {
   view(): TypedArrayFor<D> {
     const buf = this.#owner.memory.buffer;
     const p = this.byteOffset;
-    const v = this.dtype === 'int8' ? new Int8Array(buf, p, this.#size) : this.dtype === 'int32' ? new Int32Array(buf, p, this.#size) : new Float32Array(buf, p, this.#size);
+    const v =
+      this.dtype === 'int8' ? new Int8Array(buf, p, this.#size)
+      : this.dtype === 'int16' ? new Int16Array(buf, p, this.#size)
+      : this.dtype === 'int32' ? new Int32Array(buf, p, this.#size)
+      : new Float32Array(buf, p, this.#size);
     return v as TypedArrayFor<D>;
   }
 
@@ -110,7 +115,7 @@ export class WasmTensor<D extends DType = DType> {
       throw new BackendWasmError(`write(): ${data.length} values for a tensor of shape [${this.#shape.join(', ')}] (${this.#size} elements)`);
     }
     const range = RANGE[this.dtype];
-    const exact = (this.dtype === 'int8' && data instanceof Int8Array) || (this.dtype === 'int32' && data instanceof Int32Array);
+    const exact = (this.dtype === 'int8' && data instanceof Int8Array) || (this.dtype === 'int16' && data instanceof Int16Array) || (this.dtype === 'int32' && data instanceof Int32Array);
     if (range && !exact) {
       for (let i = 0; i < data.length; i++) {
         const v = data[i];

@@ -1,6 +1,12 @@
 import { GraphBuilder } from './graph-builder.ts';
 import type { OutputOptions } from './graph-builder.ts';
 import type { Clamp, Pads, Pair } from './ops/attr-types.ts';
+import { fail } from './errors.ts';
+import { biasQuant } from './quant.ts';
+import {
+  biasOrZero, checkRecurrentArgs, gateAttrs, maxStepsFor,
+  type GruOptions, type GruOutputOptions, type GruOutputs, type LstmOptions, type LstmOutputOptions, type LstmOutputs,
+} from './recurrent-builder.ts';
 import type { QuantParams } from './types.ts';
 
 /** The output of an op that rescales: its dtype and quant params are the caller's choice. */
@@ -91,5 +97,66 @@ export class ModelBuilder extends GraphBuilder {
   }
   flatten(x: string, out: OutputOptions = {}): string {
     return this.node('flatten', [x], {}, [out])[0];
+  }
+  /** int32 token ids [...] and a constant table [V, D] (int8/int4/int2) -> [..., D] on `out`'s grid. */
+  embedding(tokens: string, table: string, out: QuantizedOutput): string {
+    return this.node('embedding', [tokens, table], {}, [out])[0];
+  }
+  /** 2..8 int8/uint8 values with the same dtype and quant params, joined along `axis`; the output keeps them. */
+  concat(inputs: readonly string[], axis: number, out: OutputOptions = {}): string {
+    if (!Array.isArray(inputs)) fail('concat.inputs', 'must be an array of value names');
+    return this.node('concat', inputs, { axis }, [out])[0];
+  }
+  /**
+   * One LSTM layer over x [B, T, I] with W [I, 4H] and U [H, 4H] (ops/lstm.ts); returns the names of
+   * y [B, T, H], hT and cT [B, H]. A zero bias is added when h0 is given without a bias.
+   */
+  lstm(x: string, w: string, u: string, options: LstmOptions, out: LstmOutputOptions): LstmOutputs {
+    checkRecurrentArgs(options, out, 'lstm');
+    if (options.c0 !== undefined && options.h0 === undefined) fail('lstm.options.c0', 'c0 needs h0 (an h0 of all z_h codes is the zero state)');
+    const rows = 4 * (this.info(u).shape[0] ?? 0);
+    const attrs = {
+      ...gateAttrs(options.gates, 'gate', 'lstm.options.gates'),
+      reverse: options.reverse ?? false,
+      maxSteps: maxStepsFor(this, x, options.maxSteps, 'lstm.options'),
+    };
+    const bias = biasOrZero(this, options.bias, options.h0 !== undefined, x, w, rows, `${out.names?.y ?? x}.zeroBias`);
+    const inputs = [x, w, u, bias, options.h0, options.c0].filter((n): n is string => n !== undefined);
+    const [y, hT, cT] = this.node('lstm', inputs, attrs, [
+      { ...(out.names?.y ? { name: out.names.y } : {}), ...out.hidden },
+      { ...(out.names?.hT ? { name: out.names.hT } : {}), ...out.hidden },
+      { ...(out.names?.cT ? { name: out.names.cT } : {}), dtype: 'int16', quant: out.cell },
+    ]);
+    return { y, hT, cT };
+  }
+  /**
+   * One GRU layer ("reset after") over x [B, T, I] with W [I, 3H] and U [H, 3H] (ops/gru.ts); returns
+   * the names of y [B, T, H] and hT [B, H]. Zero biases are added where h0 needs their slots.
+   */
+  gru(x: string, w: string, u: string, options: GruOptions, out: GruOutputOptions): GruOutputs {
+    checkRecurrentArgs(options, out, 'gru');
+    const rows = 3 * (this.info(u).shape[0] ?? 0);
+    const attrs = {
+      ...gateAttrs(options.inputGates, 'inputGate', 'gru.options.inputGates'),
+      ...gateAttrs(options.recurrentGates, 'recurrentGate', 'gru.options.recurrentGates'),
+      reverse: options.reverse ?? false,
+      maxSteps: maxStepsFor(this, x, options.maxSteps, 'gru.options'),
+    };
+    const base = out.names?.y ?? x;
+    const needH = options.h0 !== undefined;
+    const biasX = biasOrZero(this, options.biasX, needH || options.biasH !== undefined, x, w, rows, `${base}.zeroBiasX`);
+    const biasH = needH && options.biasH === undefined
+      ? this.#zeroHiddenBias(out.hidden.quant, u, rows, `${base}.zeroBiasH`)
+      : options.biasH;
+    const inputs = [x, w, u, biasX, biasH, options.h0].filter((n): n is string => n !== undefined);
+    const [y, hT] = this.node('gru', inputs, attrs, [
+      { ...(out.names?.y ? { name: out.names.y } : {}), ...out.hidden },
+      { ...(out.names?.hT ? { name: out.names.hT } : {}), ...out.hidden },
+    ]);
+    return { y, hT };
+  }
+  #zeroHiddenBias(hidden: QuantParams, u: string, rows: number, name: string): string {
+    const quant = biasQuant(hidden, this.info(u).quant as QuantParams, rows);
+    return this.constant({ name, dtype: 'int32', shape: [rows], quant, data: new Int32Array(rows) });
   }
 }

@@ -14,22 +14,23 @@ import type { ActivationDType, ConstantData, DType } from './types.ts';
 export interface DTypeInfo {
   readonly dtype: DType;
   /** Bits each element occupies in storage. */
-  readonly storageBits: 2 | 4 | 8 | 32;
+  readonly storageBits: 2 | 4 | 8 | 16 | 32;
   /** Elements per byte for packed dtypes (2 for int4, 4 for int2); 1 otherwise (and for 32-bit types). */
   readonly perByte: 1 | 2 | 4;
   readonly signed: boolean;
-  /** True for codes of a quantized grid (int8, uint8, int4, int2). */
+  /** True for codes of a quantized grid (int8, uint8, int16, int4, int2). */
   readonly quantized: boolean;
   /** The `bits` a QuantParams on this dtype may have. */
   readonly minBits: number;
   readonly maxBits: number;
   /** The typed-array class that holds this dtype's stored bytes. */
-  readonly arrayName: 'Int8Array' | 'Uint8Array' | 'Int32Array' | 'Float32Array';
+  readonly arrayName: 'Int8Array' | 'Uint8Array' | 'Int16Array' | 'Int32Array' | 'Float32Array';
 }
 
 const TABLE: Readonly<Record<DType, DTypeInfo>> = {
   int8: { dtype: 'int8', storageBits: 8, perByte: 1, signed: true, quantized: true, minBits: 2, maxBits: 8, arrayName: 'Int8Array' },
   uint8: { dtype: 'uint8', storageBits: 8, perByte: 1, signed: false, quantized: true, minBits: 2, maxBits: 8, arrayName: 'Uint8Array' },
+  int16: { dtype: 'int16', storageBits: 16, perByte: 1, signed: true, quantized: true, minBits: 2, maxBits: 16, arrayName: 'Int16Array' },
   int4: { dtype: 'int4', storageBits: 4, perByte: 2, signed: true, quantized: true, minBits: 2, maxBits: 4, arrayName: 'Uint8Array' },
   int2: { dtype: 'int2', storageBits: 2, perByte: 4, signed: true, quantized: true, minBits: 2, maxBits: 2, arrayName: 'Uint8Array' },
   int32: { dtype: 'int32', storageBits: 32, perByte: 1, signed: true, quantized: false, minBits: 32, maxBits: 32, arrayName: 'Int32Array' },
@@ -37,14 +38,14 @@ const TABLE: Readonly<Record<DType, DTypeInfo>> = {
 };
 
 export const DTYPES: readonly DType[] = Object.keys(TABLE) as DType[];
-export const ACTIVATION_DTYPES: readonly ActivationDType[] = ['int8', 'uint8', 'float32'];
+export const ACTIVATION_DTYPES: readonly ActivationDType[] = ['int8', 'uint8', 'int16', 'int32', 'float32'];
 
 export function isDType(v: unknown): v is DType {
   return typeof v === 'string' && Object.hasOwn(TABLE, v);
 }
 
 export function isActivationDType(v: unknown): v is ActivationDType {
-  return v === 'int8' || v === 'uint8' || v === 'float32';
+  return v === 'int8' || v === 'uint8' || v === 'int16' || v === 'int32' || v === 'float32';
 }
 
 export function dtypeInfo(dtype: DType): DTypeInfo {
@@ -54,13 +55,13 @@ export function dtypeInfo(dtype: DType): DTypeInfo {
 /** Bytes that `count` elements of `dtype` occupy in storage (packed dtypes round up to whole bytes). */
 export function byteLength(dtype: DType, count: number): number {
   const info = TABLE[dtype];
-  if (info.storageBits === 32) return count * 4;
+  if (info.storageBits >= 8) return count * (info.storageBits / 8);
   return Math.ceil(count / info.perByte);
 }
 
 /** Number of stored typed-array elements (not tensor elements) that `count` elements take. */
 export function storedLength(dtype: DType, count: number): number {
-  return TABLE[dtype].storageBits === 32 ? count : byteLength(dtype, count);
+  return TABLE[dtype].storageBits >= 16 ? count : byteLength(dtype, count);
 }
 
 /** The integer grid of `bits`-bit codes: signed [-2^(b-1), 2^(b-1)-1], unsigned [0, 2^b-1]. */
@@ -76,6 +77,8 @@ export function hasStorageClass(dtype: DType, data: unknown): data is ConstantDa
       return data instanceof Int8Array;
     case 'Uint8Array':
       return data instanceof Uint8Array;
+    case 'Int16Array':
+      return data instanceof Int16Array;
     case 'Int32Array':
       return data instanceof Int32Array;
     case 'Float32Array':

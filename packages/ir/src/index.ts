@@ -22,11 +22,17 @@ export {
   nodeAttrs, floatAttr, stringAttr, optionalClamp,
   type OpAttrs, type Conv2dAttrs, type DepthwiseConv2dAttrs, type GemmAttrs, type MatmulAttrs, type AddAttrs, type MulAttrs,
   type PoolAttrs, type GlobalAvgPoolAttrs, type ReshapeAttrs, type Pair, type Pads, type Clamp,
+  type LstmAttrs, type GruAttrs, type ConcatAttrs,
 } from './ops/attr-types.ts';
 
 export { validateModel, type ValidateOptions } from './validate/model.ts';
 export { GraphBuilder, type OutputOptions } from './graph-builder.ts';
 export { ModelBuilder, type QuantizedOutput, type ConvOptions, type PoolOptions } from './builder.ts';
+export {
+  type LstmOptions, type LstmOutputOptions, type LstmOutputs, type GruOptions, type GruOutputOptions, type GruOutputs, type HiddenOutput,
+} from './recurrent-builder.ts';
+export { gateQuant } from './ops/recurrent.ts';
+export { CONCAT_MAX_INPUTS } from './ops/concat.ts';
 
 export { encodeModel } from './format/encode.ts';
 export { decodeModel } from './format/decode.ts';

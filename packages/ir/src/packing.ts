@@ -48,8 +48,8 @@ export function unpackCodes(dtype: 'int4' | 'int2', bytes: Uint8Array, count: nu
  * The codes of a quantized constant as one int8/uint8-valued array of `count` elements, whatever its
  * storage (int8, uint8, int4, int2). The runtime's weight packing starts here.
  */
-export function constantCodes(dtype: DType, data: ConstantData, count: number): Int8Array | Uint8Array {
+export function constantCodes(dtype: DType, data: ConstantData, count: number): Int8Array | Uint8Array | Int16Array {
   if (dtype === 'int4' || dtype === 'int2') return unpackCodes(dtype, data as Uint8Array, count);
   if (!dtypeInfo(dtype).quantized) throw new IntModelError('dtype', `${dtype} holds no quantized codes`);
-  return data as Int8Array | Uint8Array;
+  return data as Int8Array | Uint8Array | Int16Array;
 }

@@ -5,14 +5,18 @@
 /**
  * THE element types of qatjs (every package imports this one).
  * - `int8`, `uint8`: quantized codes, one per byte (activations and weights).
- * - `int32`: biases (and accumulators); little-endian.
+ * - `int16`: quantized codes, two bytes each (an LSTM's cell state; bits 2..16); little-endian.
+ * - `int32`: biases (and accumulators), and integer activations without a grid (token ids); little-endian.
  * - `float32`: graph inputs/outputs in float and the values between dequantize and quantize.
  * - `int4`, `int2`: packed signed weight codes, two (four) per byte; see dtype.ts for the packing.
  */
-export type DType = 'int8' | 'uint8' | 'int32' | 'float32' | 'int4' | 'int2';
+export type DType = 'int8' | 'uint8' | 'int16' | 'int32' | 'float32' | 'int4' | 'int2';
 
-/** The dtypes an activation (a value flowing between nodes) may have. */
-export type ActivationDType = 'int8' | 'uint8' | 'float32';
+/**
+ * The dtypes an activation (a value flowing between nodes) may have: int8/uint8/int16 codes of a
+ * per-tensor grid, int32 integers without a grid (token ids), float32 reals.
+ */
+export type ActivationDType = 'int8' | 'uint8' | 'int16' | 'int32' | 'float32';
 
 /**
  * THE quantization parameters of qatjs (core, backend-wasm and the adapters import this one).
@@ -35,8 +39,8 @@ export interface QuantParams {
 /**
  * An activation tensor: a graph input or the output of exactly one node.
  * `shape` dims are >= 1; dim 0 may be -1, the batch size chosen at run time (one N for the whole
- * graph: every -1 in a model is the same number). `quant` is required for int8/uint8 (per-tensor)
- * and absent for float32.
+ * graph: every -1 in a model is the same number). `quant` is required for int8/uint8/int16
+ * (per-tensor) and absent for int32 (plain integers, e.g. token ids) and float32.
  */
 export interface ValueDecl {
   readonly name: string;
@@ -47,9 +51,9 @@ export interface ValueDecl {
 
 /**
  * The stored elements of a constant, row-major, little-endian: Int8Array for int8, Uint8Array for
- * uint8 and for packed int4/int2, Int32Array for int32, Float32Array for float32.
+ * uint8 and for packed int4/int2, Int16Array for int16, Int32Array for int32, Float32Array for float32.
  */
-export type ConstantData = Int8Array | Uint8Array | Int32Array | Float32Array;
+export type ConstantData = Int8Array | Uint8Array | Int16Array | Int32Array | Float32Array;
 
 /**
  * A weight or bias. Shapes are fully static (no -1). `quant` is required for int8/uint8/int4/int2,

@@ -16,7 +16,7 @@ describe('sizeReport', () => {
       expect(encodedSize(model)).toBe(bytes.length);
       expect(report.headerBytes).toBe(new DataView(bytes.buffer).getUint32(12, true));
       const weightBytes = dtype === 'int8' ? WEIGHTS : 200 + 6400 + 32768 + 640;
-      expect(report.constantBytesByDType).toEqual({ int8: dtype === 'int8' ? WEIGHTS : 0, uint8: 0, int4: dtype === 'int4' ? weightBytes : 0, int2: 0, int32: BIAS * 4, float32: 0 });
+      expect(report.constantBytesByDType).toEqual({ int8: dtype === 'int8' ? WEIGHTS : 0, uint8: 0, int16: 0, int4: dtype === 'int4' ? weightBytes : 0, int2: 0, int32: BIAS * 4, float32: 0 });
       expect(report.constantElementsByDType[dtype]).toBe(WEIGHTS);
       expect(report.constantBytes).toBe(weightBytes + BIAS * 4);
       // the rest is the preamble and alignment padding (< 16 bytes per buffer and after the header)

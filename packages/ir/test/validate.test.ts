@@ -77,7 +77,7 @@ const cases: Case[] = [
   { rule: 'codes lie in the grid of bits', breakIt: (m) => { m.constants[0].quant.bits = 3; }, field: 'constants[0].data[0]', message: /code -7 is outside the 3-bit grid -4\.\.3/ },
   { rule: 'float constants are finite', breakIt: (m) => { m.constants.push({ name: 'f', dtype: 'float32', shape: [2], data: Float32Array.of(1, NaN) }); }, field: 'constants[4].data[1]', message: /must be finite, got NaN/ },
   { rule: 'quantized constants need quant', breakIt: (m) => { delete m.constants[0].quant; }, field: 'constants[0].quant', message: /an int8 constant needs quant params/ },
-  { rule: 'unknown dtypes', breakIt: (m) => { m.constants[0].dtype = 'int16'; }, field: 'constants[0].dtype', message: /unknown dtype "int16"/ },
+  { rule: 'unknown dtypes', breakIt: (m) => { m.constants[0].dtype = 'int64'; }, field: 'constants[0].dtype', message: /unknown dtype "int64"/ },
   // quant params
   { rule: 'scales > 0', breakIt: (m) => { m.values[1].quant.scale[0] = 0; }, field: 'values[1].quant.scale[0]', message: /finite and > 0, a normal float32 \(>= 2\^-126\), got 0/ },
   { rule: 'scales are normal float32', breakIt: (m) => { m.values[1].quant.scale[0] = 1e-40; }, field: 'values[1].quant.scale[0]', message: /normal float32.*got 9\.9999/ },

@@ -3,6 +3,7 @@ export { type Activation, ACTIVATIONS, applyActivation, checkActivation } from '
 export { BatchNorm, type BatchNormOptions } from './batch-norm.ts';
 export { WeightedLayer } from './weighted-layer.ts';
 export { Dense, type DenseOptions } from './dense.ts';
+export { Embedding, type EmbeddingOptions } from './embedding.ts';
 export { Elementwise, type ElementwiseOptions } from './elementwise.ts';
 export { Add } from './add.ts';
 export { Mul } from './mul.ts';

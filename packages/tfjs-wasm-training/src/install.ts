@@ -38,10 +38,10 @@ const KERNELS: Readonly<Record<string, OwnedKernel>> = {
   DepthwiseConv2dNativeBackpropInput: { reason: 'missing', make: always(depthwiseBackpropInputAsConv) },
   DepthwiseConv2dNativeBackpropFilter: { reason: 'missing', make: always(depthwiseBackpropFilterLoop) },
   MaxPoolGrad: { reason: 'wrong', make: always(maxPoolGradFirstMaxKernel) },
+  UnsortedSegmentSum: { reason: 'missing', make: always(unsortedSegmentSumRows) },
   Conv2DBackpropInput: { reason: 'slow', make: always(conv2dBackpropInputAsConv) },
   BatchMatMul: { reason: 'slow', make: wrapping('BatchMatMul', batchMatMulTransposeFirst) },
   Tile: { reason: 'slow', make: wrapping('Tile', tileByCopies) },
-  UnsortedSegmentSum: { reason: 'missing', make: always(unsortedSegmentSumRows) },
 };
 
 /** The kernels this package owns on the wasm backend, with the reason for each. */

@@ -1,38 +1,36 @@
-// UnsortedSegmentSum for tfjs-backend-wasm, which lacks it. tfjs's gather gradient (an embedding's
-// weight gradient) is an UnsortedSegmentSum of the incoming rows by token id, so without it every
-// model with an embedding fails to train on 'wasm'. x [...ids.shape, ...inner] -> out [numSegments,
-// ...inner]: out[s] = sum of the rows x[i] with ids[i] = s, in the order of i (ids outside
-// [0, numSegments) are dropped, as TensorFlow does).
+// UnsortedSegmentSum for tfjs-backend-wasm, which lacks it. tfjs's GatherV2 gradient (an embedding
+// table's gradient) sums the gathered rows' gradients back into their rows with it. One pass over
+// the rows of x: row i is added to output row segmentIds[i]; ids outside [0, numSegments) add
+// nothing, as tfjs-backend-cpu's kernel does.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { WasmTrainingError } from './errors.ts';
 import { WasmHeap } from './wasm-heap.ts';
 
-/** out (zeroed here) += x's rows by segment id; `inner` floats per row. */
-export function segmentSumRows(x: Float32Array, ids: ArrayLike<number>, inner: number, numSegments: number, out: Float32Array): void {
+/** out[s, :] = sum of x[i, :] over the rows i with ids[i] = s (out zeroed first). */
+export function segmentSumRows(x: Float32Array | Int32Array, ids: Int32Array, inner: number, out: Float32Array | Int32Array): void {
   out.fill(0);
+  const segments = out.length / Math.max(inner, 1);
   for (let i = 0; i < ids.length; i++) {
     const s = ids[i];
-    if (!(s >= 0 && s < numSegments)) continue;
+    if (s < 0 || s >= segments) continue;
     const src = i * inner;
     const dst = s * inner;
     for (let j = 0; j < inner; j++) out[dst + j] += x[src + j];
   }
 }
 
-/** Our UnsortedSegmentSum (float32 data, int32 segment ids whose shape leads x's). */
 export const unsortedSegmentSumRows: KernelFunc = (args) => {
   const x = args.inputs.x as TensorInfo;
   const ids = args.inputs.segmentIds as TensorInfo;
   const numSegments = args.attrs?.numSegments as number;
-  if (!Number.isInteger(numSegments) || numSegments < 0) throw new WasmTrainingError(`UnsortedSegmentSum on wasm: numSegments must be an integer >= 0, got ${String(numSegments)}`);
-  if (x.dtype !== 'float32') throw new WasmTrainingError(`UnsortedSegmentSum on wasm: x must be float32, got ${x.dtype}`);
-  if (ids.dtype !== 'int32') throw new WasmTrainingError(`UnsortedSegmentSum on wasm: segmentIds must be int32, got ${ids.dtype}`);
-  if (ids.shape.some((d, i) => d !== x.shape[i])) {
-    throw new WasmTrainingError(`UnsortedSegmentSum on wasm: segmentIds [${ids.shape}] must be a prefix of x's shape [${x.shape}]`);
+  if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new WasmTrainingError(`UnsortedSegmentSum on wasm: x must be float32 or int32, got ${x.dtype}`);
+  if (ids.dtype !== 'int32' || ids.shape.length !== 1 || ids.shape[0] !== x.shape[0]) {
+    throw new WasmTrainingError(`UnsortedSegmentSum on wasm: segmentIds must be int32 [${x.shape[0]}] (one per row of x [${x.shape}]), got ${ids.dtype} [${ids.shape}]`);
   }
-  const inner = x.shape.slice(ids.shape.length).reduce((p, d) => p * d, 1);
+  if (!Number.isInteger(numSegments) || numSegments < 0) throw new WasmTrainingError(`UnsortedSegmentSum on wasm: numSegments must be an integer >= 0, got ${numSegments}`);
+  const inner = x.shape.slice(1).reduce((p, d) => p * d, 1);
   const heap = new WasmHeap(args.backend, 'UnsortedSegmentSum');
-  const out = heap.alloc([numSegments, ...x.shape.slice(ids.shape.length)]);
-  segmentSumRows(heap.view(x), heap.numericView(ids), inner, numSegments, heap.view(out));
+  const out = heap.alloc([numSegments, ...x.shape.slice(1)], x.dtype);
+  segmentSumRows(heap.numericView(x) as Float32Array | Int32Array, heap.numericView(ids) as Int32Array, inner, heap.numericView(out) as Float32Array | Int32Array);
   return out;
 };

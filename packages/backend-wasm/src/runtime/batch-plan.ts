@@ -4,7 +4,7 @@
 // their sum; reshape and flatten outputs are views of their input's slot.
 import { elementCount, type IntModel, type ValueDecl } from '@qatjs/ir';
 import type { WasmKernels } from '../kernels.ts';
-import { WasmTensor } from '../tensor.ts';
+import { WasmTensor, bytesPerElement } from '../tensor.ts';
 import type { Step } from './steps.ts';
 import type { Storage } from './storage.ts';
 
@@ -37,7 +37,7 @@ export function liveness(model: IntModel, steps: readonly Step[]): Liveness {
 }
 
 interface Slot {
-  readonly dtype: 'int8' | 'float32';
+  readonly dtype: Storage['dtype'];
   bytes: number;
 }
 
@@ -54,7 +54,7 @@ export class BatchPlan {
     const info = (name: string) => values.get(name) as { decl: ValueDecl; storage: Storage };
     const bytesOf = (name: string) => {
       const { decl, storage } = info(name);
-      return elementCount(shapeOf(decl)) * (storage.dtype === 'float32' ? 4 : 1);
+      return elementCount(shapeOf(decl)) * bytesPerElement(storage.dtype);
     };
     // 1. slots by first fit over the execution order
     const slots: Slot[] = [];
@@ -78,7 +78,7 @@ export class BatchPlan {
     });
     // 2. one heap block per slot; every value a view of its root's slot
     try {
-      for (const s of slots) this.#blocks.push(kernels.tensor(s.dtype, [s.dtype === 'float32' ? s.bytes / 4 : s.bytes]));
+      for (const s of slots) this.#blocks.push(kernels.tensor(s.dtype, [s.bytes / bytesPerElement(s.dtype)]));
       for (const decl of model.values) {
         const block = this.#blocks[slotOf.get(live.root.get(decl.name) as string) as number];
         this.tensors.set(decl.name, new WasmTensor(kernels, block.dtype, shapeOf(decl), block.byteOffset, false));

@@ -4,7 +4,7 @@ import { elementCount, quantizeValue, type ValueDecl } from '@qatjs/ir';
 import { BackendWasmError, valueText } from '../errors.ts';
 import type { Storage } from './storage.ts';
 
-export type SessionInput = Float32Array | Uint8Array | Int8Array;
+export type SessionInput = Float32Array | Uint8Array | Int8Array | Int16Array | Int32Array;
 
 const fail = (name: string, problem: string): never => {
   throw new BackendWasmError(`run(): input '${name}' ${problem}`);
@@ -84,9 +84,26 @@ export function inputSizes(decl: ValueDecl, given: unknown, sizes: RunSizes): un
   return data;
 }
 
-/** Checks the array class and values, and returns what to write into the stored tensor. */
-export function storedInput(decl: ValueDecl, s: Storage, data: unknown): Float32Array | Int8Array {
+/** int32 (token ids) and int16 (codes) inputs: exactly their array class; int16 codes inside the grid. */
+function wideInput(decl: ValueDecl, s: Storage, data: unknown): Int16Array | Int32Array {
   const name = decl.name;
+  if (s.dtype === 'int32') {
+    if (!(data instanceof Int32Array)) fail(name, `is int32: give an Int32Array, got ${describe(data)}`);
+    return data as Int32Array;
+  }
+  if (!(data instanceof Int16Array)) fail(name, `is int16: give an Int16Array of codes, got ${describe(data)}`);
+  const arr = data as Int16Array;
+  const { min, max } = s.grid as { min: number; max: number };
+  for (let i = 0; i < arr.length; i++) {
+    if (arr[i] < min || arr[i] > max) fail(name, `element ${i} = ${arr[i]} is outside its ${decl.quant?.bits}-bit int16 grid`);
+  }
+  return arr;
+}
+
+/** Checks the array class and values, and returns what to write into the stored tensor. */
+export function storedInput(decl: ValueDecl, s: Storage, data: unknown): Float32Array | Int8Array | Int16Array | Int32Array {
+  const name = decl.name;
+  if (s.dtype === 'int32' || s.dtype === 'int16') return wideInput(decl, s, data);
   if (data instanceof Float32Array) {
     // x - x is 0 for every finite x and NaN otherwise: one cheap pass, then find the culprit.
     let probe = 0;

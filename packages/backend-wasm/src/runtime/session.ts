@@ -13,7 +13,7 @@ import { BatchPlan, liveness, type Liveness } from './batch-plan.ts';
 import { storageOf, type Storage } from './storage.ts';
 
 export type { SessionInput, ShapedInput } from './inputs.ts';
-export type SessionOutput = Float32Array | Int8Array | Uint8Array;
+export type SessionOutput = Float32Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 
 /**
  * A graph input or output as the caller sees it. Negative dims are sizes chosen at run time: -1 the

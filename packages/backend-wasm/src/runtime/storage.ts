@@ -1,4 +1,5 @@
-// How an IR value lives in the kernels' memory. The kernels compute on int8 only; a uint8 value is
+// How an IR value lives in the kernels' memory. The kernels compute on int8 codes (int16 for a
+// recurrent cell state, int32 token ids); a uint8 value is
 // stored shifted by -128 (code - 128, zero point - 128, clamp - 128), which changes no real number:
 // (q - zp) * s is the same for both. Graph inputs and outputs are shifted back at the edges.
 import { codeRange, type QuantParams as IrQuant, type ValueDecl } from '@qatjs/ir';
@@ -6,22 +7,23 @@ import type { TensorQuant } from '../numerics/qparams.ts';
 import { BackendWasmError } from '../errors.ts';
 
 export interface Storage {
-  readonly dtype: 'int8' | 'float32';
+  /** int8 codes (int8 and uint8 values), int16 codes, int32 integers (token ids), float32 reals. */
+  readonly dtype: 'int8' | 'int16' | 'int32' | 'float32';
   /** Added to a stored code to get the IR code (128 for uint8, 0 otherwise). */
   readonly shift: number;
-  /** Per-tensor params in stored codes (int8 values only). */
+  /** Per-tensor params in stored codes (int8 and int16 values). */
   readonly quant?: TensorQuant;
   /** The whole grid of the IR value's bits, in stored codes. */
   readonly grid?: { readonly min: number; readonly max: number };
 }
 
 export function storageOf(decl: ValueDecl): Storage {
-  if (decl.dtype === 'float32') return { dtype: 'float32', shift: 0 };
+  if (decl.dtype === 'float32' || decl.dtype === 'int32') return { dtype: decl.dtype, shift: 0 };
   const q = decl.quant as IrQuant;
   const shift = decl.dtype === 'uint8' ? 128 : 0;
-  const { qmin, qmax } = codeRange(q.bits, decl.dtype === 'int8');
+  const { qmin, qmax } = codeRange(q.bits, decl.dtype !== 'uint8');
   return {
-    dtype: 'int8',
+    dtype: decl.dtype === 'int16' ? 'int16' : 'int8',
     shift,
     quant: { scale: q.scale[0], zeroPoint: q.zeroPoint[0] - shift },
     grid: { min: qmin - shift, max: qmax - shift },

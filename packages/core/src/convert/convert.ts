@@ -19,11 +19,11 @@ export interface ConvertOptions {
   /** Dequantize the outputs to float32 (default true); false leaves int8 codes. */
   readonly floatOutput?: boolean;
   /**
-   * With inputShape: take the input as uint8 codes instead of float32 (e.g. raw pixels: { dtype: 'uint8', scale: 1 / 255 }):
+   * With inputShape: take the input as int32 token ids ({ dtype: 'int32' }, for an Embedding), or as uint8 codes instead of float32 (e.g. raw pixels: { dtype: 'uint8', scale: 1 / 255 }):
    * real value = (code - zeroPoint) * scale. The first layer's input quantizer still defines the grid
    * the network computes on; the integer model moves the codes onto it.
    */
-  readonly input?: { readonly dtype: 'float32' } | { readonly dtype: 'uint8'; readonly scale: number; readonly zeroPoint?: number };
+  readonly input?: { readonly dtype: 'float32' | 'int32' } | { readonly dtype: 'uint8'; readonly scale: number; readonly zeroPoint?: number };
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
@@ -43,8 +43,8 @@ function graphInputs(options: ConvertOptions): readonly GraphInput[] {
     throw new QatjsError(`convert: inputShape must be the shape of one sample, e.g. [28, 28, 1], got ${describeValue(options.inputShape)}`);
   }
   const spec = options.input ?? { dtype: 'float32' };
-  if (spec.dtype !== 'float32' && spec.dtype !== 'uint8') {
-    throw new QatjsError(`convert: input.dtype must be 'float32' or 'uint8', got ${describeValue((spec as { dtype: unknown }).dtype)}`);
+  if (spec.dtype !== 'float32' && spec.dtype !== 'uint8' && spec.dtype !== 'int32') {
+    throw new QatjsError(`convert: input.dtype must be 'float32', 'uint8' or 'int32', got ${describeValue((spec as { dtype: unknown }).dtype)}`);
   }
   return [{ ...spec, name: options.inputName ?? 'input', shape: options.inputShape }];
 }
@@ -77,7 +77,7 @@ export function convert(model: Module<ModuleOutput>, options: ConvertOptions): I
     }
     const out = ctx.lowerAt('', model, inputs);
     const finish = (v: LoweredValue, name: string): string =>
-      v.dtype !== 'float32' && options.floatOutput !== false ? builder.dequantize(v.name, { name }) : v.name;
+      (v.dtype === 'int8' || v.dtype === 'uint8') && options.floatOutput !== false ? builder.dequantize(v.name, { name }) : v.name;
     try {
       if (isLoweredValue(out)) {
         builder.output(finish(out, options.outputName ?? 'output'));

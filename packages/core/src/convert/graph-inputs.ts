@@ -6,10 +6,11 @@ import type { LoweredValue } from './lowering-context.ts';
  * One graph input of a converted model. `shape` is one sample's shape (the batch -1 is prepended);
  * negative dims are sizes chosen at run time (-2, -3, ...: e.g. [-2, 28] is a sequence of 28-feature
  * steps; the same number is the same size). float32 inputs are quantized by the layer that takes
- * them; uint8 inputs are codes whose real value is (code - zeroPoint) * scale.
+ * them; uint8 inputs are codes whose real value is (code - zeroPoint) * scale; int32 inputs are
+ * integers without a grid (token ids, for an Embedding).
  */
 export type GraphInput =
-  | { readonly name: string; readonly shape: readonly number[]; readonly dtype: 'float32' }
+  | { readonly name: string; readonly shape: readonly number[]; readonly dtype: 'float32' | 'int32' }
   | { readonly name: string; readonly shape: readonly number[]; readonly dtype: 'uint8'; readonly scale: number; readonly zeroPoint?: number };
 
 const isDim = (d: unknown): boolean => Number.isInteger(d) && ((d as number) >= 1 || (d as number) <= -2);
@@ -30,7 +31,7 @@ export function declareInputs(builder: ModelBuilder, inputs: readonly GraphInput
       );
     }
     const shape = [-1, ...spec.shape];
-    if (spec.dtype === 'float32') return { name: builder.input(spec.name, 'float32', shape), dtype: 'float32' };
+    if (spec.dtype === 'float32' || spec.dtype === 'int32') return { name: builder.input(spec.name, spec.dtype, shape), dtype: spec.dtype };
     if (spec.dtype === 'uint8') {
       const zp = spec.zeroPoint ?? 0;
       if (!(Number.isFinite(spec.scale) && spec.scale > 0) || !Number.isInteger(zp) || zp < 0 || zp > 255) {
@@ -39,6 +40,6 @@ export function declareInputs(builder: ModelBuilder, inputs: readonly GraphInput
       const quant: IrQuant = { scale: Float32Array.of(spec.scale), zeroPoint: Int32Array.of(zp), bits: 8 };
       return { name: builder.input(spec.name, 'uint8', shape, quant), dtype: 'uint8', quant };
     }
-    throw new QatjsError(`${where}.dtype must be 'float32' or 'uint8', got ${describeValue((spec as { dtype: unknown }).dtype)}`);
+    throw new QatjsError(`${where}.dtype must be 'float32', 'uint8' or 'int32', got ${describeValue((spec as { dtype: unknown }).dtype)}`);
   });
 }

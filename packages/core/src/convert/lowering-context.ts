@@ -7,11 +7,14 @@ import { QatjsError } from '../util/errors.ts';
 import { activationGridProblem, affineProblem, weightCodes, weightMismatchProblem } from './quantizer-checks.ts';
 import { TracingBuilder } from './tracing-builder.ts';
 
-/** A tensor of the integer model being built: an IR value name, its dtype, and for int8 its grid. */
+/** A tensor of the integer model being built: an IR value name, its dtype, and for int8/uint8/int16 its grid. */
 export interface LoweredValue {
   readonly name: string;
-  /** int8 for everything layers produce; uint8 only for a raw-pixel graph input. */
-  readonly dtype: 'float32' | 'int8' | 'uint8';
+  /**
+   * int8 for what most layers produce; uint8 only for a raw-pixel graph input; int32 for token ids
+   * (an Embedding's input); int16 for a recurrent cell state.
+   */
+  readonly dtype: 'float32' | 'int8' | 'uint8' | 'int16' | 'int32';
   readonly quant?: IrQuant;
 }
 

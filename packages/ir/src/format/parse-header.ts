@@ -54,6 +54,8 @@ function typed(dtype: DType, bytes: Uint8Array): ConstantData {
       return new Int8Array(copy.buffer);
     case 'Uint8Array':
       return copy;
+    case 'Int16Array':
+      return new Int16Array(copy.buffer);
     case 'Int32Array':
       return new Int32Array(copy.buffer);
     case 'Float32Array':

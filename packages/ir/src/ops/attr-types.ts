@@ -26,6 +26,18 @@ export interface PoolAttrs { readonly kernel: Pair; readonly strides: Pair; read
 export interface GlobalAvgPoolAttrs { readonly clamp: Clamp }
 export interface ReshapeAttrs { readonly shape: readonly number[] }
 export type NoAttrs = Readonly<Record<string, never>>;
+/** lstm: the gate grid (1 or 4H scales, bits), direction, and the most steps a run may have. */
+export interface LstmAttrs { readonly gateScales: readonly number[]; readonly gateBits: number; readonly reverse: boolean; readonly maxSteps: number }
+/** gru: the grids of the input and recurrent gate pre-activations (1 or 3H scales, bits each), direction, most steps. */
+export interface GruAttrs {
+  readonly inputGateScales: readonly number[];
+  readonly inputGateBits: number;
+  readonly recurrentGateScales: readonly number[];
+  readonly recurrentGateBits: number;
+  readonly reverse: boolean;
+  readonly maxSteps: number;
+}
+export interface ConcatAttrs { readonly axis: number }
 
 export interface OpAttrs {
   quantize: NoAttrs;
@@ -44,6 +56,10 @@ export interface OpAttrs {
   sigmoid: NoAttrs;
   tanh: NoAttrs;
   exp: NoAttrs;
+  embedding: NoAttrs;
+  lstm: LstmAttrs;
+  gru: GruAttrs;
+  concat: ConcatAttrs;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ActivationDType } from '../types.ts';
 import { elementCount, formatShape } from '../shape.ts';
 import type { OpSchema } from './schema.ts';
 import { input } from './schema.ts';
@@ -17,6 +18,6 @@ export const flatten: OpSchema = {
     if (x.shape.length < 2) ctx.fail('inputs[0]', `flatten needs rank >= 2, got rank ${x.shape.length}`);
     const rest = x.shape.slice(1);
     if (rest.some((d) => d < 0)) ctx.fail('inputs[0]', `flatten needs static dims after dim 0, got ${formatShape(x.shape)} (keep run-time sizes with reshape)`);
-    return [{ shape: [x.shape[0], elementCount(rest)], dtype: x.dtype as 'int8' | 'uint8' | 'float32', quant: x.quant }];
+    return [{ shape: [x.shape[0], elementCount(rest)], dtype: x.dtype as ActivationDType, quant: x.quant }];
   },
 };

@@ -16,13 +16,18 @@ import { mul } from './mul.ts';
 import { sigmoid } from './sigmoid.ts';
 import { tanh } from './tanh.ts';
 import { exp } from './exp.ts';
+import { embedding } from './embedding.ts';
+import { lstm } from './lstm.ts';
+import { gru } from './gru.ts';
+import { concat } from './concat.ts';
 
-// Op kinds by name. The CNN slice and the first float32 ops (float add and mul, sigmoid, tanh, exp) are
-// built in; later ops (lstm, gru, layerNorm, softmax, gelu) are added with registerOp, one schema file each.
+// Op kinds by name. The CNN slice, the first float32 ops (float add and mul, sigmoid, tanh, exp) and the
+// sequence ops (embedding, lstm, gru, concat) are built in; later ops (layerNorm, softmax, gelu) are
+// added with registerOp, one schema file each.
 
 const BUILTIN: readonly OpSchema[] = [
   quantize, dequantize, conv2d, depthwiseConv2d, gemm, matmul, add, maxPool, avgPool, globalAvgPool, reshape, flatten,
-  mul, sigmoid, tanh, exp,
+  mul, sigmoid, tanh, exp, embedding, lstm, gru, concat,
 ];
 
 const registry = new Map<string, OpSchema>(BUILTIN.map((s) => [s.op, s]));
@@ -47,7 +52,7 @@ export function registerOp(schema: OpSchema): void {
   registry.set(schema.op, schema);
 }
 
-const KINDS = ['int', 'ints', 'bool', 'float', 'string', 'clamp'];
+const KINDS = ['int', 'ints', 'bool', 'float', 'floats', 'string', 'clamp'];
 
 /** A registered schema's attribute specs are well formed, so validation can trust them. */
 function checkAttrSpecs(schema: OpSchema): void {
@@ -57,7 +62,7 @@ function checkAttrSpecs(schema: OpSchema): void {
     if (spec === null || typeof spec !== 'object' || !KINDS.includes(spec.kind)) {
       throw new IntModelError(field, `must be an attribute spec of kind ${KINDS.join(', ')}`);
     }
-    if (spec.kind === 'float' && !(Number.isFinite(spec.min) && Number.isFinite(spec.max) && spec.min <= spec.max)) {
+    if ((spec.kind === 'float' || spec.kind === 'floats') && !(Number.isFinite(spec.min) && Number.isFinite(spec.max) && spec.min <= spec.max)) {
       throw new IntModelError(field, 'a float attribute needs finite min <= max');
     }
     if (spec.kind === 'string' && !(Array.isArray(spec.values) && spec.values.length > 0 && spec.values.every((v) => typeof v === 'string'))) {

@@ -1,3 +1,4 @@
+import type { ActivationDType } from '../types.ts';
 import { LIMITS } from '../limits.ts';
 import { BATCH_DIM, MIN_DYNAMIC_DIM, dynamicDims, elementCount, formatShape, sameShape } from '../shape.ts';
 import type { OpSchema } from './schema.ts';
@@ -30,6 +31,6 @@ export const reshape: OpSchema = {
     if (elementCount(shape) !== elementCount(x.shape)) {
       ctx.fail('attrs.shape', `${formatShape(shape)} does not hold the ${elementCount(x.shape)} elements of x ${formatShape(x.shape)}`);
     }
-    return [{ shape, dtype: x.dtype as 'int8' | 'uint8' | 'float32', quant: x.quant }];
+    return [{ shape, dtype: x.dtype as ActivationDType, quant: x.quant }];
   },
 };

@@ -23,24 +23,29 @@ export interface OutputSpec {
  * - `bool`.
  * - `float`: a finite number (float64) in [min, max], not -0 (JSON cannot carry -0); the file
  *   stores it as JSON's shortest round-trip decimal, so it reads back bit for bit.
+ * - `floats`: a list of minLength..maxLength such numbers (per-channel scales of a float grid).
  * - `string`: one of `values`.
  * - `clamp`: [lo, hi], integer codes with qmin <= lo <= hi <= qmax of output 0's grid; the builder's
  *   default is the whole grid (no activation) when output 0 is int8/uint8, absent when it is float32
  *   (optional clamps). ReLU is [zp, qmax]; ReLU6 is [zp, min(qmax, zp + round(6/s))] (activationClamp).
  */
+/** A list attribute: `ints` (integers) or `floats` (finite numbers), minLength..maxLength entries in [min, max]. */
+export interface ListAttrSpec<K extends 'ints' | 'floats'> {
+  readonly kind: K;
+  readonly minLength: number;
+  readonly maxLength: number;
+  readonly min: number;
+  readonly max: number;
+  readonly default?: readonly number[];
+  readonly optional?: boolean;
+}
+
 export type AttrSpec =
   | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly default?: number; readonly optional?: boolean }
-  | {
-      readonly kind: 'ints';
-      readonly minLength: number;
-      readonly maxLength: number;
-      readonly min: number;
-      readonly max: number;
-      readonly default?: readonly number[];
-      readonly optional?: boolean;
-    }
+  | ListAttrSpec<'ints'>
   | { readonly kind: 'bool'; readonly default?: boolean; readonly optional?: boolean }
   | { readonly kind: 'float'; readonly min: number; readonly max: number; readonly default?: number; readonly optional?: boolean }
+  | ListAttrSpec<'floats'>
   | { readonly kind: 'string'; readonly values: readonly string[]; readonly default?: string; readonly optional?: boolean }
   | { readonly kind: 'clamp'; readonly optional?: boolean };
 
@@ -89,6 +94,7 @@ export const attrInt = (ctx: OpContext, name: string): number => ctx.attrs[name]
 export const attrInts = (ctx: OpContext, name: string): readonly number[] => ctx.attrs[name] as readonly number[];
 export const attrBool = (ctx: OpContext, name: string): boolean => ctx.attrs[name] as boolean;
 export const attrFloat = (ctx: OpContext, name: string): number => ctx.attrs[name] as number;
+export const attrFloats = (ctx: OpContext, name: string): readonly number[] => ctx.attrs[name] as readonly number[];
 export const attrString = (ctx: OpContext, name: string): string => ctx.attrs[name] as string;
 /** True when the node carries attribute `name` (always, unless its spec is optional). */
 export const hasAttr = (ctx: OpContext, name: string): boolean => Object.hasOwn(ctx.attrs, name);

@@ -16,6 +16,10 @@ import { mulReference } from './ops/mul.ts';
 import { sigmoidReference } from './ops/sigmoid.ts';
 import { tanhReference } from './ops/tanh.ts';
 import { expReference } from './ops/exp.ts';
+import { embeddingReference } from './ops/embedding.ts';
+import { lstmReference } from './ops/lstm.ts';
+import { gruReference } from './ops/gru.ts';
+import { concatReference } from './ops/concat.ts';
 
 // Reference kernels by op name, beside the op schemas (ops/registry.ts). The CNN slice is built in;
 // a package that registers an op with registerOp adds its reference with registerReferenceOp.
@@ -37,6 +41,10 @@ const kernels = new Map<string, ReferenceKernel>([
   ['sigmoid', sigmoidReference],
   ['tanh', tanhReference],
   ['exp', expReference],
+  ['embedding', embeddingReference],
+  ['lstm', lstmReference],
+  ['gru', gruReference],
+  ['concat', concatReference],
 ]);
 
 /**

@@ -7,8 +7,8 @@ import type { ActivationDType, ConstantData, DType, Node, QuantParams } from '..
 // What a reference kernel works with: tensors whose shapes are concrete (the run-time batch filled
 // in), and the declared outputs it must fill.
 
-/** The elements of an activation: Float32Array for float32, Int8Array / Uint8Array of codes. */
-export type ActivationArray = Float32Array | Int8Array | Uint8Array;
+/** The elements of an activation: Float32Array for float32, Int8Array / Uint8Array / Int16Array of codes, Int32Array of integers. */
+export type ActivationArray = Float32Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 
 /**
  * A tensor as a kernel sees it. For a value, `data` holds its elements (row-major). For a constant,
@@ -74,20 +74,31 @@ export function nhwcIndex(shape: readonly number[], n: number, h: number, w: num
 
 /** The index of the first code of `data` outside the grid of a quantized activation, or -1 (float32: -1). */
 export function firstCodeOutsideGrid(data: ActivationArray, dtype: ActivationDType, quant: QuantParams | undefined): number {
-  if (dtype === 'float32' || quant === undefined) return -1;
-  const { qmin, qmax } = codeRange(quant.bits, dtype === 'int8');
+  if (dtype === 'float32' || dtype === 'int32' || quant === undefined) return -1;
+  const { qmin, qmax } = codeRange(quant.bits, dtype !== 'uint8');
   return data.findIndex((code) => code < qmin || code > qmax);
 }
 
 /** The typed-array class that holds an activation of `dtype`. */
-export function arrayClassOf(dtype: ActivationDType): typeof Float32Array | typeof Int8Array | typeof Uint8Array {
-  return dtype === 'float32' ? Float32Array : dtype === 'int8' ? Int8Array : Uint8Array;
+export function arrayClassOf(dtype: ActivationDType): typeof Float32Array | typeof Int8Array | typeof Uint8Array | typeof Int16Array | typeof Int32Array {
+  switch (dtype) {
+    case 'float32':
+      return Float32Array;
+    case 'int8':
+      return Int8Array;
+    case 'uint8':
+      return Uint8Array;
+    case 'int16':
+      return Int16Array;
+    case 'int32':
+      return Int32Array;
+  }
 }
 
 /**
  * What conv2d, depthwiseConv2d and gemm read besides x's codes: the quant params of x, w and y, and the
  * weight codes as one array whatever their storage (int4 / int2 unpacked with constantCodes).
  */
-export function weightedOperands(x: ReferenceTensor, w: ReferenceTensor, out: ReferenceOutput): { xq: QuantParams; wq: QuantParams; yq: QuantParams; codes: Int8Array | Uint8Array } {
+export function weightedOperands(x: ReferenceTensor, w: ReferenceTensor, out: ReferenceOutput): { xq: QuantParams; wq: QuantParams; yq: QuantParams; codes: Int8Array | Uint8Array | Int16Array } {
   return { xq: quantOf(x), wq: quantOf(w), yq: quantOf(out), codes: constantCodes(w.dtype, w.data, elementCount(w.shape)) };
 }

@@ -7,6 +7,10 @@ function isIntList(v: unknown, minLength: number, maxLength: number, min: number
   return v.every((d) => Number.isInteger(d) && d >= min && d <= max);
 }
 
+function isFloat(v: unknown, min: number, max: number): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0) && v >= min && v <= max;
+}
+
 function describeSpec(spec: AttrSpec): string {
   switch (spec.kind) {
     case 'int':
@@ -19,6 +23,10 @@ function describeSpec(spec: AttrSpec): string {
       return 'a boolean';
     case 'float':
       return `a finite number in ${spec.min}..${spec.max} (not -0)`;
+    case 'floats': {
+      const len = spec.minLength === spec.maxLength ? `${spec.minLength}` : `${spec.minLength} to ${spec.maxLength}`;
+      return `a list of ${len} finite numbers in ${spec.min}..${spec.max} (not -0)`;
+    }
     case 'string':
       return `one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'clamp':
@@ -35,7 +43,9 @@ function fits(spec: AttrSpec, v: unknown): boolean {
     case 'bool':
       return typeof v === 'boolean';
     case 'float':
-      return typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0) && v >= spec.min && v <= spec.max;
+      return isFloat(v, spec.min, spec.max);
+    case 'floats':
+      return Array.isArray(v) && v.length >= spec.minLength && v.length <= spec.maxLength && v.every((x) => isFloat(x, spec.min, spec.max));
     case 'string':
       return typeof v === 'string' && spec.values.includes(v);
     case 'clamp':

@@ -66,7 +66,7 @@ export function checkShape(v: unknown, field: string, allowDynamic: boolean): re
 }
 
 export function checkDType(v: unknown, field: string): DType {
-  if (!isDType(v)) fail(field, `unknown dtype ${describeValue(v)} (int8, uint8, int32, float32, int4, int2)`);
+  if (!isDType(v)) fail(field, `unknown dtype ${describeValue(v)} (int8, uint8, int16, int32, float32, int4, int2)`);
   return v;
 }
 
@@ -107,11 +107,11 @@ export function checkValue(v: unknown, field: string): ValueDecl {
   const o = expectObject(v, field, ['name', 'dtype', 'shape', 'quant']);
   expectName(own(o, 'name'), `${field}.name`);
   const dtype = own(o, 'dtype');
-  if (!isActivationDType(dtype)) fail(`${field}.dtype`, `an activation is int8, uint8 or float32, got ${describeValue(dtype)}`);
+  if (!isActivationDType(dtype)) fail(`${field}.dtype`, `an activation is int8, uint8, int16, int32 or float32, got ${describeValue(dtype)}`);
   const shape = checkShape(own(o, 'shape'), `${field}.shape`, true);
   const quant = own(o, 'quant');
-  if (dtype === 'float32') {
-    if (quant !== undefined) fail(`${field}.quant`, 'a float32 value has no quant params');
+  if (dtype === 'float32' || dtype === 'int32') {
+    if (quant !== undefined) fail(`${field}.quant`, `a ${dtype} value has no quant params`);
   } else {
     if (quant === undefined) fail(`${field}.quant`, `an ${dtype} value needs quant params`);
     const qp = checkQuant(quant, `${field}.quant`, dtype, shape);
@@ -120,16 +120,16 @@ export function checkValue(v: unknown, field: string): ValueDecl {
   return o as unknown as ValueDecl;
 }
 
-/** Code i of int8/uint8 data (width 8) or of packed signed int4/int2 data, low bits first. */
-function codeAt(data: Int8Array | Uint8Array, width: number, i: number): number {
-  if (width === 8) return data[i];
+/** Code i of int8/uint8/int16 data (width 8, 16) or of packed signed int4/int2 data, low bits first. */
+function codeAt(data: Int8Array | Uint8Array | Int16Array, width: number, i: number): number {
+  if (width >= 8) return data[i];
   const perByte = 8 / width;
   const f = (data[(i / perByte) | 0] >> ((i % perByte) * width)) & ((1 << width) - 1);
   return f >= 1 << (width - 1) ? f - (1 << width) : f;
 }
 
 /** Index of the first code outside [qmin, qmax], or -1. */
-function firstCodeOutside(data: Int8Array | Uint8Array, width: number, count: number, qmin: number, qmax: number): number {
+function firstCodeOutside(data: Int8Array | Uint8Array | Int16Array, width: number, count: number, qmin: number, qmax: number): number {
   for (let i = 0; i < count; i++) {
     const c = codeAt(data, width, i);
     if (c < qmin || c > qmax) return i;
@@ -152,9 +152,9 @@ function checkConstantData(data: unknown, field: string, dtype: DType, count: nu
   const { qmin, qmax } = codeRange(quant.bits, signed);
   // codes of a grid as wide as the storage are always inside it
   if (quant.bits < storageBits) {
-    const bad = firstCodeOutside(data as Int8Array | Uint8Array, storageBits, count, qmin, qmax);
+    const bad = firstCodeOutside(data as Int8Array | Uint8Array | Int16Array, storageBits, count, qmin, qmax);
     if (bad >= 0) {
-      const c = codeAt(data as Int8Array | Uint8Array, storageBits, bad);
+      const c = codeAt(data as Int8Array | Uint8Array | Int16Array, storageBits, bad);
       fail(`${field}[${bad}]`, `code ${c} is outside the ${quant.bits}-bit grid ${qmin}..${qmax}`);
     }
   }

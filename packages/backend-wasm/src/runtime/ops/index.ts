@@ -9,6 +9,7 @@ import { avgPoolStep, globalAvgPoolStep, maxPoolStep } from './pool.ts';
 import { dequantizeStep, quantizeStep } from './quantize.ts';
 import { aliasStep } from './reshape.ts';
 import { unaryF32Step } from './unary-f32.ts';
+import { embeddingStep } from './embedding.ts';
 
 export const BUILTIN_RUNTIME_OPS: readonly (readonly [string, RuntimeOpBuilder])[] = [
   ['conv2d', conv2dStep],
@@ -27,4 +28,5 @@ export const BUILTIN_RUNTIME_OPS: readonly (readonly [string, RuntimeOpBuilder])
   ['dequantize', dequantizeStep],
   ['reshape', aliasStep],
   ['flatten', aliasStep],
+  ['embedding', embeddingStep],
 ];
