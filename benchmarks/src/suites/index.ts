@@ -9,4 +9,5 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   'accuracy-mnist-cnn': async () => (await import('./accuracy-mnist-cnn.ts')).suite,
   e2e: async () => (await import('./e2e.ts')).suite,
   size: async () => (await import('./size.ts')).suite,
+  'accuracy-shakespeare-transformer': async () => (await import('./accuracy-shakespeare-transformer.ts')).suite,
 };
