@@ -1,5 +1,6 @@
 // One training step (forward, backward, Adam update) of a CNN in float against the same CNN with
-// fake quantization (QAT), on the wasm backend, in the same process: the cost of QAT.
+// fake quantization (QAT), on the wasm backend, in the same process: the cost of QAT. The character
+// transformer's rows come from qat-step-transformer.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import { getPreset, initBackend, prepare, type Module, type Recipe } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
@@ -9,6 +10,7 @@ import { batches, loadMnist } from '@qatjs/datasets';
 import { medianMs } from '../measure.ts';
 import type { Row } from '../results.ts';
 import type { Suite } from '../suite.ts';
+import { transformerStepRows } from './qat-step-transformer.ts';
 
 const MODELS: Record<string, () => Module> = {
   'lenet-bn': () => lenet({ seed: 1 }),
@@ -68,6 +70,7 @@ export const suite: Suite = {
       }
     }
     tf.dispose([x, y]);
+    rows.push(...(await transformerStepRows(smoke)));
     return rows;
   },
 };
