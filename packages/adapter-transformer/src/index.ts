@@ -15,3 +15,4 @@ export { AdamW } from './train/adamw.ts';
 export { trainLanguageModel, type TrainLanguageModelOptions, type TrainLanguageModelResult } from './train/train-language-model.ts';
 export { bitsPerChar } from './train/bits-per-char.ts';
 export type { TokenBatch } from './train/sequence-batch.ts';
+export { generateGreedy, nextLogitsOf, type NextLogits } from './models/generate.ts';

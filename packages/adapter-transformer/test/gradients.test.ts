@@ -12,7 +12,7 @@ import { randomNormal, useBackend } from '@qatjs/test-utils';
 const normal = (shape: number[], seed: number) => tf.tensor(randomNormal(shape.reduce((p, d) => p * d, 1), seed), shape);
 
 function finiteDifferences(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, weights: tf.Tensor, h: number): Float64Array {
-  const base = x.dataSync().slice();
+  const base = Float32Array.from(x.dataSync());
   const out = new Float64Array(base.length);
   const value = (v: Float32Array) => tf.tidy(() => tf.sum(tf.mul(f(tf.tensor(v, x.shape)), weights)).dataSync()[0]);
   for (let i = 0; i < base.length; i++) {

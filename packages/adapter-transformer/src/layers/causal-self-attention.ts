@@ -87,9 +87,35 @@ export class CausalSelfAttention extends Module {
     });
   }
 
+  /**
+   * q, k, v on the int8 gemm; heads split by reshape + transpose; q kᵀ and p v on the int8 matmul
+   * (transposeB for kᵀ); the softmax (scale 1/sqrt(d_head), causal) in float32 between a dequantize
+   * and a quantize to the `probs` grid; heads merged back; the projection on the int8 gemm.
+   */
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
-    void inputs;
-    return ctx.fail('CausalSelfAttention cannot be converted yet');
+    if (inputs.length !== 1) ctx.fail(`CausalSelfAttention takes one input, got ${inputs.length}`);
+    const b = ctx.builder;
+    const x = inputs[0];
+    const q = ctx.lowerChild('q', this.q, [x]);
+    const k = ctx.lowerChild('k', this.k, [x]);
+    const v = ctx.lowerChild('v', this.v, [x]);
+    const shape = b.info(q.name).shape;
+    const [batch, t] = [shape[0], shape[1]];
+    const split = (val: LoweredValue, what: string): LoweredValue => {
+      const r = b.reshape(val.name, [batch, t, this.heads, this.headDim], { name: ctx.name(`${what}_heads`) });
+      return { ...val, name: b.node('transpose', [r], { perm: [0, 2, 1, 3] }, [{ name: ctx.name(`${what}_bhtd`) }])[0] };
+    };
+    const [qh, kh, vh] = [split(q, 'q'), split(k, 'k'), split(v, 'v')];
+    const sq = ctx.activationQuant(this, 'scores');
+    const scores = b.matmul(qh.name, kh.name, { transposeB: true }, { name: ctx.name('scores'), dtype: 'int8', quant: sq });
+    const real = b.dequantize(scores, { name: ctx.name('scores_real') });
+    const soft = b.node('softmax', [real], { scale: 1 / Math.sqrt(this.headDim), causal: true }, [{ name: ctx.name('softmax') }])[0];
+    const probs = ctx.toGrid({ name: soft, dtype: 'float32' }, ctx.activationQuant(this, 'probs'));
+    const cq = ctx.activationQuant(this, 'context');
+    const c = b.matmul(probs.name, vh.name, {}, { name: ctx.name('context_bhtd'), dtype: 'int8', quant: cq });
+    const merged = b.node('transpose', [c], { perm: [0, 2, 1, 3] }, [{ name: ctx.name('context_bthd') }])[0];
+    const context = b.reshape(merged, [batch, t, this.dModel], { name: ctx.name('context') });
+    return ctx.lowerChild('proj', this.proj, [{ name: context, dtype: 'int8', quant: cq }]);
   }
 }
 

@@ -48,8 +48,13 @@ export class PositionalEmbedding extends Module {
     });
   }
 
+  /** One IR positionalAdd: the table quantized by the weight quantizer (per row), the sum on the output grid. */
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
-    void inputs;
-    return ctx.fail('PositionalEmbedding cannot be converted yet (the IR has no op that adds the positions)');
+    if (inputs.length !== 1) ctx.fail(`PositionalEmbedding takes one input, got ${inputs.length}`);
+    const x = ctx.requireInt8(inputs[0]);
+    const p = ctx.weightConstant(this, this.weight, 0);
+    const out = ctx.activationQuant(this, 'output');
+    const name = ctx.builder.node('positionalAdd', [x.name, p.name], {}, [{ name: ctx.name('output'), dtype: 'int8', quant: out }])[0];
+    return { name, dtype: 'int8', quant: out };
   }
 }
