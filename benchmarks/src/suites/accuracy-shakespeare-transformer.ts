@@ -14,6 +14,7 @@ import { transformerPreset, transformerRecipe } from '@qatjs/adapter-transformer
 import { loadTinyShakespeare } from '@qatjs/datasets';
 import { RowCache } from '../accuracy/row-cache.ts';
 import { makeModel, ptq, train, validationBpc, type ModelSize, type TrainConfig } from '../accuracy/char-lm-protocol.ts';
+import { intRuntimeBpcFields } from '../accuracy/char-lm-int-runtime.ts';
 import type { Row } from '../results.ts';
 import type { Suite } from '../suite.ts';
 
@@ -116,8 +117,9 @@ export const suite: Suite = {
           const trained = train(m, corpus, size, cfg, seed + 1000, log);
           const value = validationBpc(m, corpus, size, evalLimit);
           await store?.write(`s${seed}-qat-${s.id}.ckpt`, encodeCheckpoint({ ...captureModel(m), optimizer: { weights: [] }, progress: { step: 0, epoch: 0, evaluations: [] } }));
+          const int = await intRuntimeBpcFields(m, corpus, size, evalLimit);
           m.dispose();
-          return { ...row, method: 'qat', value, ...trained, learningRate: cfg.learningRate };
+          return { ...row, method: 'qat', value, ...int, ...trained, learningRate: cfg.learningRate };
         });
       }
     }
