@@ -8,6 +8,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   gemm: async () => (await import('./gemm.ts')).suite,
   'accuracy-mnist-cnn': async () => (await import('./accuracy-mnist-cnn.ts')).suite,
   e2e: async () => (await import('./e2e.ts')).suite,
+  'e2e-rnn': async () => (await import('./e2e-rnn.ts')).suite,
   size: async () => (await import('./size.ts')).suite,
   'accuracy-shakespeare-transformer': async () => (await import('./accuracy-shakespeare-transformer.ts')).suite,
 };

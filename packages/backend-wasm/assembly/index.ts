@@ -13,6 +13,8 @@ export { add_s8s8_fp32 } from './eltwise/add-s8s8-fp32';
 export { binary_s8s8_fp32 } from './eltwise/binary-s8s8-fp32';
 export { unary_f32 } from './float/unary-f32';
 export { binary_f32 } from './float/binary-f32';
+export { lstm_gates_s16_f32x4 } from './recurrent/lstm-gates-s16-f32x4';
+export { gru_gates_s8_f32x4 } from './recurrent/gru-gates-s8-f32x4';
 
 /** First byte after the module's static data: the TypeScript heap starts at or above it. */
 export function heap_base(): usize {

@@ -8,7 +8,10 @@ export interface EmbeddingOptions {
   readonly vocab: number;
   /** Features per token. */
   readonly dim: number;
-  /** Rank of the token tensors, default 2 ([batch, T]); the output has one more axis (the features, its channel axis). */
+  /**
+   * The usual rank of the token tensors, default 2 ([batch, T]): it places the output point's channel
+   * axis (the features, last). forward() takes tokens of any rank >= 1.
+   */
   readonly rank?: number;
   /** Seed of the normal(0, 1) initialization (PyTorch's nn.Embedding). */
   readonly seed?: number;
@@ -44,11 +47,11 @@ export class Embedding extends Module {
     ];
   }
 
-  /** Throws unless `tokens` is an int32 (or integer-valued float32) tensor of the layer's rank with ids in [0, vocab). */
+  /** Throws unless `tokens` is an int32 (or integer-valued float32) tensor of rank >= 1 with ids in [0, vocab). */
   private checkTokens(tokens: tf.Tensor): void {
     if (!isTensor(tokens)) throw new LayerError(`Embedding: tokens must be a tf.Tensor of int32 ids, got ${describeValue(tokens)}`);
     if (tokens.dtype !== 'int32' && tokens.dtype !== 'float32') throw new LayerError(`Embedding: tokens must be int32 ids, got a ${tokens.dtype} tensor`);
-    if (tokens.rank !== this.rank) throw new LayerError(`Embedding: tokens must have rank ${this.rank}, got shape [${tokens.shape}]`);
+    if (tokens.rank < 1) throw new LayerError(`Embedding: tokens must have rank >= 1 ([batch, T] or [batch]), got a scalar`);
     const ids = tokens.dataSync();
     for (let i = 0; i < ids.length; i++) {
       const t = ids[i];

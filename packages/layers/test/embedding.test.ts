@@ -42,13 +42,13 @@ describe('Embedding', () => {
     const bad = tf.tensor2d([[0, 4]], [1, 2], 'int32');
     const frac = tf.tensor2d([[1.5, 0]], [1, 2], 'float32');
     const neg = tf.tensor2d([[-1, 0]], [1, 2], 'int32');
-    const rank1 = tf.tensor1d([0, 1], 'int32');
+    const scalar = tf.scalar(1, 'int32');
     expect(() => e.forward(bad)).toThrow(/token id 4 at position 1 is outside \[0, 4\) \(vocab 4\)/);
     expect(() => e.forward(frac)).toThrow(/token id 1.5 at position 0 is not an integer in \[0, 4\)/);
     expect(() => e.forward(neg)).toThrow(/token id -1 at position 0/);
-    expect(() => e.forward(rank1)).toThrow(/must have rank 2/);
+    expect(() => e.forward(scalar)).toThrow(/must have rank >= 1/);
     expect(() => e.forward(tf.tensor2d([[true, false]], [1, 2], 'bool'))).toThrow(/int32 ids, got a bool/);
-    tf.dispose([bad, frac, neg, rank1]);
+    tf.dispose([bad, frac, neg, scalar]);
     e.dispose();
   });
 
@@ -60,6 +60,11 @@ describe('Embedding', () => {
     const y = e.forward(ids);
     const w = e.weight.arraySync() as number[][];
     expect(y.arraySync()).toEqual([[w[4], w[0]], [w[4], w[4]]]);
+    const ids3 = tf.tensor3d([[[1], [2]]], [1, 2, 1], 'int32');
+    const y3 = e.forward(ids3);
+    expect(y3.shape).toEqual([1, 2, 1, 3]);
+    expect(y3.arraySync()).toEqual([[[w[1]], [w[2]]]]);
+    tf.dispose([ids3, y3]);
     const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.gather(v, tf.reshape(ids, [-1])), 1)))(e.weight);
     expect(Array.from(g.dataSync())).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 3]);
     tf.dispose([y, g]);

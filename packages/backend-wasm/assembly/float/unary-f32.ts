@@ -7,7 +7,7 @@ import { exp4, expm1Reduced, flushTiny, keepNaN, reduce, reduceN, scale2n } from
 const SMALL: f32 = 2.44140625e-4; // 2^-12: below it tanh(x) rounds to x
 
 /** 1 / (1 + e^-x), from e = e^-|x| so nothing overflows: 1 / (1 + e) for x >= 0, e / (1 + e) below. */
-@inline function sigmoid4(x: v128): v128 {
+@inline export function sigmoid4(x: v128): v128 {
   const e = exp4(f32x4.neg(f32x4.abs(x)));
   const d = f32x4.add(f32x4.splat(1), e);
   const neg = f32x4.lt(x, f32x4.splat(0));
@@ -18,7 +18,7 @@ const SMALL: f32 = 2.44140625e-4; // 2^-12: below it tanh(x) rounds to x
  * tanh(x) = sign(x) m / (m + 2) with m = e^(2|x|) - 1 computed as expm1 (2^n (e^r - 1) + 2^n - 1),
  * so it keeps full relative accuracy near 0; |x| < 2^-12 gives x itself, |x| >= 10 gives +-1.
  */
-@inline function tanh4(x: v128): v128 {
+@inline export function tanh4(x: v128): v128 {
   const a = f32x4.abs(x);
   const af = flushTiny(a); // before any arithmetic: a denormal x must not reach the add
   const y = f32x4.pmin(f32x4.splat(20), f32x4.add(af, af));

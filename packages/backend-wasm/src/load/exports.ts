@@ -33,6 +33,14 @@ export interface Simd128Exports {
   ): void;
   unary_f32(op: I, n: I, x: I, y: I): void;
   binary_f32(op: I, d0: I, d1: I, d2: I, n: I, a: I, a0: I, a1: I, a2: I, sa: I, b: I, b0: I, b1: I, b2: I, sb: I, y: I): void;
+  lstm_gates_s16_f32x4(
+    batch: I, hp: I, h: I, ax: I, axStride: I, ah: I, p: I, glo: number, ghi: number,
+    c: I, sc: number, clo: number, chi: number, hs: I, sh: number, zh: number, hlo: number, hhi: number, y: I, yStride: I,
+  ): void;
+  gru_gates_s8_f32x4(
+    batch: I, hp: I, h: I, ax: I, axStride: I, ah: I, p: I, xlo: number, xhi: number, plo: number, phi: number,
+    hs: I, sh: number, zh: I, qlo: number, qhi: number, y: I, yStride: I,
+  ): void;
 }
 
 /** The relaxed-SIMD module's exports (assembly/relaxed/index.ts), over the same memory. */

@@ -15,6 +15,9 @@ import { softmaxStep } from './softmax.ts';
 import { geluStep } from './gelu.ts';
 import { transposeStep } from './transpose.ts';
 import { positionalAddStep } from './positional-add.ts';
+import { lstmStep } from './lstm.ts';
+import { gruStep } from './gru.ts';
+import { concatStep } from './concat.ts';
 
 export const BUILTIN_RUNTIME_OPS: readonly (readonly [string, RuntimeOpBuilder])[] = [
   ['conv2d', conv2dStep],
@@ -39,4 +42,7 @@ export const BUILTIN_RUNTIME_OPS: readonly (readonly [string, RuntimeOpBuilder])
   ['gelu', geluStep],
   ['transpose', transposeStep],
   ['positionalAdd', positionalAddStep],
+  ['lstm', lstmStep],
+  ['gru', gruStep],
+  ['concat', concatStep],
 ];

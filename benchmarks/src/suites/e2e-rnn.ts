@@ -1,0 +1,58 @@
+// End-to-end LSTM inference over seqMNIST-shaped input [B, 28, 28] (each image a sequence of 28
+// rows of 28 pixels): the integer model on our WASM SIMD kernels (loadSession, float pixels in,
+// float logits out) against the same float32 LSTM on tfjs-backend-wasm (rnn-models.ts), in the same
+// process, batch 1 and 64. Both sides start from a Float32Array and end with logits in JS.
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@qatjs/core';
+import { loadSession } from '@qatjs/backend-wasm';
+import { loadMnist } from '@qatjs/datasets';
+import { medianMs } from '../measure.ts';
+import type { Row } from '../results.ts';
+import type { Suite } from '../suite.ts';
+import { FloatLstm, intLstm, lstmWeights } from '../rnn-models.ts';
+
+const MODELS: Record<string, number> = { 'lstm-h128': 128, 'lstm-h256': 256 };
+const [T, I, CLASSES] = [28, 28, 10];
+
+/** The two sides compute the same function up to quantization: most argmaxes agree. */
+function checkSameModel(int: Float32Array, float: Float32Array, batch: number): number {
+  let same = 0;
+  for (let b = 0; b < batch; b++) {
+    const arg = (v: Float32Array) => v.subarray(b * CLASSES, (b + 1) * CLASSES).reduce((best, x, i, a) => (x > a[best] ? i : best), 0);
+    if (arg(int) === arg(float)) same++;
+  }
+  if (same < 0.8 * batch) throw new Error(`the int and float LSTMs agree on only ${same} of ${batch} argmaxes`);
+  return same / batch;
+}
+
+export const suite: Suite = {
+  name: 'e2e-rnn',
+  description: 'seqMNIST-shaped 1-layer LSTM inference, batch 1 and 64: qatjs int runtime vs the float32 LSTM on tfjs-backend-wasm',
+  async run({ smoke }) {
+    tf.enableProdMode();
+    await initBackend('wasm');
+    const images = await loadMnist({ split: 'test', limit: 64 });
+    const rows: Row[] = [];
+    for (const [model, hidden] of Object.entries(MODELS)) {
+      const k = lstmWeights(I, hidden, CLASSES, 7);
+      const float = new FloatLstm(k);
+      const session = await loadSession(intLstm(k));
+      const agree = checkSameModel(session.run({ x: { data: images.x, shape: [64, T, I] } }).logits as Float32Array, float.forward(images.x, 64, T), 64);
+      for (const batch of smoke ? [1] : [1, 64]) {
+        const x = images.x.slice(0, batch * T * I);
+        const tasks = [
+          { name: 'tfjs-wasm-f32', fn: () => float.forward(x, batch, T) },
+          { name: 'qatjs-int8', fn: () => session.run({ x: { data: x, shape: [batch, T, I] } }) },
+        ];
+        const ms = await medianMs(tasks, { smoke, timeMs: batch === 1 ? 2000 : 4000 });
+        const base = ms.get('tfjs-wasm-f32') as number;
+        const t = ms.get('qatjs-int8') as number;
+        rows.push({ model, batch, engine: 'tfjs-wasm-f32', weights: 'float32', msPerBatch: base, speedup: 1 });
+        rows.push({ model, batch, engine: 'qatjs-int8', weights: 'int8', msPerBatch: t, speedup: base / t, argmaxAgreement: agree });
+      }
+      session.dispose();
+      float.dispose();
+    }
+    return rows;
+  },
+};
