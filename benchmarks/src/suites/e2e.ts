@@ -1,6 +1,7 @@
 // End-to-end MNIST CNN inference: the integer model on our WASM SIMD kernels (loadSession, float
 // pixels in, float logits out) against the same float model's forward pass on tfjs-backend-wasm, in
-// the same process, batch 1 and 64. Both sides start from a Float32Array and end with logits in JS.
+// the same process, batch 1 and 64. The transformer's rows (a block, generation) come from
+// e2e-transformer.ts. Both sides start from a Float32Array and end with logits in JS.
 // The float side runs the deployable form of the model: batch norm folded once, fused conv + bias +
 // activation (checked to compute the same logits as the layers' own eval-mode forward).
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,6 +13,7 @@ import { foldedFloatModel } from '../float-inference.ts';
 import { medianMs } from '../measure.ts';
 import type { Row } from '../results.ts';
 import type { Suite } from '../suite.ts';
+import { transformerE2eRows } from './e2e-transformer.ts';
 
 function checkSameLogits(model: { forward(x: tf.Tensor): tf.Tensor }, folded: (x: tf.Tensor) => tf.Tensor, x: Float32Array): void {
   const diff = tf.tidy(() => {
@@ -58,6 +60,7 @@ export const suite: Suite = {
       float.dispose();
       model.dispose();
     }
+    rows.push(...(await transformerE2eRows(smoke)));
     return rows;
   },
 };

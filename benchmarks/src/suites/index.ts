@@ -12,4 +12,5 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   e2e: async () => (await import('./e2e.ts')).suite,
   'e2e-rnn': async () => (await import('./e2e-rnn.ts')).suite,
   size: async () => (await import('./size.ts')).suite,
+  'accuracy-shakespeare-transformer': async () => (await import('./accuracy-shakespeare-transformer.ts')).suite,
 };

@@ -1,5 +1,6 @@
 // One training step (forward, backward, Adam update) of a CNN or the seqMNIST LSTM in float against the same model with
-// fake quantization (QAT), on the wasm backend, in the same process: the cost of QAT.
+// fake quantization (QAT), on the wasm backend, in the same process: the cost of QAT. The character
+// transformer's rows come from qat-step-transformer.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import { getPreset, initBackend, prepare, type Module, type Recipe } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
@@ -10,6 +11,7 @@ import { batches, loadMnist } from '@qatjs/datasets';
 import { medianMs } from '../measure.ts';
 import type { Row } from '../results.ts';
 import type { Suite } from '../suite.ts';
+import { transformerStepRows } from './qat-step-transformer.ts';
 
 // Each model with the shape it reads the MNIST batch as: images [B, 28, 28, 1], or 28 rows of 28
 // pixels [B, 28, 28] for the recurrent ones (the accuracy-seqmnist-rnn models).
@@ -74,6 +76,7 @@ export const suite: Suite = {
       if (x !== images) x.dispose();
     }
     tf.dispose([images, y]);
+    rows.push(...(await transformerStepRows(smoke)));
     return rows;
   },
 };

@@ -65,3 +65,15 @@ export function withinFloatTolerance(actual: number, expected: number): boolean 
   if (!Number.isFinite(expected) || !Number.isFinite(actual)) return ulpDistance(actual, expected) <= FLOAT_KERNEL_TOLERANCE.ulp;
   return Math.abs(actual - expected) <= FLOAT_KERNEL_TOLERANCE.absolute || ulpDistance(actual, expected) <= FLOAT_KERNEL_TOLERANCE.ulp;
 }
+
+/** GELU, tanh form (GPT-2's): fround(0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))) in float64. */
+export function geluFloat(x: number): number {
+  const v = f32(x);
+  return f32(0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
+}
+
+/**
+ * How far a runtime's reduction kernels (layerNorm, softmax: float32 sums in another order) may be from
+ * their float64 references: |y - ref| <= relative * (1 + |ref|).
+ */
+export const FLOAT_REDUCTION_TOLERANCE = Object.freeze({ relative: 1e-5 });

@@ -11,7 +11,7 @@ export { DTYPES, ACTIVATION_DTYPES, dtypeInfo, byteLength, codeRange, isDType, t
 export { packCodes, unpackCodes, constantCodes } from './packing.ts';
 export { makeQuant, quantRange, sameQuant, biasQuant, type QuantInit } from './quant.ts';
 export { roundHalfEven, requantMultiplier, requantize, quantizeValue, dequantizeValue, averageRequantize, addQuantized, mulQuantized, MIN_NORMAL_FLOAT32 } from './numerics.ts';
-export { addFloat, mulFloat, sigmoidFloat, tanhFloat, expFloat, FLOAT_KERNEL_TOLERANCE, ulpDistance, withinFloatTolerance } from './float-numerics.ts';
+export { addFloat, mulFloat, sigmoidFloat, tanhFloat, expFloat, geluFloat, FLOAT_KERNEL_TOLERANCE, FLOAT_REDUCTION_TOLERANCE, ulpDistance, withinFloatTolerance } from './float-numerics.ts';
 export { elementCount, windowOutputSize, samePadding, windowPads, broadcastShapes, dynamicDims, isDynamicDim, BATCH_DIM, MIN_DYNAMIC_DIM, type PaddingMode } from './shape.ts';
 export { activationClamp, type FusedActivation } from './activation.ts';
 export { LIMITS, MAX_WINDOW_PARAM, type Limits } from './limits.ts';

@@ -132,10 +132,10 @@ describe('ModelBuilder', () => {
 describe('the op registry', () => {
   it('lists the built-in ops', () => {
     // built-ins come first; under bun, ops other test files registered follow (one registry for all files)
-    expect(listOps().slice(0, 20)).toEqual(['quantize', 'dequantize', 'conv2d', 'depthwiseConv2d', 'gemm', 'matmul', 'add', 'maxPool', 'avgPool', 'globalAvgPool', 'reshape', 'flatten', 'mul', 'sigmoid', 'tanh', 'exp', 'embedding', 'lstm', 'gru', 'concat']);
+    expect(listOps().slice(0, 25)).toEqual(['quantize', 'dequantize', 'conv2d', 'depthwiseConv2d', 'gemm', 'matmul', 'add', 'maxPool', 'avgPool', 'globalAvgPool', 'reshape', 'flatten', 'mul', 'sigmoid', 'tanh', 'exp', 'embedding', 'lstm', 'gru', 'concat', 'layerNorm', 'softmax', 'gelu', 'transpose', 'positionalAdd']);
     expect(getOpSchema('conv2d')?.inputs.map((i) => i.name)).toEqual(['x', 'w', 'b']);
     expect(getOpSchema('lstm')?.inputs.map((i) => i.name)).toEqual(['x', 'W', 'U', 'bias', 'h0', 'c0']);
-    expect(getOpSchema('layerNorm')).toBeUndefined();
+    expect(getOpSchema('layerNorm')?.inputs.map((i) => i.name)).toEqual(['x', 'gamma', 'beta']);
   });
 
   it('takes a new op kind (a float op between dequantize and quantize), which then validates and round-trips', () => {

@@ -2,9 +2,10 @@
 // operand is transposed and the batch is 1; otherwise it runs a scalar blocked loop, measured ~20x
 // slower. The gradients of a dense layer are exactly such products (dx = dy w^T, dw = x^T dy), so
 // here a transposed operand is transposed once in memory and the product takes the XNNPACK path.
-// Batched products (batch > 1) still go to the backend's own kernel unchanged.
+// Batched products (batch > 1) go slice by slice to the same path (batch-matmul-per-slice.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { batchMatMulPerSlice } from './batch-matmul-per-slice.ts';
 import { reshaped, WasmHeap, withTemporaries } from './wasm-heap.ts';
 
 const batchOf = (t: TensorInfo) => t.shape.slice(0, -2).reduce((p, d) => p * d, 1);
@@ -15,9 +16,10 @@ export function batchMatMulTransposeFirst(stock: KernelFunc): KernelFunc {
     const transposeA = Boolean(args.attrs?.transposeA);
     const transposeB = Boolean(args.attrs?.transposeB);
     const plain = !transposeA && !transposeB;
-    if (plain || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2 || batchOf(a) !== 1 || batchOf(b) !== 1) {
-      return stock(args);
-    }
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return stock(args);
+    const [ba, bb] = [batchOf(a), batchOf(b)];
+    if (ba > 1 || bb > 1) return ba === bb || ba === 1 || bb === 1 ? batchMatMulPerSlice(stock, args) : stock(args);
+    if (plain) return stock(args);
     const heap = new WasmHeap(args.backend, 'BatchMatMul');
     const matrix = (t: TensorInfo): [number, number] => [t.shape[t.shape.length - 2], t.shape[t.shape.length - 1]];
     return withTemporaries(heap, (temp) => {

@@ -51,7 +51,13 @@ describe('BatchMatMul on wasm matches tfjs-backend-cpu', () => {
     { a: [7, 5], b: [3, 7], ta: true, tb: true },
     { a: [1, 7, 5], b: [1, 7, 4], ta: true, tb: false },
     { a: [1, 1, 6, 5], b: [4, 5], ta: false, tb: true },
-    { a: [3, 7, 5], b: [3, 7, 4], ta: true, tb: false }, // batch 3: the backend's own kernel
+    { a: [3, 7, 5], b: [3, 7, 4], ta: true, tb: false }, // batch 3: slice by slice
+    { a: [2, 3, 6, 5], b: [2, 3, 5, 4], ta: false, tb: false }, // attention's p v
+    { a: [2, 3, 6, 5], b: [2, 3, 6, 5], ta: false, tb: true }, // attention's q k^T
+    { a: [2, 3, 6, 6], b: [2, 3, 6, 5], ta: true, tb: false }, // p^T dy
+    { a: [4, 6, 5], b: [5, 3], ta: false, tb: false }, // b broadcast over the batch
+    { a: [6, 5], b: [4, 5, 3], ta: false, tb: false }, // a broadcast over the batch
+    { a: [2, 1, 3, 4], b: [1, 3, 4, 2], ta: false, tb: false }, // broadcast on two axes: the backend's own kernel
     { a: [5, 6], b: [6, 4], ta: false, tb: false },
   ];
   cases.forEach((c, i) => {

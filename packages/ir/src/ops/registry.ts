@@ -20,14 +20,19 @@ import { embedding } from './embedding.ts';
 import { lstm } from './lstm.ts';
 import { gru } from './gru.ts';
 import { concat } from './concat.ts';
+import { layerNorm } from './layer-norm.ts';
+import { softmax } from './softmax.ts';
+import { gelu } from './gelu.ts';
+import { transpose } from './transpose.ts';
+import { positionalAdd } from './positional-add.ts';
 
 // Op kinds by name. The CNN slice, the first float32 ops (float add and mul, sigmoid, tanh, exp) and the
-// sequence ops (embedding, lstm, gru, concat) are built in; later ops (layerNorm, softmax, gelu) are
-// added with registerOp, one schema file each.
+// sequence ops (embedding, lstm, gru, concat) and the transformer ops (layerNorm, softmax, gelu,
+// transpose, positionalAdd) are built in; other packages add ops with registerOp, one schema file each.
 
 const BUILTIN: readonly OpSchema[] = [
   quantize, dequantize, conv2d, depthwiseConv2d, gemm, matmul, add, maxPool, avgPool, globalAvgPool, reshape, flatten,
-  mul, sigmoid, tanh, exp, embedding, lstm, gru, concat,
+  mul, sigmoid, tanh, exp, embedding, lstm, gru, concat, layerNorm, softmax, gelu, transpose, positionalAdd,
 ];
 
 const registry = new Map<string, OpSchema>(BUILTIN.map((s) => [s.op, s]));

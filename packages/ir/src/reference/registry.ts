@@ -20,6 +20,11 @@ import { embeddingReference } from './ops/embedding.ts';
 import { lstmReference } from './ops/lstm.ts';
 import { gruReference } from './ops/gru.ts';
 import { concatReference } from './ops/concat.ts';
+import { layerNormReference } from './ops/layer-norm.ts';
+import { softmaxReference } from './ops/softmax.ts';
+import { geluReference } from './ops/gelu.ts';
+import { transposeReference } from './ops/transpose.ts';
+import { positionalAddReference } from './ops/positional-add.ts';
 
 // Reference kernels by op name, beside the op schemas (ops/registry.ts). The CNN slice is built in;
 // a package that registers an op with registerOp adds its reference with registerReferenceOp.
@@ -45,6 +50,11 @@ const kernels = new Map<string, ReferenceKernel>([
   ['lstm', lstmReference],
   ['gru', gruReference],
   ['concat', concatReference],
+  ['layerNorm', layerNormReference],
+  ['softmax', softmaxReference],
+  ['gelu', geluReference],
+  ['transpose', transposeReference],
+  ['positionalAdd', positionalAddReference],
 ]);
 
 /**

@@ -10,6 +10,11 @@ import { dequantizeStep, quantizeStep } from './quantize.ts';
 import { aliasStep } from './reshape.ts';
 import { unaryF32Step } from './unary-f32.ts';
 import { embeddingStep } from './embedding.ts';
+import { layerNormStep } from './layer-norm.ts';
+import { softmaxStep } from './softmax.ts';
+import { geluStep } from './gelu.ts';
+import { transposeStep } from './transpose.ts';
+import { positionalAddStep } from './positional-add.ts';
 import { lstmStep } from './lstm.ts';
 import { gruStep } from './gru.ts';
 import { concatStep } from './concat.ts';
@@ -32,6 +37,11 @@ export const BUILTIN_RUNTIME_OPS: readonly (readonly [string, RuntimeOpBuilder])
   ['reshape', aliasStep],
   ['flatten', aliasStep],
   ['embedding', embeddingStep],
+  ['layerNorm', layerNormStep],
+  ['softmax', softmaxStep],
+  ['gelu', geluStep],
+  ['transpose', transposeStep],
+  ['positionalAdd', positionalAddStep],
   ['lstm', lstmStep],
   ['gru', gruStep],
   ['concat', concatStep],
