@@ -60,7 +60,10 @@ export async function calibrate(
   return { batches: n };
 }
 
-/** Sets the model's quantization switches for a training step, as its recipe's schedule says. */
-export function applySchedule(model: Module<ModuleOutput>, step: number): void {
-  requirePrepared(model, 'applySchedule').applySchedule(step);
+/**
+ * Sets the model's quantization switches for a training step, as its recipe's schedule says;
+ * `horizon` (the run's length in steps) is needed when the schedule gives fractions of the run.
+ */
+export function applySchedule(model: Module<ModuleOutput>, step: number, horizon?: number): void {
+  requirePrepared(model, 'applySchedule').applySchedule(step, horizon);
 }
