@@ -33,7 +33,7 @@ export { compose, type Recipe, type RecipeRule, type PointConfig, type Schedule 
 export { parseRecipe } from './recipe/parse-recipe.ts';
 export { getPreset, listPresets, type PresetOptions } from './recipe/presets.ts';
 
-export { prepare, unprepare, type PrepareOptions, type PrepareReport, type PreparedPoint } from './prepare.ts';
+export { prepare, unprepare, type PrepareOptions, type PrepareReport, type PreparedPoint, type PreparedLayer } from './prepare.ts';
 export { calibrate, applySchedule, type CalibrateOptions, type CalibrationReport, type CalibrationBatch } from './calibrate.ts';
 
 export { fit, FitStoppedError, type FitOptions, type FitResult, type FitProgress, type FitBatch, type LossFunction } from './train/fit.ts';

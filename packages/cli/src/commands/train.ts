@@ -102,7 +102,10 @@ export async function train(o: TrainOptions, io: Io): Promise<TrainResult> {
     let ptqAccuracy: number | undefined;
     if (recipe) {
       const report = prepare(model, recipe, { onWarning: (w) => io.err(`warning: ${w}\n`) });
-      if (!o.json) io.err(`prepared ${report.points.length} quantization points (${recipe.name ?? o.recipe})\n`);
+      if (!o.json) {
+        const layers = report.layers.map((l) => `${l.path} (${l.kind}: ${l.points.join(', ')})`).join('; ');
+        io.err(`prepared ${report.points.length} quantization points (${recipe.name ?? o.recipe}): ${layers}\n`);
+      }
       await calibrateOn(model, data.train, o.batchSize);
       if (o.from) ptqAccuracy = await modelAccuracy(model, data.test);
     }
