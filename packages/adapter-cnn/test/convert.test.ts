@@ -95,7 +95,7 @@ describe('convert', () => {
     expect(() => convert(plain, { inputShape: [28, 28, 1] })).toThrow(/the model is not prepared/);
     const noOutputs = await calibrated(lenet({ seed: 4 }), { rules: [{ match: '*', weight: { quantizer: 'uniform', bits: 8 } }, { match: '@first', input: { quantizer: 'uniform', bits: 8 } }] });
     expect(() => convert(noOutputs, { inputShape: [28, 28, 1] })).toThrow(ConvertError);
-    expect(() => convert(noOutputs, { inputShape: [28, 28, 1] })).toThrow(/convert: 0: its 'output' point has no quantizer/);
+    expect(() => convert(noOutputs, { inputShape: [28, 28, 1] })).toThrow(/convert: conv1: its 'output' point has no quantizer/);
     const asym = await calibrated(lenet({ seed: 4 }), { extends: 'w8a8', rules: [{ match: '*', weight: { quantizer: 'asymmetric', bits: 8 } }] } as never);
     // asymmetric weights convert: their zero points are stored with the codes (equivalence: convert-equivalence.test.ts)
     const asymIr = convert(asym, { inputShape: [28, 28, 1] });
