@@ -44,7 +44,8 @@ export { memoryCheckpointStore, fileCheckpointStore, type CheckpointStore } from
 export { captureModel, checkModelState, restoreModel, type ModelState } from './train/model-state.ts';
 export { listCheckpoints, type StoredCheckpoint } from './train/checkpoint-names.ts';
 
-export { evaluate, predict, scoreLogits, type Metric, type EvaluateOptions, type Evaluation } from './eval/evaluate.ts';
+export { evaluate, predict, scoreLogits, type Metric, type EvaluateOptions, type Evaluation, type LogitsFunction } from './eval/evaluate.ts';
+export { compareLogits, type LogitComparison } from './eval/compare-logits.ts';
 
 export { convert, type ConvertOptions } from './convert/convert.ts';
 export type { GraphInput } from './convert/graph-inputs.ts';

@@ -7,6 +7,7 @@ import {
   FitStoppedError,
   QatjsError,
   applySchedule,
+  compareLogits,
   evaluate,
   fit,
   memoryCheckpointStore,
@@ -117,4 +118,24 @@ describe('fit: signal, resume checks, schedule fractions; evaluate and predict',
     expect(() => predict({} as never, digits.x, digits.shape)).toThrow('predict: model must be a Module');
     m.dispose();
   }, 60_000);
+
+  it('evaluate takes any model as a function (an int session), and compareLogits measures codes in output quanta', async () => {
+    const set = { x: Float32Array.from([0, 1, 2, 3]), y: Int32Array.from([1, 0]), shape: [2, 2], numClasses: 2 };
+    const seen: number[][] = [];
+    const r = await evaluate((x, shape) => {
+      seen.push([...shape]);
+      return Float32Array.from(x, (v, i) => (i % 2 === 0 ? -v : v)); // row 0: [-0, 1] -> class 1; row 1: [-2, 3] -> class 1
+    }, batches(set, { batchSize: 2 }));
+    expect(seen).toEqual([[2, 2]]);
+    expect(r).toEqual({ metric: 'accuracy', value: 50, count: 2 });
+    await expect(evaluate(() => new Float32Array(3), batches(set, { batchSize: 2 }))).rejects.toThrow('evaluate: batch 0: the function gave 3 logits for 2 targets');
+    await expect(evaluate('session' as never, batches(set, { batchSize: 2 }))).rejects.toThrow('evaluate: model must be a Module or a function (x, shape) => logits, got');
+    // codes of scale 0.5, zero point 1: float 1.0 is code 3; 2.2 is 5.4 codes, code 5 is 0.4 quanta off
+    const c = compareLogits([1, 2.2, 0, -1], [3, 5, 1, -1], 2, 0.5, 1);
+    expect(c.worstQuanta).toBeCloseTo(0.4, 6);
+    expect(c.sameArgmax).toBe(2);
+    expect(Array.from(c.codeArgmax)).toEqual([1, 0]);
+    expect(() => compareLogits([1, 2, 3], [1, 2, 3], 2, 0.5, 0)).toThrow('compareLogits: 3 float logits and 3 codes do not make rows of 2');
+    expect(() => compareLogits([1, 2], [1, 2], 2, 0, 0)).toThrow('compareLogits: scale must be a positive number, got 0');
+  });
 });

@@ -82,12 +82,43 @@ export function checkMetric(metric: unknown, who: string): Metric {
 }
 
 /**
- * Evaluates a float or fake-quant model on batches (the batches fit takes: typed arrays with a shape,
+ * Any model as a function: the logits (rows of classes, or of vocabulary entries) of a batch of inputs
+ * given as a Float32Array and its shape [batch, ...]. An int session: `(x) => session.run({ input: x }).output`.
+ */
+export type LogitsFunction = (x: Float32Array, shape: readonly number[]) => ArrayLike<number>;
+
+function logitsOf(model: Module<ModuleOutput> | LogitsFunction, b: FitBatch, i: number, rows: number): { values: ArrayLike<number>; classes: number } {
+  if (typeof model === 'function') {
+    let x: Float32Array;
+    let shape: readonly number[];
+    if (b.x instanceof tf.Tensor) {
+      x = b.x.dataSync() as Float32Array;
+      shape = b.x.shape;
+    } else if (b.x instanceof Float32Array && Array.isArray(b.shape)) {
+      x = b.x;
+      shape = b.shape;
+    } else throw new QatjsError(`evaluate: batch ${i}: x must be a tf.Tensor, or a Float32Array with a shape`);
+    const values = model(x, shape);
+    if (values?.length === undefined || rows === 0 || values.length % rows !== 0) throw new QatjsError(`evaluate: batch ${i}: the function gave ${values?.length} logits for ${rows} targets`);
+    return { values, classes: values.length / rows };
+  }
+  const logits = predict(model, b.x, b.shape);
+  const classes = logits.shape[logits.rank - 1]!;
+  const values = logits.dataSync();
+  logits.dispose();
+  return { values, classes };
+}
+
+/**
+ * Evaluates a float or fake-quant model, or any model given as a LogitsFunction (an int session), on batches (the batches fit takes: typed arrays with a shape,
  * or tensors; y class ids). Accuracy in percent (argmax of the last axis), or bits per character
  * (cross-entropy in bits, averaged over every target; logits [..., vocab], targets of the same leading shape).
  */
-export async function evaluate(model: Module<ModuleOutput>, batches: Iterable<FitBatch> | AsyncIterable<FitBatch>, options: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluate(model: Module<ModuleOutput> | LogitsFunction, batches: Iterable<FitBatch> | AsyncIterable<FitBatch>, options: EvaluateOptions = {}): Promise<Evaluation> {
   if (options === null || typeof options !== 'object') throw new QatjsError(`evaluate: options must be an object, got ${describeValue(options)}`);
+  if (typeof model !== 'function' && (model === null || typeof model !== 'object' || typeof (model as Module).forward !== 'function')) {
+    throw new QatjsError(`evaluate: model must be a Module or a function (x, shape) => logits, got ${describeValue(model)}`);
+  }
   const metric = checkMetric(options.metric, 'evaluate');
   if (batches == null || (typeof (batches as Iterable<unknown>)[Symbol.iterator] !== 'function' && typeof (batches as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function')) {
     throw new QatjsError(`evaluate: batches must be an iterable of { x, y, shape? }, got ${describeValue(batches)}`);
@@ -97,10 +128,7 @@ export async function evaluate(model: Module<ModuleOutput>, batches: Iterable<Fi
   let i = 0;
   for await (const b of batches) {
     const targets = targetsOf(b, i);
-    const logits = predict(model, b.x, b.shape);
-    const classes = logits.shape[logits.rank - 1]!;
-    const values = logits.dataSync();
-    logits.dispose();
+    const { values, classes } = logitsOf(model, b, i, targets.length);
     if (values.length !== targets.length * classes) throw new QatjsError(`evaluate: batch ${i}: ${values.length / classes} rows of logits but ${targets.length} targets`);
     const s = scoreLogits(values, targets, classes, metric);
     sum += s.sum;
