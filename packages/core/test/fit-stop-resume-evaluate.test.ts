@@ -48,7 +48,7 @@ describe('fit: signal, resume checks, schedule fractions; evaluate and predict',
     const b = digitsMlp();
     await fit(b, digitsFitOptions(() => digits, 1));
     expect(weights(a)).toEqual(weights(b));
-    expect(() => fit(a, { ...digitsFitOptions(() => digits, 1), signal: 'stop' as never })).rejects.toThrow('fit: signal must be an AbortSignal, got');
+    await expect(fit(a, { ...digitsFitOptions(() => digits, 1), signal: 'stop' as never })).rejects.toThrow('fit: signal must be an AbortSignal, got');
     a.dispose();
     b.dispose();
   }, 60_000);
