@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { qat } from './helpers.ts';
 
 const node = (process.env.QATJS_TEST_RUNTIME ?? 'node') === 'node';
+// registered on Node only (the Deno shim of vitest has no skipIf)
+const itOnNode = node ? it : () => {};
 
 describe('qat demo --quick', () => {
-  it.skipIf(!node)('trains, quantizes, converts and runs the int model; the int runtime equals fake-quant', async () => {
+  itOnNode('trains, quantizes, converts and runs the int model; the int runtime equals fake-quant', async () => {
     const r = await qat('demo', '--quick', '--json');
     expect(r.code).toBe(0);
     const d = JSON.parse(r.out);

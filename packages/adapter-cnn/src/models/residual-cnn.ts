@@ -25,8 +25,8 @@ function block(channels: number, seed: number, stride = 1, inChannels = channels
  * A small residual CNN: stem conv 3x3, a residual block, a strided residual block with a 1x1
  * shortcut, global average pooling and a dense classifier. Every conv folds a batch norm.
  * Layer paths (for recipes): `stem` (Conv2d), `block1` (ResidualBlock), `block1.main.conv1` (Conv2d),
- * `block1.main.conv2` (Conv2d), `block1.add` (Add), `block2` (ResidualBlock), `block2.main.conv1`,
- * `block2.main.conv2`, `block2.shortcut` (Conv2d), `block2.add` (Add), `pool` (GlobalAvgPool2d), `fc` (Dense).
+ * `block1.main.conv2` (Conv2d), `block1.add` (Add), `block2` (ResidualBlock), `block2.main.conv1` (Conv2d),
+ * `block2.main.conv2` (Conv2d), `block2.shortcut` (Conv2d), `block2.add` (Add), `pool` (GlobalAvgPool2d), `fc` (Dense).
  */
 export function residualCnn(o: ResidualCnnOptions = {}): Sequential {
   const [a, b] = o.widths ?? [16, 32];
