@@ -23,7 +23,7 @@ describe('interrupting qat train and resuming it', () => {
       const done = [...err.matchAll(/FP32 training: (\d+)\//g)].map((m) => Number(m[1]));
       if (!sent && done.some((s) => s >= 13)) {
         sent = true;
-        child.kill('SIGINT');
+        process.kill(child.pid!, 'SIGINT');
       }
     });
     expect(sent).toBe(true);

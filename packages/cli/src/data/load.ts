@@ -1,6 +1,6 @@
 import { DatasetError, loadDigits, loadIdxClassification, loadMnist, loadTinyShakespeare, loadCharCorpus, subset, trainTestSplit, type CharCorpus, type LabeledSet } from '@qatjs/datasets';
 import { badInput } from '../errors.ts';
-import { readFileBytes, readText } from '../platform.ts';
+import { exists, readFileBytes, readText } from '../platform.ts';
 import { parseLabeledCsv } from './csv.ts';
 import { formatDataSpec, type DataSpec } from './spec.ts';
 
@@ -68,6 +68,10 @@ export async function loadData(spec: DataSpec, limit?: number): Promise<Data> {
     }
     case 'idx': {
       const [ti, tl, vi, vl] = spec.files;
+      // one file at a time, so a missing file is named the same way on every runtime
+      for (const [i, f] of spec.files.entries()) {
+        if (!(await exists(f))) throw badInput(`--data ${what}: ${i % 2 === 0 ? 'image' : 'label'} file ${f}: no such file`);
+      }
       return wrap(what, async () => {
         const train = await loadIdxClassification({ images: ti, labels: tl });
         const test = await loadIdxClassification({ images: vi, labels: vl, numClasses: Math.max(train.numClasses, 2) }).catch(async (e: unknown) => {
