@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { convert, fit, initBackend, prepare } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
