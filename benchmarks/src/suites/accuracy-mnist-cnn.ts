@@ -42,7 +42,7 @@ const QUANTIZERS = ['uniform', 'asymmetric', 'lsq'];
 // activations are narrower: the LSQ paper leaves residual additions unquantized, and at 2 bits a
 // signed pre-add grid of 4 levels collapsed training (uniform W2A2 20-42%, LSQ 74-93%, seeds 1-2).
 // The Add's own (post-ReLU) output, which feeds the next convolutions, stays at the low width.
-const RESIDUAL_PATH: Record<string, readonly string[]> = { 'residual-cnn': ['*.main.1', '*.shortcut'] };
+const RESIDUAL_PATH: Record<string, readonly string[]> = { 'residual-cnn': ['*.main.conv2', '*.shortcut'] };
 
 function recipeFor(modelName: string, s: (typeof SETTINGS)[number], quantizer: string, method: 'ptq' | 'qat'): Recipe {
   const base = getPreset(s.preset, { weightQuantizer: quantizer, activationQuantizer: quantizer, ...(s.firstLast ? { firstLastBits: s.firstLast } : {}) });

@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@qatjs/core';
 import { loadSession } from '@qatjs/backend-wasm';
 import { loadMnist } from '@qatjs/datasets';
+import { foldForInference } from '@qatjs/adapter-cnn';
 import { CNN_MODELS, INT_FORMATS, convertedModel } from '../int-models.ts';
-import { foldedFloatModel } from '../float-inference.ts';
 import { medianMs } from '../measure.ts';
 import type { Row } from '../results.ts';
 import type { Suite } from '../suite.ts';
@@ -36,7 +36,7 @@ export const suite: Suite = {
       const make = CNN_MODELS[modelName];
       const model = make();
       model.eval();
-      const float = foldedFloatModel(model);
+      const float = foldForInference(model);
       checkSameLogits(model, float.forward, images.x.slice(0, 8 * 784));
       const sessions = await Promise.all(
         Object.entries(INT_FORMATS).map(async ([weights, preset]) => ({ weights, preset, session: await loadSession(await convertedModel(make, preset, images)) })),

@@ -3,3 +3,4 @@
 export * from './layers/index.ts';
 export { lenet, type LenetOptions } from './models/lenet.ts';
 export { residualCnn, type ResidualCnnOptions } from './models/residual-cnn.ts';
+export { foldForInference, type FoldedModel } from './fold-for-inference.ts';

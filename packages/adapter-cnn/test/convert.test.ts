@@ -31,14 +31,14 @@ describe('convert', () => {
     const ir = convert(m, { inputShape: [28, 28, 1] });
     expect(ir.nodes.map((n) => n.op)).toEqual(['quantize', 'conv2d', 'maxPool', 'conv2d', 'maxPool', 'flatten', 'gemm', 'gemm', 'dequantize']);
     expect(ir.constants.map((c) => `${c.name}:${c.dtype}[${c.shape}]`)).toEqual([
-      '0.weight:int8[5,5,1,16]',
-      '0.bias:int32[16]',
-      '2.weight:int8[5,5,16,32]',
-      '2.bias:int32[32]',
-      '5.weight:int8[512,128]',
-      '5.bias:int32[128]',
-      '6.weight:int8[128,10]',
-      '6.bias:int32[10]',
+      'conv1.weight:int8[5,5,1,16]',
+      'conv1.bias:int32[16]',
+      'conv2.weight:int8[5,5,16,32]',
+      'conv2.bias:int32[32]',
+      'fc1.weight:int8[512,128]',
+      'fc1.bias:int32[128]',
+      'fc2.weight:int8[128,10]',
+      'fc2.bias:int32[10]',
     ]);
     const relu = ir.nodes[1].attrs.clamp as number[];
     const outQuant = ir.values.find((v) => v.name === ir.nodes[1].outputs[0])?.quant;
@@ -59,7 +59,7 @@ describe('convert', () => {
     const ir = convert(m, { inputShape: [28, 28, 1] });
     expect(ir.constants.filter((c) => c.name.endsWith('weight')).map((c) => c.dtype)).toEqual(['int2', 'int4', 'int4', 'int4']);
     const inputQ = ir.values.find((v) => v.name === ir.nodes[0].outputs[0])?.quant;
-    const q = m.namedQuantizers().find(([l]) => l === '0/input')?.[1].qparams();
+    const q = m.namedQuantizers().find(([l]) => l === 'conv1/input')?.[1].qparams();
     expect(inputQ?.zeroPoint[0]).toBe((q?.zeroPoint[0] ?? NaN) - 128); // [0, 255] -> [-128, 127]
     const reluOut = ir.values.find((v) => v.name === ir.nodes[1].outputs[0])?.quant;
     expect(reluOut?.bits).toBe(4);
@@ -71,7 +71,7 @@ describe('convert', () => {
     const ir = convert(m, { inputShape: [28, 28, 1] });
     expect(ir.nodes.filter((n) => n.op === 'add')).toHaveLength(2);
     expect(ir.nodes.filter((n) => n.op === 'globalAvgPool')).toHaveLength(1);
-    expect(ir.nodes.find((n) => n.name.startsWith('2.shortcut'))?.attrs.strides).toEqual([2, 2]);
+    expect(ir.nodes.find((n) => n.name.startsWith('block2.shortcut'))?.attrs.strides).toEqual([2, 2]);
     m.dispose();
   }, 60_000);
 
@@ -95,7 +95,7 @@ describe('convert', () => {
     expect(() => convert(plain, { inputShape: [28, 28, 1] })).toThrow(/the model is not prepared/);
     const noOutputs = await calibrated(lenet({ seed: 4 }), { rules: [{ match: '*', weight: { quantizer: 'uniform', bits: 8 } }, { match: '@first', input: { quantizer: 'uniform', bits: 8 } }] });
     expect(() => convert(noOutputs, { inputShape: [28, 28, 1] })).toThrow(ConvertError);
-    expect(() => convert(noOutputs, { inputShape: [28, 28, 1] })).toThrow(/convert: 0: its 'output' point has no quantizer/);
+    expect(() => convert(noOutputs, { inputShape: [28, 28, 1] })).toThrow(/convert: conv1: its 'output' point has no quantizer/);
     const asym = await calibrated(lenet({ seed: 4 }), { extends: 'w8a8', rules: [{ match: '*', weight: { quantizer: 'asymmetric', bits: 8 } }] } as never);
     // asymmetric weights convert: their zero points are stored with the codes (equivalence: convert-equivalence.test.ts)
     const asymIr = convert(asym, { inputShape: [28, 28, 1] });

@@ -75,23 +75,23 @@ for (const backend of BACKENDS) {
     it('builds LeNet-BN and a residual CNN with stable paths and the right shapes', () => {
       const net = lenet({ seed: 2 });
       expect([...net.namedModules()].filter(([, m]) => m.quantPoints().length > 0).map(([p, m]) => `${p}:${m.kind}`)).toEqual([
-        '0:Conv2d',
-        '2:Conv2d',
-        '5:Dense',
-        '6:Dense',
+        'conv1:Conv2d',
+        'conv2:Conv2d',
+        'fc1:Dense',
+        'fc2:Dense',
       ]);
       const res = residualCnn({ seed: 3 });
       expect([...res.namedModules()].filter(([, m]) => m.quantPoints().length > 0).map(([p]) => p)).toEqual([
-        '0',
-        '1.main.0',
-        '1.main.1',
-        '1.add',
-        '2.main.0',
-        '2.main.1',
-        '2.shortcut',
-        '2.add',
-        '3',
-        '4',
+        'stem',
+        'block1.main.conv1',
+        'block1.main.conv2',
+        'block1.add',
+        'block2.main.conv1',
+        'block2.main.conv2',
+        'block2.shortcut',
+        'block2.add',
+        'pool',
+        'fc',
       ]);
       const x = tf.zeros([3, 28, 28, 1]);
       net.eval();

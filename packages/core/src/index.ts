@@ -33,16 +33,19 @@ export { compose, type Recipe, type RecipeRule, type PointConfig, type Schedule 
 export { parseRecipe } from './recipe/parse-recipe.ts';
 export { getPreset, listPresets, type PresetOptions } from './recipe/presets.ts';
 
-export { prepare, unprepare, type PrepareOptions, type PrepareReport, type PreparedPoint } from './prepare.ts';
+export { prepare, unprepare, type PrepareOptions, type PrepareReport, type PreparedPoint, type PreparedLayer } from './prepare.ts';
 export { calibrate, applySchedule, type CalibrateOptions, type CalibrationReport, type CalibrationBatch } from './calibrate.ts';
 
-export { fit, type FitOptions, type FitResult, type FitProgress, type FitBatch, type LossFunction } from './train/fit.ts';
+export { fit, FitStoppedError, type FitOptions, type FitResult, type FitProgress, type FitBatch, type LossFunction } from './train/fit.ts';
 export { type OptimizerConfig } from './train/optimizers.ts';
 export { learningRateAt, type LearningRateSchedule } from './train/learning-rate.ts';
 export { CheckpointError, encodeCheckpoint, decodeCheckpoint, type Checkpoint, type CheckpointProgress, type TensorData } from './train/checkpoint-format.ts';
 export { memoryCheckpointStore, fileCheckpointStore, type CheckpointStore } from './train/checkpoint-store.ts';
 export { captureModel, checkModelState, restoreModel, type ModelState } from './train/model-state.ts';
 export { listCheckpoints, type StoredCheckpoint } from './train/checkpoint-names.ts';
+
+export { evaluate, predict, scoreLogits, type Metric, type EvaluateOptions, type Evaluation, type LogitsFunction } from './eval/evaluate.ts';
+export { compareLogits, type LogitComparison } from './eval/compare-logits.ts';
 
 export { convert, type ConvertOptions } from './convert/convert.ts';
 export type { GraphInput } from './convert/graph-inputs.ts';

@@ -23,9 +23,18 @@ export interface PreparedPoint {
   readonly rules: readonly number[];
 }
 
+/** A layer that got quantizers: its path, its kind, and its points that did (in declaration order). */
+export interface PreparedLayer {
+  readonly path: string;
+  readonly kind: string;
+  readonly points: readonly string[];
+}
+
 export interface PrepareReport {
   readonly recipe: Recipe;
   readonly points: readonly PreparedPoint[];
+  /** The layers that got quantizers, with their kinds and points: what the rules matched. */
+  readonly layers: readonly PreparedLayer[];
   /** Layers that declare points but got no quantizer. */
   readonly unquantizedLayers: readonly string[];
   readonly warnings: readonly string[];
@@ -197,9 +206,20 @@ export function prepare(model: Module<ModuleOutput>, recipe: Recipe | string, op
       perChannel: q.spec.axis !== undefined,
       rules: resolved.rules,
     })),
+    layers: preparedLayers(made),
     unquantizedLayers,
     warnings,
   };
+}
+
+function preparedLayers(made: ReadonlyArray<{ layer: Layer; point: QuantPoint }>): PreparedLayer[] {
+  const byPath = new Map<string, { path: string; kind: string; points: string[] }>();
+  for (const { layer, point } of made) {
+    const entry = byPath.get(layer.path) ?? { path: layer.path || '<root>', kind: layer.kind, points: [] };
+    entry.points.push(point.name);
+    byPath.set(layer.path, entry);
+  }
+  return [...byPath.values()];
 }
 
 /** Removes every quantizer and the controller: the model is a plain float model again. */

@@ -30,6 +30,21 @@ describe('Module', () => {
     m.dispose();
   });
 
+  it('Sequential keeps the names of an object of children, in order, and refuses numeric names', () => {
+    const m = new Sequential({ fc1: new TestDense(3, 3, true), block: new Block(), scale: new TestScale() });
+    expect([...m.namedModules()].map(([p]) => p)).toEqual(['', 'fc1', 'block', 'block.fc', 'scale']);
+    expect(m.namedParameters().map(([p]) => p)).toEqual(['fc1.weight', 'fc1.bias', 'block.gain', 'block.fc.weight', 'block.fc.bias']);
+    const y = m.forward(tf.ones([2, 3]));
+    expect(y.shape).toEqual([2, 3]);
+    y.dispose();
+    m.dispose();
+    const d = new TestDense(2, 2);
+    expect(() => new Sequential({ fc: d, 1: new TestScale() })).toThrow("Sequential: child name '1' is a number (objects reorder those); pass an array for numbered children");
+    expect(() => new Sequential('conv' as never)).toThrow('Sequential: expected an array of modules or an object of named modules, got');
+    expect(() => new Sequential({ 'a.b': d })).toThrow(QatjsError);
+    d.dispose();
+  });
+
   it('switches train and eval mode for the whole tree', () => {
     const m = new Sequential([new TestDense(2, 2), new Block()]);
     expect([...m.namedModules()].every(([, mod]) => mod.training)).toBe(true);

@@ -51,6 +51,11 @@ describe('prepare', () => {
       'head/weight:8pc',
       'head/output:8',
     ]);
+    expect(report.layers.map((l) => `${l.path} (${l.kind}): ${l.points.join(', ')}`)).toEqual([
+      'body.0 (Dense): input, weight, output',
+      'body.2 (Dense): weight, output',
+      'head (Dense): weight, output',
+    ]);
     expect(report.warnings).toEqual([]);
     expect(m.namedQuantizers()).toHaveLength(7);
     expect(m.head.getQuantizer('output')?.spec.signed).toBe(true); // no ReLU on the head
@@ -190,6 +195,24 @@ describe('calibrate and the schedule', () => {
     }
     tf.dispose([x, ...data]);
     m.dispose();
+  });
+
+  it('takes the batches fit takes: typed arrays with a shape, or { x: tensor }, with the same statistics as tensors', async () => {
+    const a = new Mlp();
+    const b = new Mlp();
+    prepare(a, base, silent());
+    prepare(b, base, silent());
+    const data = batches();
+    await calibrate(a, data);
+    const before = tf.memory().numTensors;
+    await calibrate(b, data.map((t, i) => (i === 0 ? { x: t, y: new Int32Array(16) } : { x: t.dataSync() as Float32Array, shape: t.shape })));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(b.head.getQuantizer('output')?.qparams()).toEqual(a.head.getQuantizer('output')?.qparams());
+    await expect(calibrate(b, [{ x: new Float32Array(6) }] as never)).rejects.toThrow('calibrate: batch 0: x must be a tf.Tensor, or a Float32Array with a shape');
+    await expect(calibrate(b, [7] as never)).rejects.toThrow('calibrate: batch 0 must be a tensor, an array of tensors or { x, shape? }, got');
+    tf.dispose(data);
+    a.dispose();
+    b.dispose();
   });
 
   it('restores the training mode, validates its arguments and rejects unprepared models', async () => {

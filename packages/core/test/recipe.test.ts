@@ -47,7 +47,7 @@ describe('parseRecipe', () => {
     [{ rules: [{ match: 'a', skip: 'yes' }] }, /skip must be true or false/],
     [{ rules: [{ match: 'a', points: [1] }] }, /points must be an object of point name -> config/],
     [{ rules: [{ match: 'a', skip: true }], schedule: { freezeAt: 3 } }, /schedule: unknown key 'freezeAt'/],
-    [{ rules: [{ match: 'a', skip: true }], schedule: { freezeObserversAt: -1 } }, /freezeObserversAt must be a step number \(an integer >= 0\), got -1/],
+    [{ rules: [{ match: 'a', skip: true }], schedule: { freezeObserversAt: -1 } }, /freezeObserversAt must be a step number \(an integer >= 0\) or a fraction of the run \(a number between 0 and 1\), got -1/],
   ];
   for (const [input, message] of bad) {
     it(`rejects ${typeof input === 'string' ? input : JSON.stringify(input)}`, () => {

@@ -7,6 +7,7 @@ export { MAX_IDX_BYTES } from './idx-header.ts';
 
 export { parseIdx, parseIdxSync, loadIdx, loadIdxImagesAndLabels } from './idx.ts';
 export type { IdxArray, ParseIdxOptions, IdxImagesAndLabels } from './idx.ts';
+export { loadIdxClassification, type LoadIdxClassificationOptions, type IdxClassificationSet } from './idx-classification.ts';
 export { loadMnist, type LoadMnistOptions, type MnistSet } from './mnist.ts';
 export { loadDigits, type LoadDigitsOptions, type DigitsSet } from './digits.ts';
 export { parseIntCsv, type IntCsvOptions } from './csv.ts';

@@ -7,13 +7,20 @@ import type { DataSource } from './source.ts';
 import { checkInt, checkOptions } from './validate.ts';
 
 export interface LoadMnistOptions {
-  /** 'train': the first 10,000 official training images (shipped); 'test': the official 10,000. */
-  split: 'train' | 'test';
+  /**
+   * 'train': the first 10,000 official training images (shipped); 'test': the official 10,000.
+   * Required for the shipped files; ignored (optional) when `images` and `labels` are given.
+   */
+  split?: 'train' | 'test';
   /** Keep only the first `limit` samples (in file order). */
   limit?: number;
   /** See Normalize; default true (pixels / 255, in [0, 1]). */
   normalize?: Normalize;
-  /** Read these IDX files (paths, URLs or bytes; gzipped or not) instead of the shipped ones. */
+  /**
+   * Read these IDX files (paths, URLs or bytes; gzipped or not) instead of the shipped ones. Give both
+   * or neither: images without labels are refused (they would be paired with the shipped labels). For
+   * a data set other than MNIST (any class count), use loadIdxClassification.
+   */
   images?: DataSource;
   labels?: DataSource;
 }
@@ -33,12 +40,21 @@ const NUM_CLASSES = 10;
 export async function loadMnist(options: LoadMnistOptions): Promise<MnistSet> {
   const opts = checkOptions<LoadMnistOptions>('loadMnist', options, OPTION_NAMES);
   const { split, limit, normalize = true } = opts;
-  if (split !== 'train' && split !== 'test') {
+  const own = opts.images !== undefined || opts.labels !== undefined;
+  if (own && (opts.images === undefined || opts.labels === undefined)) {
+    throw new DatasetError(
+      `loadMnist: ${opts.images === undefined ? 'labels' : 'images'} given without ${opts.images === undefined ? 'images' : 'labels'}; give both IDX files (the shipped MNIST ${opts.images === undefined ? 'images' : 'labels'} are never paired with yours)`,
+    );
+  }
+  if (!own && split !== 'train' && split !== 'test') {
+    throw new DatasetError(`loadMnist: split must be 'train' or 'test', got ${describeValue(split)}`);
+  }
+  if (own && split !== undefined && split !== 'train' && split !== 'test') {
     throw new DatasetError(`loadMnist: split must be 'train' or 'test', got ${describeValue(split)}`);
   }
   const file = await loadIdxImagesAndLabels(
-    opts.images ?? shippedFileUrl(`mnist-${split}-images`),
-    opts.labels ?? shippedFileUrl(`mnist-${split}-labels`),
+    opts.images ?? shippedFileUrl(`mnist-${split as 'train' | 'test'}-images`),
+    opts.labels ?? shippedFileUrl(`mnist-${split as 'train' | 'test'}-labels`),
   );
   const n = limit === undefined ? file.count : checkInt('loadMnist: limit', limit, 1, file.count);
   const pixels = file.rows * file.cols;

@@ -13,10 +13,10 @@ export interface ResidualCnnOptions {
 }
 
 function block(channels: number, seed: number, stride = 1, inChannels = channels): ResidualBlock {
-  const main = new Sequential([
-    new Conv2d({ inChannels, filters: channels, kernelSize: 3, strides: stride, batchNorm: true, activation: 'relu', seed }),
-    new Conv2d({ inChannels: channels, filters: channels, kernelSize: 3, batchNorm: true, seed: seed + 1 }),
-  ]);
+  const main = new Sequential({
+    conv1: new Conv2d({ inChannels, filters: channels, kernelSize: 3, strides: stride, batchNorm: true, activation: 'relu', seed }),
+    conv2: new Conv2d({ inChannels: channels, filters: channels, kernelSize: 3, batchNorm: true, seed: seed + 1 }),
+  });
   const shortcut = stride !== 1 || inChannels !== channels ? new Conv2d({ inChannels, filters: channels, kernelSize: 1, strides: stride, batchNorm: true, seed: seed + 2 }) : undefined;
   return new ResidualBlock({ main, ...(shortcut ? { shortcut } : {}), activation: 'relu' });
 }
@@ -24,18 +24,18 @@ function block(channels: number, seed: number, stride = 1, inChannels = channels
 /**
  * A small residual CNN: stem conv 3x3, a residual block, a strided residual block with a 1x1
  * shortcut, global average pooling and a dense classifier. Every conv folds a batch norm.
- * Layer paths (for recipes): `0` (Conv2d), `1` (ResidualBlock), `1.main.0` (Conv2d), `1.main.1` (Conv2d),
- * `1.add` (Add), `2` (ResidualBlock), `2.main.0` (Conv2d), `2.main.1` (Conv2d), `2.shortcut` (Conv2d),
- * `2.add` (Add), `3` (GlobalAvgPool2d), `4` (Dense).
+ * Layer paths (for recipes): `stem` (Conv2d), `block1` (ResidualBlock), `block1.main.conv1` (Conv2d),
+ * `block1.main.conv2` (Conv2d), `block1.add` (Add), `block2` (ResidualBlock), `block2.main.conv1` (Conv2d),
+ * `block2.main.conv2` (Conv2d), `block2.shortcut` (Conv2d), `block2.add` (Add), `pool` (GlobalAvgPool2d), `fc` (Dense).
  */
 export function residualCnn(o: ResidualCnnOptions = {}): Sequential {
   const [a, b] = o.widths ?? [16, 32];
   const seed = o.seed ?? 1;
-  return new Sequential([
-    new Conv2d({ inChannels: o.inChannels ?? 1, filters: a, kernelSize: 3, strides: 2, batchNorm: true, activation: 'relu', seed }),
-    block(a, seed + 10),
-    block(b, seed + 20, 2, a),
-    new GlobalAvgPool2d(),
-    new Dense({ inFeatures: b, units: o.classes ?? 10, seed: seed + 30 }),
-  ]);
+  return new Sequential({
+    stem: new Conv2d({ inChannels: o.inChannels ?? 1, filters: a, kernelSize: 3, strides: 2, batchNorm: true, activation: 'relu', seed }),
+    block1: block(a, seed + 10),
+    block2: block(b, seed + 20, 2, a),
+    pool: new GlobalAvgPool2d(),
+    fc: new Dense({ inFeatures: b, units: o.classes ?? 10, seed: seed + 30 }),
+  });
 }

@@ -4,7 +4,7 @@ import type { Quantizer } from '../quantizer/quantizer.ts';
 import { tagGrid } from '../quantizer/tensor-grid.ts';
 import { isLoweredValue, type LoweredValue, type LoweringContext } from '../convert/lowering-context.ts';
 import { isTensor } from '../ops/fake-quantize.ts';
-import { QatjsError } from '../util/errors.ts';
+import { QatjsError, describeValue } from '../util/errors.ts';
 import type { QuantController } from './quant-controller.ts';
 
 const NAME = /^[A-Za-z_][\w]*$|^\d+$/;
@@ -189,24 +189,34 @@ export abstract class Module<Out extends ModuleOutput = tf.Tensor> {
 }
 
 /**
- * Runs modules one after another on one tensor; children are named "0", "1", ... A child that returns
+ * Runs modules one after another on one tensor. Children given as an array are named "0", "1", ...;
+ * given as an object (`new Sequential({ conv1, pool1, fc1 })`) they keep its names, in its key order,
+ * and those names are the layer paths recipes match (`conv1`, `fc1.weight`). A child that returns
  * named tensors cannot be chained: forward() and lower() throw, naming the child.
  */
 export class Sequential extends Module {
   readonly kind = 'Sequential';
   private readonly layers: Array<Module<ModuleOutput>>;
+  private readonly names: string[];
 
-  constructor(layers: Array<Module<ModuleOutput>>) {
+  constructor(layers: Array<Module<ModuleOutput>> | Readonly<Record<string, Module<ModuleOutput>>>) {
     super();
-    if (!Array.isArray(layers)) throw new QatjsError('Sequential: expected an array of modules');
-    this.layers = layers.map((m, i) => this.registerModule(String(i), m));
+    if (Array.isArray(layers)) this.names = layers.map((_, i) => String(i));
+    else if (layers !== null && typeof layers === 'object' && !(layers instanceof Module)) {
+      this.names = Object.keys(layers);
+      // Integer-like keys come first in any JS object, whatever order they were written in.
+      const numeric = this.names.find((n) => /^\d+$/.test(n));
+      if (numeric !== undefined) throw new QatjsError(`Sequential: child name '${numeric}' is a number (objects reorder those); pass an array for numbered children`);
+    } else throw new QatjsError(`Sequential: expected an array of modules or an object of named modules, got ${describeValue(layers)}`);
+    const list: Array<Module<ModuleOutput>> = Array.isArray(layers) ? layers : this.names.map((n) => (layers as Readonly<Record<string, Module<ModuleOutput>>>)[n]!);
+    this.layers = list.map((m, i) => this.registerModule(this.names[i]!, m));
   }
 
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() =>
       this.layers.reduce((h: tf.Tensor, m, i) => {
         const y = m.forward(h);
-        if (!isTensor(y)) throw new QatjsError(`Sequential: child ${i} (${m.kind}) returned named tensors (${Object.keys(y).join(', ')}); Sequential chains layers that return one tensor`);
+        if (!isTensor(y)) throw new QatjsError(`Sequential: child ${this.names[i]} (${m.kind}) returned named tensors (${Object.keys(y).join(', ')}); Sequential chains layers that return one tensor`);
         return y;
       }, x),
     );
@@ -214,7 +224,7 @@ export class Sequential extends Module {
 
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
     return this.layers.reduce((v: LoweredValue, m, i) => {
-      const name = String(i);
+      const name = this.names[i]!;
       const out = ctx.lowerChild(name, m, [v]);
       if (!isLoweredValue(out)) ctx.fail(`child ${name} (${m.kind}) lowered to named values (${Object.keys(out).join(', ')}); Sequential chains layers that return one value`);
       return out;

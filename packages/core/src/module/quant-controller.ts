@@ -1,5 +1,5 @@
 import type { QuantizeContext } from '../quantizer/quant-point.ts';
-import type { Schedule } from '../recipe/recipe.ts';
+import { scheduleStep, type Schedule } from '../recipe/recipe.ts';
 import { QatjsError } from '../util/errors.ts';
 
 /**
@@ -26,12 +26,19 @@ export class QuantController {
     };
   }
 
-  /** Sets the switches for a training step (counted from 0) as the schedule says. */
-  applySchedule(step: number): void {
+  /**
+   * Sets the switches for a training step (counted from 0) as the schedule says; `horizon`, the run's
+   * length in steps, turns the schedule's fractions into steps.
+   */
+  applySchedule(step: number, horizon?: number): void {
     if (!Number.isInteger(step) || step < 0) throw new QatjsError(`applySchedule: step must be an integer >= 0, got ${step}`);
+    if (horizon !== undefined && (!Number.isInteger(horizon) || horizon < 1)) throw new QatjsError(`applySchedule: horizon must be an integer >= 1, got ${horizon}`);
     const s = this.schedule;
-    this.fakeQuant = step >= (s.warmupFloatSteps ?? 0);
-    this.observersFrozen = s.freezeObserversAt !== undefined && step >= s.freezeObserversAt;
-    this.batchNormFrozen = s.freezeBatchNormAt !== undefined && step >= s.freezeBatchNormAt;
+    const at = (key: 'warmupFloatSteps' | 'freezeObserversAt' | 'freezeBatchNormAt') => (s[key] === undefined ? undefined : scheduleStep(s[key], horizon, key));
+    this.fakeQuant = step >= (at('warmupFloatSteps') ?? 0);
+    const observers = at('freezeObserversAt');
+    const bn = at('freezeBatchNormAt');
+    this.observersFrozen = observers !== undefined && step >= observers;
+    this.batchNormFrozen = bn !== undefined && step >= bn;
   }
 }

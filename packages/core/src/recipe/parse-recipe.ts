@@ -2,7 +2,7 @@ import { MAX_BITS, MIN_BITS } from '../spec/quant-spec.ts';
 import { RecipeError, describeValue } from '../util/errors.ts';
 import { compileGlob } from './glob.ts';
 import { getPreset, listPresets } from './presets.ts';
-import { POINT_KEYS, SCHEDULE_KEYS, compose, describeRule, type PointConfig, type Recipe, type RecipeRule, type Schedule } from './recipe.ts';
+import { POINT_KEYS, SCHEDULE_KEYS, isScheduleValue, compose, describeRule, type PointConfig, type Recipe, type RecipeRule, type Schedule } from './recipe.ts';
 
 const RULE_KEYS = new Set<string>(['match', 'skip', 'points', ...POINT_KEYS]);
 const RECIPE_KEYS = new Set(['name', 'rules', 'schedule', 'extends']);
@@ -66,8 +66,8 @@ function parseSchedule(v: unknown): Schedule {
     if (!(SCHEDULE_KEYS as readonly string[]).includes(key)) {
       throw new RecipeError(`recipe schedule: unknown key '${key}' (known: ${SCHEDULE_KEYS.join(', ')})`);
     }
-    if (!Number.isInteger(val) || (val as number) < 0) {
-      throw new RecipeError(`recipe schedule: ${key} must be a step number (an integer >= 0), got ${describeValue(val)}`);
+    if (!isScheduleValue(val)) {
+      throw new RecipeError(`recipe schedule: ${key} must be a step number (an integer >= 0) or a fraction of the run (a number between 0 and 1), got ${describeValue(val)}`);
     }
     out[key] = val as number;
   }

@@ -1,4 +1,4 @@
-import { describeValue } from '../util/errors.ts';
+import { QatjsError, describeValue } from '../util/errors.ts';
 /**
  * A point's quantizer settings in a rule: the quantizer's registered name, the common options
  * (bits, signed, narrowRange, perChannel) and the plugin's own options, flat. In a rule that refines
@@ -26,7 +26,12 @@ export interface RecipeRule {
   readonly skip?: boolean;
 }
 
-/** Training-step switches; steps count from 0. */
+/**
+ * Training-step switches. Each value is either a step number (an integer >= 0), counted from the
+ * first step of the fit() call's run (a resumed run keeps counting: steps of the checkpoint included),
+ * or a fraction of the run (a number strictly between 0 and 1): `0.8` is step floor(0.8 * epochs *
+ * stepsPerEpoch) of that fit() call's run (the learning-rate schedule's horizon, not maxSteps).
+ */
 export interface Schedule {
   /** From this step on, observers and first-batch initializations stop updating. */
   readonly freezeObserversAt?: number;
@@ -34,6 +39,16 @@ export interface Schedule {
   readonly freezeBatchNormAt?: number;
   /** Steps before this one train in float (fake quantization off, observers on). */
   readonly warmupFloatSteps?: number;
+}
+
+/** A schedule value: a step (integer >= 0) or a fraction of the run (0 < v < 1). */
+export const isScheduleValue = (v: unknown): v is number => typeof v === 'number' && ((Number.isInteger(v) && v >= 0) || (v > 0 && v < 1));
+
+/** The step a schedule value means in a run of `horizon` steps (fractions need the horizon). */
+export function scheduleStep(v: number, horizon: number | undefined, key: string): number {
+  if (Number.isInteger(v)) return v;
+  if (horizon === undefined) throw new QatjsError(`schedule: ${key} ${v} is a fraction of the run; pass the run's length in steps (fit does)`);
+  return Math.floor(v * horizon);
 }
 
 export interface Recipe {

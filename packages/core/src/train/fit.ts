@@ -79,6 +79,25 @@ export interface FitOptions {
     readonly keep?: number;
     readonly resume?: boolean | string;
   };
+  /**
+   * Stops training when aborted (Ctrl-C in the qat command): after the step that is running, fit
+   * writes a checkpoint of that step (when `checkpoint` is set) and throws a FitStoppedError naming
+   * it; `resume: true` then continues exactly. With a signal, fit yields to the event loop after every
+   * step (so the abort can arrive), which costs about a millisecond a step.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Thrown by fit() when its signal was aborted: training stopped after `step` steps. */
+export class FitStoppedError extends QatjsError {
+  override readonly name: string = 'FitStoppedError';
+  constructor(
+    readonly step: number,
+    /** The checkpoint written at `step`, if fit had a checkpoint store. */
+    readonly checkpoint: string | undefined,
+  ) {
+    super(`fit: stopped after step ${step}${checkpoint ? `; checkpoint '${checkpoint}' holds it (resume: true continues from there)` : ' (no checkpoint store: nothing was saved)'}`);
+  }
 }
 
 export interface FitResult {
@@ -119,6 +138,11 @@ function validate(model: Module, o: FitOptions): void {
       throw new QatjsError('fit: checkpoint.store must be a CheckpointStore');
     }
     if (o.checkpoint.keep !== undefined) positiveInt(o.checkpoint.keep, 'checkpoint.keep');
+  }
+  if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && typeof (o.signal as AbortSignal).aborted === 'boolean')) {
+    throw new QatjsError(`fit: signal must be an AbortSignal, got ${describeValue(o.signal)}`);
+  }
+  if (o.checkpoint) {
     checkpointStem(o.checkpoint.name);
     const r = o.checkpoint.resume;
     if (r !== undefined && typeof r !== 'boolean' && !(typeof r === 'string' && /^[\w-][\w.-]*$/.test(r))) {
@@ -224,6 +248,18 @@ export async function fit(model: Module, options: FitOptions): Promise<FitResult
       const found = await readResume(ck.store, stem, ck.resume);
       if (found) {
         const { c } = found;
+        // A checkpoint of a run with other batches per epoch (another batch size or data set) or
+        // past this run's end would silently continue an old count or run no step: refuse it.
+        if (c.progress.epoch !== Math.floor(c.progress.step / stepsPerEpoch)) {
+          throw new CheckpointError(
+            `fit: checkpoint '${found.name}' is at step ${c.progress.step} of epoch ${c.progress.epoch}, but this run has ${stepsPerEpoch} steps per epoch (step ${c.progress.step} would be in epoch ${Math.floor(c.progress.step / stepsPerEpoch)}): the batch size or the data changed; resume with the same batches, or train afresh`,
+          );
+        }
+        if (c.progress.step >= totalSteps) {
+          throw new CheckpointError(
+            `fit: checkpoint '${found.name}' is at step ${c.progress.step}, and this run ends at step ${totalSteps} (${o.epochs} epochs x ${stepsPerEpoch} steps${o.maxSteps !== undefined ? `, maxSteps ${o.maxSteps}` : ''}): nothing to resume; raise epochs or maxSteps, or train afresh`,
+          );
+        }
         // Check everything before touching the model or the optimizer.
         checkModelState(model, c);
         checkOptimizerState(o.optimizer, model.trainableVariables(), c.optimizer);
@@ -280,7 +316,7 @@ export async function fit(model: Module, options: FitOptions): Promise<FitResult
       for (const batch of o.batches(epoch)) {
         if (inEpoch++ < skip) continue;
         if (step >= totalSteps || inEpoch > stepsPerEpoch) break;
-        model.quantController?.applySchedule(step);
+        model.quantController?.applySchedule(step, horizon);
         const lr = learningRateAt(o.learningRate, step, horizon);
         setLearningRate(opt, lr);
         const { x, y } = toTensors(batch, step);
@@ -332,7 +368,15 @@ export async function fit(model: Module, options: FitOptions): Promise<FitResult
           evaluations.push({ step, metrics });
         }
         o.onProgress?.({ step, totalSteps, epoch, epochs: o.epochs, stepsPerEpoch, loss: lossValue, learningRate: lr, elapsedMs: Date.now() - started, ...(metrics ? { metrics } : {}) });
-        if (ck && (step % ck.every === 0 || step === totalSteps)) await saveCheckpoint();
+        const saved = ck !== undefined && (step % ck.every === 0 || step === totalSteps);
+        if (saved) await saveCheckpoint();
+        if (o.signal) {
+          await new Promise((r) => setTimeout(r, 0));
+          if (o.signal.aborted && step < totalSteps) {
+            if (ck && !saved) await saveCheckpoint();
+            throw new FitStoppedError(step, ck ? stepFile(stem, step) : undefined);
+          }
+        }
       }
       if (inEpoch === 0) throw new QatjsError(`fit: batches(${epoch}) gave no batches`);
     }

@@ -3,17 +3,36 @@
 // optimizer makes of a Keras model), so the e2e comparison does not charge tfjs for the QAT layers'
 // per-call batch-norm folding.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Module } from '@qatjs/core';
-import { tfPadding, type Conv2d, type DepthwiseConv2d, type ResidualBlock } from '@qatjs/adapter-cnn';
+import { Module, QatjsError, describeValue } from '@qatjs/core';
 import type { Dense } from '@qatjs/layers';
+import type { Conv2d } from './layers/conv2d.ts';
+import type { DepthwiseConv2d } from './layers/depthwise-conv2d.ts';
+import { tfPadding } from './layers/options.ts';
+import type { ResidualBlock } from './layers/residual-block.ts';
 
 type Forward = (x: tf.Tensor) => tf.Tensor;
 type Fused = 'linear' | 'relu' | 'relu6';
 
 const fusedActivation = (a: string): Fused => (a === 'none' ? 'linear' : (a as Fused));
 
-/** Folded weights and biases (kept until dispose) and a forward function built from them. */
-export function foldedFloatModel(model: Module): { forward: Forward; dispose: () => void } {
+/** The deployable float model: see foldForInference. */
+export interface FoldedModel {
+  /** The float forward pass on folded weights (inside a tf.tidy: only the result is kept). */
+  readonly forward: (x: tf.Tensor) => tf.Tensor;
+  /** Frees the folded weights and biases. */
+  readonly dispose: () => void;
+}
+
+/**
+ * The deployable FP32 model of a float (or prepared) model of our layers: batch norm folded into the
+ * weights once, each conv / dense with its bias and activation as one tfjs fused op. This is the FP32
+ * baseline of the published speed tables (docs/results/e2e.md). It reads the current weights once
+ * (later training does not change it) and ignores quantizers: the float model, as deployed. Layers it
+ * does not know (pooling, flatten, others) run their own forward pass. The model must be in eval mode.
+ */
+export function foldForInference(model: Module): FoldedModel {
+  if (!(model instanceof Module)) throw new QatjsError(`foldForInference: expected a Module, got ${describeValue(model)}`);
+  if (model.training) throw new QatjsError('foldForInference: the model is in training mode (call model.eval() first: batch norm folds its running statistics)');
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
     kept.push(t);

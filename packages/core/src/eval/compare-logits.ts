@@ -1,5 +1,7 @@
 // How closely an integer model's output codes follow the fake-quant model's float logits: the
-// measure behind the int-runtime equivalence test and the accuracy benchmark's int-runtime columns.
+// measure behind the int-runtime equivalence tests, the accuracy benchmark's int-runtime columns and
+// the agreement docs/results reports ("argmax agreement, within 1 quantum").
+import { QatjsError } from '../util/errors.ts';
 
 export interface LogitComparison {
   /** The largest |fake / scale + zeroPoint - code| over all logits, in output quanta. */
@@ -16,10 +18,17 @@ function argmax(v: ArrayLike<number>, at: number, n: number): number {
   return best;
 }
 
-/** Compares rows of `classes` float logits with int8 codes of scale `scale` and zero point `zeroPoint`. */
+/**
+ * Compares rows of `classes` float logits (the fake-quant model's) with the integer model's output codes
+ * of scale `scale` and zero point `zeroPoint` (its output's quant, from convert(..., { floatOutput:
+ * false }) or session.outputs[i].quant): the worst difference in output quanta, and argmax agreement.
+ */
 export function compareLogits(fake: ArrayLike<number>, codes: ArrayLike<number>, classes: number, scale: number, zeroPoint: number): LogitComparison {
-  if (fake.length !== codes.length || fake.length % classes !== 0) {
-    throw new Error(`compareLogits: ${fake.length} float logits and ${codes.length} codes do not make rows of ${classes}`);
+  if (!Number.isInteger(classes) || classes < 1) throw new QatjsError(`compareLogits: classes must be an integer >= 1, got ${classes}`);
+  if (!(typeof scale === 'number' && scale > 0 && Number.isFinite(scale))) throw new QatjsError(`compareLogits: scale must be a positive number, got ${scale}`);
+  if (!Number.isInteger(zeroPoint)) throw new QatjsError(`compareLogits: zeroPoint must be an integer, got ${zeroPoint}`);
+  if (fake?.length === undefined || codes?.length === undefined || fake.length !== codes.length || fake.length % classes !== 0) {
+    throw new QatjsError(`compareLogits: ${fake?.length} float logits and ${codes?.length} codes do not make rows of ${classes}`);
   }
   const rows = fake.length / classes;
   const codeArgmax = new Int32Array(rows);

@@ -1,0 +1,62 @@
+import { loadSession } from '@qatjs/backend-wasm';
+import { badInput } from '../errors.ts';
+import { loadData, type ClassificationData } from '../data/load.ts';
+import { parseDataSpec } from '../data/spec.ts';
+import { modelAccuracy, sessionAccuracy } from '../evaluate.ts';
+import { readModelFile } from '../model-file.ts';
+import { dirname, exists, isFolder } from '../platform.ts';
+import { loadRunModel, readRun, runFile } from '../run-dir.ts';
+import { setupBackend } from '../backend.ts';
+
+export interface EvalResult {
+  readonly target: string;
+  readonly kind: 'run' | 'int-model';
+  readonly data: string;
+  readonly samples: number;
+  /** Test accuracy (%): the float / fake-quant model of a run, or the int runtime for a model file. */
+  readonly accuracy: number;
+  /** For a model file beside its run: the fake-quant model's accuracy and the argmax agreement (%). */
+  readonly fakeQuantAccuracy?: number;
+  readonly agreement?: number;
+}
+
+async function testSet(data: string, limit: number | undefined): Promise<ClassificationData> {
+  const d = await loadData(parseDataSpec(data), limit);
+  if (d.task !== 'classification') throw badInput(`--data ${data}: eval measures accuracy on classification data in this version`);
+  return d;
+}
+
+/** `qat eval <run folder | model file>`: accuracy on the test split of the run's data (or --data). */
+export async function evalTarget(target: string, o: { data?: string; limit?: number }): Promise<EvalResult> {
+  await setupBackend();
+  if (await isFolder(target)) {
+    const { info, model } = await loadRunModel(target);
+    try {
+      const data = await testSet(o.data ?? info.data, o.limit);
+      return { target, kind: 'run', data: o.data ?? info.data, samples: data.test.y.length, accuracy: await modelAccuracy(model, data.test) };
+    } finally {
+      model.dispose();
+    }
+  }
+  const { bytes } = await readModelFile(target);
+  const dir = dirname(target);
+  const beside = (await exists(runFile(dir))) ? await readRun(dir) : undefined;
+  const spec = o.data ?? beside?.data;
+  if (!spec) throw badInput(`${target}: no run.json beside the model file to name its data; pass --data`);
+  const data = await testSet(spec, o.limit);
+  const session = await loadSession(bytes);
+  try {
+    if (beside?.status === 'done' && beside.recipe) {
+      const { model } = await loadRunModel(dir);
+      try {
+        const r = sessionAccuracy(session, data.test, model);
+        return { target, kind: 'int-model', data: spec, samples: data.test.y.length, accuracy: r.accuracy, fakeQuantAccuracy: await modelAccuracy(model, data.test), agreement: r.agreement! };
+      } finally {
+        model.dispose();
+      }
+    }
+    return { target, kind: 'int-model', data: spec, samples: data.test.y.length, accuracy: sessionAccuracy(session, data.test).accuracy };
+  } finally {
+    session.dispose();
+  }
+}
