@@ -113,6 +113,8 @@ export class ExportContext {
   storage(decl: ValueDecl): DataTypeCode {
     if (decl.dtype === 'float32') return DataType.FLOAT;
     if (decl.dtype === 'uint8') return DataType.UINT8;
+    if (decl.dtype === 'int32') return DataType.INT32;
+    if (decl.dtype === 'int16') return DataType.INT16;
     return this.settings.lowBits === 'int4' && (decl.quant as QuantParams).bits <= 4 ? DataType.INT4 : DataType.INT8;
   }
 
@@ -232,6 +234,18 @@ export class ExportContext {
     } else {
       this.emit(opType, inputs, attrs, this.#claim(name));
     }
+    this.#values.set(name, { decl, tensor: name, layout });
+  }
+
+  /**
+   * Defines integer IR value `name` (codes, or int32 ids) as the output of op `opType` on `inputs`,
+   * already in the value's storage type (e.g. a Concat of codes on one grid, a Cast of 16-bit codes).
+   */
+  codesOutput(name: string, layout: Layout, opType: string, inputs: readonly string[], attrs: Readonly<Record<string, AttrInit>> = {}): void {
+    const decl = this.decl(name);
+    if (decl.dtype === 'float32') this.fail(`'${name}' is float32; integer codes were expected`);
+    if (this.#outputs.has(name) && layout !== 'ir') this.fail(`graph output '${name}' must be in the IR's layout`);
+    this.emit(opType, inputs, attrs, this.#claim(name));
     this.#values.set(name, { decl, tensor: name, layout });
   }
 
