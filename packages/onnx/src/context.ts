@@ -138,6 +138,8 @@ export class ExportContext {
     if (cached) return cached;
     const v = this.exported(name);
     let f = v.tensor;
+    if (v.decl.dtype === 'int32') this.fail(`'${name}' holds int32 integers, not codes on a grid; it has no float view`);
+    if (v.decl.dtype === 'int16' && this.settings.opset < 21) this.fail(`'${name}' holds int16 codes; DequantizeLinear takes int16 from opset 21 (export with { opset: 21 })`);
     if (v.decl.dtype !== 'float32') {
       const own = `${name}|${v.layout}`;
       f = this.#views.get(own) ?? this.emit('DequantizeLinear', [v.tensor, ...this.qparams(name, v.decl.quant as QuantParams, this.storage(v.decl))], {}, this.name(`${name}/dq`));

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { ModelBuilder, biasQuant, makeQuant, packCodes, runReference, type IntModel, type QuantParams } from '@qatjs/ir';
 import { rng } from '@qatjs/test-utils';
-import { exportOnnx } from '../src/index.ts';
+import { decodeModelProto, exportOnnx } from '../src/index.ts';
 import { ortSession } from './helpers/ort.ts';
 
 const [B, T, I, H] = [3, 6, 4, 5];
@@ -107,6 +107,30 @@ describe('embedding exporter against the reference interpreter', () => {
     for (const [options, level] of [[{}, 'disabled'], [{}, 'all'], [{ opset: 21, lowBits: 'int4' as const }, 'disabled']] as const) {
       const s = await ortSession(exportOnnx(ir, options), level);
       const got = (await s.run({ tokens: new ort.Tensor('int32', ids, [2, 7]) }))['embedding.output'].data as Int8Array;
+      await s.release();
+      expect(Array.from(got)).toEqual(Array.from(want));
+    }
+  });
+});
+
+describe('concat exporter', () => {
+  it('joins codes on one grid (Concat of the codes; through floats for INT4 storage): the reference codes exactly', async () => {
+    const b = new ModelBuilder();
+    const q = makeQuant({ scale: 0.1, zeroPoint: -1, bits: 4 });
+    const a = b.quantize(b.input('a', 'float32', [-1, 3]), { name: 'a.q', dtype: 'int8', quant: q });
+    const c = b.quantize(b.input('c', 'float32', [-1, 2]), { name: 'c.q', dtype: 'int8', quant: q });
+    b.output(b.dequantize(b.concat([a, c, a], 1, { name: 'cat.output' }), { name: 'output' }));
+    const ir = b.build();
+    const av = Float32Array.from(floats(6, -1, 1, 21));
+    const cv = Float32Array.from(floats(4, -1, 1, 22));
+    const want = runReference(ir, { a: { data: av, shape: [2, 3] }, c: { data: cv, shape: [2, 2] } }).output;
+    expect(new Set(Array.from(want)).size).toBeGreaterThan(4);
+    const producer = (bytes: Uint8Array) => decodeModelProto(bytes).graph.node.find((n) => n.output.includes('cat.output'))?.op_type;
+    expect(producer(exportOnnx(ir))).toBe('Concat');
+    expect(producer(exportOnnx(ir, { opset: 21, lowBits: 'int4' }))).toBe('QuantizeLinear');
+    for (const options of [{}, { opset: 21, lowBits: 'int4' as const }]) {
+      const s = await ortSession(exportOnnx(ir, options), 'disabled');
+      const got = (await s.run({ a: new ort.Tensor('float32', av, [2, 3]), c: new ort.Tensor('float32', cv, [2, 2]) })).output.data as Float32Array;
       await s.release();
       expect(Array.from(got)).toEqual(Array.from(want));
     }
