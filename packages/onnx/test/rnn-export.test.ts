@@ -60,6 +60,7 @@ describe('exported LSTM and GRU classifiers agree with the fake-quant model and 
       const ops = decodeModelProto(bytes).graph.node.map((n) => n.op_type);
       expect(ops.filter((o) => o === 'MatMulInteger').length).toBe(28); // x·W once, h·U on steps 2..28
       expect(ops).not.toContain('LSTM');
+      console.log(`${cell} W8A8 classifier: ${ops.length} ONNX nodes, ${bytes.length} bytes`);
       const results = [];
       for (const level of LEVELS) {
         const s = await ortSession(bytes, level);
