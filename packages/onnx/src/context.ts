@@ -113,6 +113,8 @@ export class ExportContext {
   storage(decl: ValueDecl): DataTypeCode {
     if (decl.dtype === 'float32') return DataType.FLOAT;
     if (decl.dtype === 'uint8') return DataType.UINT8;
+    if (decl.dtype === 'int32') return DataType.INT32;
+    if (decl.dtype === 'int16') return DataType.INT16;
     return this.settings.lowBits === 'int4' && (decl.quant as QuantParams).bits <= 4 ? DataType.INT4 : DataType.INT8;
   }
 
@@ -136,6 +138,8 @@ export class ExportContext {
     if (cached) return cached;
     const v = this.exported(name);
     let f = v.tensor;
+    if (v.decl.dtype === 'int32') this.fail(`'${name}' holds int32 integers, not codes on a grid; it has no float view`);
+    if (v.decl.dtype === 'int16' && this.settings.opset < 21) this.fail(`'${name}' holds int16 codes; DequantizeLinear takes int16 from opset 21 (export with { opset: 21 })`);
     if (v.decl.dtype !== 'float32') {
       const own = `${name}|${v.layout}`;
       f = this.#views.get(own) ?? this.emit('DequantizeLinear', [v.tensor, ...this.qparams(name, v.decl.quant as QuantParams, this.storage(v.decl))], {}, this.name(`${name}/dq`));
@@ -232,6 +236,18 @@ export class ExportContext {
     } else {
       this.emit(opType, inputs, attrs, this.#claim(name));
     }
+    this.#values.set(name, { decl, tensor: name, layout });
+  }
+
+  /**
+   * Defines integer IR value `name` (codes, or int32 ids) as the output of op `opType` on `inputs`,
+   * already in the value's storage type (e.g. a Concat of codes on one grid, a Cast of 16-bit codes).
+   */
+  codesOutput(name: string, layout: Layout, opType: string, inputs: readonly string[], attrs: Readonly<Record<string, AttrInit>> = {}): void {
+    const decl = this.decl(name);
+    if (decl.dtype === 'float32') this.fail(`'${name}' is float32; integer codes were expected`);
+    if (this.#outputs.has(name) && layout !== 'ir') this.fail(`graph output '${name}' must be in the IR's layout`);
+    this.emit(opType, inputs, attrs, this.#claim(name));
     this.#values.set(name, { decl, tensor: name, layout });
   }
 

@@ -2,6 +2,7 @@ import { convert, describeValue, type Module, type ModuleOutput } from '@qatjs/c
 import { IntModelError, validateModel, type IntModel, type ValueDecl } from '@qatjs/ir';
 import { ExportContext } from './context.ts';
 import { OnnxExportError } from './errors.ts';
+import { fixSizes } from './fixed-sizes.ts';
 import { exportSettings, type ExportSettings, type OnnxExportOptions } from './options.ts';
 import { encodeModelProto } from './proto/onnx-proto.ts';
 import type { DimensionProto, ValueInfoProto } from './proto/types.ts';
@@ -78,11 +79,12 @@ function graph(ir: IntModel, settings: ExportSettings) {
  * grid with its fused clamp. Batch norm is already folded in the IR. Graph inputs and outputs keep the
  * IR's names, dtypes and NHWC shapes, the batch a run-time dim named `batch`. An op without an
  * exporter, or a setting without an exact mapping, is refused with an OnnxExportError naming the node,
- * its layer and the reason.
+ * its layer and the reason. `options.inputShapes` fixes run-time sizes (the unrolled lstm and gru
+ * need a static sequence length).
  */
 export function exportOnnx(model: IntModel | Module<ModuleOutput>, options?: OnnxExportOptions): Uint8Array {
   const settings = exportSettings(options);
-  const ir = toIntModel(model, options);
+  const ir = fixSizes(toIntModel(model, options), settings.inputShapes);
   const metadata = Object.entries(ir.metadata ?? {}).map(([key, value]) => ({ key, value }));
   metadata.push({ key: 'qatjs.lowBits', value: settings.lowBits });
   return encodeModelProto({

@@ -27,6 +27,13 @@ export interface OnnxExportOptions {
   readonly graphName?: string;
   /** Free text stored as the model's doc_string. */
   readonly docString?: string;
+  /**
+   * Fixes run-time sizes by graph input: `{ tokens: [null, 64] }` keeps the batch a run-time dim and
+   * fixes the sequence length to 64 everywhere that size appears in the model. One entry per dim of
+   * the input: a positive integer fixes it (a static dim must be given its own size), null keeps it.
+   * The unrolled recurrent ops (lstm, gru) need a static sequence length.
+   */
+  readonly inputShapes?: Readonly<Record<string, ReadonlyArray<number | null>>>;
 }
 
 export interface ExportSettings {
@@ -35,9 +42,21 @@ export interface ExportSettings {
   readonly lowBits: LowBitForm;
   readonly graphName: string;
   readonly docString: string | undefined;
+  readonly inputShapes: Readonly<Record<string, ReadonlyArray<number | null>>>;
 }
 
-const OPTION_NAMES = ['opset', 'lowBits', 'convert', 'graphName', 'docString'];
+const OPTION_NAMES = ['opset', 'lowBits', 'convert', 'graphName', 'docString', 'inputShapes'];
+
+function checkInputShapes(v: unknown): Readonly<Record<string, ReadonlyArray<number | null>>> {
+  if (v === undefined) return {};
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new OnnxExportError(`exportOnnx: inputShapes must be an object of input name to shape, got ${describeValue(v)}`);
+  for (const [name, shape] of Object.entries(v)) {
+    if (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isSafeInteger(d) && d >= 1))) {
+      throw new OnnxExportError(`exportOnnx: inputShapes.${name} must be an array of positive integers (fixed sizes) and null (kept as declared), got ${describeValue(shape)}`);
+    }
+  }
+  return v as Readonly<Record<string, ReadonlyArray<number | null>>>;
+}
 
 /** Checks every option, naming the bad one; fills in the defaults. */
 export function exportSettings(options: OnnxExportOptions | undefined): ExportSettings {
@@ -54,5 +73,5 @@ export function exportSettings(options: OnnxExportOptions | undefined): ExportSe
   const graphName = o.graphName ?? 'qatjs';
   if (typeof graphName !== 'string' || graphName === '') throw new OnnxExportError(`exportOnnx: graphName must be a non-empty string, got ${describeValue(o.graphName)}`);
   if (o.docString !== undefined && typeof o.docString !== 'string') throw new OnnxExportError(`exportOnnx: docString must be a string, got ${describeValue(o.docString)}`);
-  return { opset, irVersion, lowBits, graphName, docString: o.docString };
+  return { opset, irVersion, lowBits, graphName, docString: o.docString, inputShapes: checkInputShapes(o.inputShapes) };
 }

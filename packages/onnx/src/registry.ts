@@ -5,6 +5,9 @@ import { OnnxExportError } from './errors.ts';
 import { exportAdd, exportDequantize, exportMul, exportQuantize, floatUnary } from './ops/elementwise.ts';
 import { exportAvgPool, exportGlobalAvgPool, exportMaxPool } from './ops/pools.ts';
 import { exportFlatten, exportMatmul, exportReshape } from './ops/reshape.ts';
+import { exportGru } from './ops/recurrent/gru.ts';
+import { exportLstm } from './ops/recurrent/lstm.ts';
+import { exportConcat, exportEmbedding } from './ops/sequence.ts';
 import { exportConv2d, exportDepthwiseConv2d, exportGemm } from './ops/weighted.ts';
 
 /**
@@ -16,8 +19,8 @@ import { exportConv2d, exportDepthwiseConv2d, exportGemm } from './ops/weighted.
  */
 export type OnnxOpExporter = (node: Node, ctx: ExportContext) => void;
 
-// The IR's built-in ops (the CNN slice and the float ops). lstm, gru, embedding, layerNorm, softmax...
-// are registered by the packages that add those IR ops.
+// The IR's built-in ops (the CNN slice, the float ops and the sequence ops embedding, concat, lstm,
+// gru). layerNorm, softmax... are registered by the packages that add those IR ops.
 const BUILTIN: ReadonlyArray<[string, OnnxOpExporter]> = [
   ['quantize', exportQuantize],
   ['dequantize', exportDequantize],
@@ -35,6 +38,10 @@ const BUILTIN: ReadonlyArray<[string, OnnxOpExporter]> = [
   ['sigmoid', floatUnary('Sigmoid')],
   ['tanh', floatUnary('Tanh')],
   ['exp', floatUnary('Exp')],
+  ['embedding', exportEmbedding],
+  ['concat', exportConcat],
+  ['lstm', exportLstm],
+  ['gru', exportGru],
 ];
 
 const registry = new Map<string, OnnxOpExporter>(BUILTIN);

@@ -2,7 +2,7 @@
 // schema's own field names (protobufjs encodes them from the vendored schema; see onnx-proto.ts).
 
 /** onnx.proto TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, UINT4: 21, INT4: 22 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT16: 5, INT32: 6, INT64: 7, UINT4: 21, INT4: 22 } as const;
 export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
 /** onnx.proto AttributeProto.AttributeType values used here. */
