@@ -1,7 +1,9 @@
 // Character-level LSTM on the shipped tiny-shakespeare (the last 10% of the characters for
 // validation; nanoGPT's split): FP32 trained within a wall-clock budget (default 30 minutes,
 // QATJS_SHAKESPEARE_BUDGET_S), the step count fixed from a measured step time so the cosine schedule
-// ends with the budget; PTQ and QAT fine-tunes (from the FP32 weights) at W8A8 and W4A8. Metric: bits
+// ends with the budget (QATJS_SHAKESPEARE_STEP_MS gives that step time instead of a 6-step probe, which
+// a briefly loaded machine misleads; QATJS_SHAKESPEARE_QAT_STEPS shortens the fine-tunes, default 600);
+// PTQ and QAT fine-tunes (from the FP32 weights) at W8A8 and W4A8. Metric: bits
 // per character on the whole validation split (lower is better). Rows are cached under
 // benchmarks/.cache/accuracy-shakespeare-lstm; QATJS_ACC_SEEDS picks seeds (default 1).
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,7 +21,8 @@ import type { Suite } from '../suite.ts';
 const MODEL: LmConfig = { embed: 64, hidden: 256, seqLen: 64, batchSize: 64 };
 const SMOKE_MODEL: LmConfig = { embed: 8, hidden: 16, seqLen: 16, batchSize: 8 };
 const MAX_FP32_STEPS = 20000;
-const QAT: LmTrainConfig = { steps: 600, learningRate: 3e-4, warmupSteps: 30 };
+const QAT_STEPS = 600;
+const QAT_LEARNING_RATE = 3e-4;
 const SETTINGS = [
   { preset: 'w8a8', wbits: 8, abits: 8 },
   { preset: 'w4a8', wbits: 4, abits: 8 },
@@ -28,7 +31,7 @@ const SETTINGS = [
 function recipeFor(preset: string, method: 'ptq' | 'qat'): Recipe {
   const base = getPreset(preset);
   if (method === 'ptq') return { ...base, rules: [...base.rules, { match: '*', output: { observer: 'minMax' } }] };
-  return { ...base, schedule: { freezeObserversAt: Math.floor(QAT.steps * 0.8) } };
+  return { ...base, schedule: { freezeObserversAt: 0.8 } };
 }
 
 export const suite: Suite = {
@@ -42,6 +45,11 @@ export const suite: Suite = {
     const budgetS = smoke ? 5 : Number(env.QATJS_SHAKESPEARE_BUDGET_S ?? 1800);
     if (!(budgetS > 0)) throw new Error(`QATJS_SHAKESPEARE_BUDGET_S must be a number of seconds > 0, got ${env.QATJS_SHAKESPEARE_BUDGET_S}`);
     const cfg = smoke ? SMOKE_MODEL : MODEL;
+    const givenStepMs = env.QATJS_SHAKESPEARE_STEP_MS === undefined ? undefined : Number(env.QATJS_SHAKESPEARE_STEP_MS);
+    if (givenStepMs !== undefined && !(givenStepMs > 0)) throw new Error(`QATJS_SHAKESPEARE_STEP_MS must be a number of milliseconds > 0, got ${env.QATJS_SHAKESPEARE_STEP_MS}`);
+    const qatSteps = Number(env.QATJS_SHAKESPEARE_QAT_STEPS ?? QAT_STEPS);
+    if (!Number.isInteger(qatSteps) || qatSteps < 1) throw new Error(`QATJS_SHAKESPEARE_QAT_STEPS must be a whole number >= 1, got ${env.QATJS_SHAKESPEARE_QAT_STEPS}`);
+    const QAT: LmTrainConfig = { steps: qatSteps, learningRate: QAT_LEARNING_RATE, warmupSteps: Math.min(30, qatSteps) };
     const { store, rows, record } = await openSweep('accuracy-shakespeare-lstm', smoke);
     const seeds = smoke ? [1] : envList('QATJS_ACC_SEEDS', ['1', '2', '3']).map(Number);
     const validation = corpus.split('validation');
@@ -55,7 +63,7 @@ export const suite: Suite = {
       let fp32Seconds = 0;
       const fp32 = () =>
         cachedFp32Model(store, `${modelName}-s${seed}-fp32.ckpt`, () => makeLm(corpus, cfg, seed), async (m) => {
-          const stepMs = await measureStepMs(corpus, cfg);
+          const stepMs = givenStepMs ?? (await measureStepMs(corpus, cfg));
           const started = Date.now();
           const steps = smoke ? 3 : Math.min(MAX_FP32_STEPS, Math.floor((0.95 * budgetS * 1000) / stepMs));
           fp32Steps = await trainLm(m, corpus, cfg, { steps, learningRate: 3e-3, warmupSteps: Math.min(100, steps), deadline: started + budgetS * 1000 }, seed);
