@@ -60,5 +60,5 @@ describe('decodeModel on hostile input', () => {
     expect(fields.size).toBeGreaterThan(40);
     expect(accepted).toBeGreaterThan(100);
     expect(rejected).toBeGreaterThan(RUNS / 2);
-  }, 60_000);
+  }, 600_000); // the runner's ceiling: 10,000 decodes took > 60 s on a loaded 2-core machine
 });
