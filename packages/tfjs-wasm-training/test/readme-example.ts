@@ -4,8 +4,8 @@ import { installWasmTrainingKernels, wasmTrainingKernelsInstalled } from '@qatjs
 
 console.log(wasmTrainingKernelsInstalled()); // false: importing a package installs nothing
 console.log(installWasmTrainingKernels());
-// { added: [ 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter' ],
-//   replaced: [ 'MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Tile' ] }
+// { added: [ 'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'UnsortedSegmentSum' ],
+//   replaced: [ 'MaxPoolGrad', 'Conv2DBackpropInput', 'BatchMatMul', 'Tile', 'Slice', 'SplitV', 'Unpack' ] }
 await tf.setBackend('wasm');
 // one 2x2 max-pool window of negative values: its gradient goes to the maximum, -1
 const input = tf.tensor4d([-3, -1, -2, -4], [1, 2, 2, 1]);
