@@ -10,6 +10,7 @@ import { evalTarget } from './commands/eval.ts';
 import { inspect, printInspect } from './commands/inspect.ts';
 import { train, type TrainOptions } from './commands/train.ts';
 import './models/builtin.ts';
+import './models/recurrent.ts';
 
 export const VERSION = '0.0.0';
 

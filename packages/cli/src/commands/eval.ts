@@ -1,6 +1,6 @@
 import { loadSession } from '@qatjs/backend-wasm';
 import { badInput } from '../errors.ts';
-import { loadData, type ClassificationData } from '../data/load.ts';
+import { asSamples, loadData, type ClassificationData } from '../data/load.ts';
 import { parseDataSpec } from '../data/spec.ts';
 import { modelAccuracy, sessionAccuracy } from '../evaluate.ts';
 import { readModelFile } from '../model-file.ts';
@@ -20,10 +20,11 @@ export interface EvalResult {
   readonly agreement?: number;
 }
 
-async function testSet(data: string, limit: number | undefined): Promise<ClassificationData> {
+/** The test data, its samples read as the run's model reads them (`shape`: run.json's inputShape). */
+async function testSet(data: string, limit: number | undefined, shape?: readonly number[]): Promise<ClassificationData> {
   const d = await loadData(parseDataSpec(data), limit);
   if (d.task !== 'classification') throw badInput(`--data ${data}: eval measures accuracy on classification data in this version`);
-  return d;
+  return shape ? asSamples(d, shape) : d;
 }
 
 /** `qat eval <run folder | model file>`: accuracy on the test split of the run's data (or --data). */
@@ -32,7 +33,7 @@ export async function evalTarget(target: string, o: { data?: string; limit?: num
   if (await isFolder(target)) {
     const { info, model } = await loadRunModel(target);
     try {
-      const data = await testSet(o.data ?? info.data, o.limit);
+      const data = await testSet(o.data ?? info.data, o.limit, info.inputShape);
       return { target, kind: 'run', data: o.data ?? info.data, samples: data.test.y.length, accuracy: await modelAccuracy(model, data.test) };
     } finally {
       model.dispose();
@@ -43,7 +44,7 @@ export async function evalTarget(target: string, o: { data?: string; limit?: num
   const beside = (await exists(runFile(dir))) ? await readRun(dir) : undefined;
   const spec = o.data ?? beside?.data;
   if (!spec) throw badInput(`${target}: no run.json beside the model file to name its data; pass --data`);
-  const data = await testSet(spec, o.limit);
+  const data = await testSet(spec, o.limit, beside?.inputShape);
   const session = await loadSession(bytes);
   try {
     if (beside?.status === 'done' && beside.recipe) {

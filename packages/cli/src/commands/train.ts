@@ -2,10 +2,10 @@ import { FitStoppedError, calibrate, fileCheckpointStore, fit, prepare, type Mod
 import { batches, batchCount, type LabeledSet } from '@qatjs/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError, EXIT, usage } from '../errors.ts';
-import { loadData, taskOf, type ClassificationData } from '../data/load.ts';
+import { asSamples, loadData, taskOf, type ClassificationData } from '../data/load.ts';
 import { formatDataSpec, parseDataSpec } from '../data/spec.ts';
 import { modelAccuracy } from '../evaluate.ts';
-import { getModel } from '../models/registry.ts';
+import { getModel, sampleShapeOf } from '../models/registry.ts';
 import { exists, type Io } from '../platform.ts';
 import { progress } from '../progress.ts';
 import { loadRecipe } from '../recipe.ts';
@@ -94,7 +94,8 @@ export async function train(o: TrainOptions, io: Io): Promise<TrainResult> {
   }
 
   await setupBackend();
-  const data = (await loadData(spec, o.limit)) as ClassificationData;
+  const loaded = (await loadData(spec, o.limit)) as ClassificationData;
+  const data = asSamples(loaded, sampleShapeOf(entry, loaded.inputShape));
   const model = entry.build({ inputShape: data.inputShape, classes: data.numClasses, seed: o.seed });
   const started = Date.now();
   try {

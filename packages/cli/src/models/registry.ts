@@ -19,6 +19,13 @@ export interface ModelEntry {
   readonly description: string;
   /** The data it takes: image / feature classification, or next-character prediction. */
   readonly task: Task;
+  /**
+   * The sample shape the model takes, from the data's (same element count): the data is reshaped to
+   * it, and run.json keeps it (a recurrent model reads 28x28x1 images as 28 steps of 28 pixels). A
+   * leading dim the model reads as time is its sequence length, fixed in an ONNX export. Default: the
+   * data's shape. Throws a CliError when the data cannot be read that way.
+   */
+  readonly sampleShape?: (dataShape: readonly number[]) => readonly number[];
   /** Builds the model; throws a CliError when the data's shape does not suit it. */
   readonly build: (shape: ModelShape) => Module;
 }
@@ -32,12 +39,14 @@ export function registerModel(entry: ModelEntry): void {
 
 export const listModels = (): ModelEntry[] => [...MODELS.values()];
 
-/** Models of later issues, named so `--model lstm` says what it is waiting for. */
+/** Models of later issues, named so `--model transformer` says what it is waiting for. */
 const PLANNED: Record<string, string> = {
-  lstm: '@qatjs/adapter-rnn',
-  gru: '@qatjs/adapter-rnn',
   transformer: '@qatjs/adapter-transformer',
 };
+
+/** The sample shape an entry's model takes for data of `dataShape`. */
+export const sampleShapeOf = (entry: ModelEntry, dataShape: readonly number[]): readonly number[] =>
+  entry.sampleShape ? entry.sampleShape(dataShape) : dataShape;
 
 export function getModel(name: string): ModelEntry {
   const m = MODELS.get(name);
