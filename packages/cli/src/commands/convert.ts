@@ -30,7 +30,7 @@ export async function convertRun(run: string, o: { format: string; out?: string 
     let ir: IntModel;
     let bytes: Uint8Array;
     try {
-      ir = lower(model, { inputShape: info.inputShape, metadata: { producer: 'qatjs qat convert', model: info.model, recipe: info.recipeName ?? '' } });
+      ir = lower(model, { inputShape: info.inputShape, ...(info.vocab ? { input: { dtype: 'int32' as const } } : {}), metadata: { producer: 'qatjs qat convert', model: info.model, recipe: info.recipeName ?? '' } });
       bytes = format.write(ir, info);
     } catch (e) {
       // the converter's and the exporter's refusals name the layer and the reason: pass them on as one line

@@ -1,4 +1,4 @@
-import type { Module } from '@qatjs/core';
+import type { Module, Recipe } from '@qatjs/core';
 import { usage } from '../errors.ts';
 import type { Task } from '../data/load.ts';
 
@@ -7,6 +7,8 @@ export interface ModelShape {
   readonly inputShape: readonly number[];
   readonly classes: number;
   readonly seed: number;
+  /** A language model's characters (id i is vocab[i]). */
+  readonly vocab?: readonly string[];
 }
 
 /**
@@ -26,6 +28,8 @@ export interface ModelEntry {
    * data's shape. Throws a CliError when the data cannot be read that way.
    */
   readonly sampleShape?: (dataShape: readonly number[]) => readonly number[];
+  /** The model family's own presets (e.g. the transformer's `w8a8`), taking precedence over core's by name. */
+  readonly preset?: (name: string) => Recipe | undefined;
   /** Builds the model; throws a CliError when the data's shape does not suit it. */
   readonly build: (shape: ModelShape) => Module;
 }
@@ -39,10 +43,6 @@ export function registerModel(entry: ModelEntry): void {
 
 export const listModels = (): ModelEntry[] => [...MODELS.values()];
 
-/** Models of later issues, named so `--model transformer` says what it is waiting for. */
-const PLANNED: Record<string, string> = {
-  transformer: '@qatjs/adapter-transformer',
-};
 
 /** The sample shape an entry's model takes for data of `dataShape`. */
 export const sampleShapeOf = (entry: ModelEntry, dataShape: readonly number[]): readonly number[] =>
@@ -52,6 +52,5 @@ export function getModel(name: string): ModelEntry {
   const m = MODELS.get(name);
   if (m) return m;
   const known = listModels().map((e) => e.name).join(', ');
-  if (Object.hasOwn(PLANNED, name)) throw usage(`--model ${name}: not in this version of the command (it comes with ${PLANNED[name]}); models: ${known}`);
   throw usage(`--model: unknown model '${name}' (models: ${known})`);
 }
