@@ -10,6 +10,8 @@ import { evalTarget } from './commands/eval.ts';
 import { inspect, printInspect } from './commands/inspect.ts';
 import { train, type TrainOptions } from './commands/train.ts';
 import './models/builtin.ts';
+import './models/recurrent.ts';
+import './models/language.ts';
 
 export const VERSION = '0.0.0';
 
@@ -42,15 +44,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const r = await train(o as unknown as TrainOptions, io);
         print(o, r, () =>
           `${r.recipe ? `QAT ${r.recipe}` : 'FP32'} ${r.model} on ${r.data}: ${r.steps} steps${r.resumedFrom !== undefined ? ` (resumed at ${r.resumedFrom})` : ''} in ${r.seconds.toFixed(1)} s; ` +
-          `${r.ptqAccuracy !== undefined ? `PTQ accuracy ${pct(r.ptqAccuracy)}, ` : ''}test accuracy ${pct(r.accuracy)}${r.recipe ? ' (fake-quant)' : ''}\nwrote ${r.out}\n`,
+          (r.bpc !== undefined
+            ? `${r.ptqBpc !== undefined ? `PTQ ${r.ptqBpc.toFixed(3)} bpc, ` : ''}test ${r.bpc.toFixed(3)} bpc`
+            : `${r.ptqAccuracy !== undefined ? `PTQ accuracy ${pct(r.ptqAccuracy)}, ` : ''}test accuracy ${pct(r.accuracy!)}`) +
+          `${r.recipe ? ' (fake-quant)' : ''}\nwrote ${r.out}\n`,
         );
       },
       async eval(target, o) {
         const r = await evalTarget(target, o);
         print(o, r, () =>
-          r.kind === 'run'
-            ? `${target}: test accuracy ${pct(r.accuracy)} on ${r.samples} samples of ${r.data}\n`
-            : `${target}: int runtime test accuracy ${pct(r.accuracy)} on ${r.samples} samples of ${r.data}` +
+          r.bpc !== undefined
+            ? `${target}: ${r.kind === 'int-model' ? 'int runtime ' : ''}${r.bpc.toFixed(3)} bits per character on ${r.samples} characters of ${r.data}` +
+              (r.fakeQuantBpc !== undefined ? `; fake-quant model ${r.fakeQuantBpc.toFixed(3)}` : '') + '\n'
+            : r.kind === 'run'
+            ? `${target}: test accuracy ${pct(r.accuracy!)} on ${r.samples} samples of ${r.data}\n`
+            : `${target}: int runtime test accuracy ${pct(r.accuracy!)} on ${r.samples} samples of ${r.data}` +
               (r.fakeQuantAccuracy !== undefined ? `; fake-quant model ${pct(r.fakeQuantAccuracy)}; same argmax on ${pct(r.agreement!)}` : '') + '\n',
         );
       },

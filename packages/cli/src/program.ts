@@ -75,8 +75,8 @@ export function buildProgram(h: Handlers, version: string): Command {
     .command('convert')
     .description('convert a quantized run to an integer model file')
     .argument('<run>', 'a run folder trained with --recipe')
-    .addOption(new Option('--format <format>', 'int8 (our runtime; int4/int2 weights packed as the recipe says); onnx comes with @qatjs/onnx').default('int8'))
-    .option('--out <file>', 'where to write (default <run>/model.qir)')
+    .addOption(new Option('--format <format>', 'int8 (our runtime; int4/int2 weights packed as the recipe says) | onnx (ONNX QDQ; sizes but the batch fixed from the run)').default('int8'))
+    .option('--out <file>', 'where to write (default <run>/model.qir, or <run>/model.onnx)')
     .option('--json', 'print the results as JSON')
     .action((run: string, o, cmd: Command) => h.convert(run, { ...cmd.optsWithGlobals(), ...o }));
 

@@ -14,6 +14,8 @@ export interface RunInfo {
   readonly data: string;
   readonly inputShape: readonly number[];
   readonly classes: number;
+  /** A language model's characters (id i is vocab[i]): eval and convert use the ids it was trained on. */
+  readonly vocab?: readonly string[];
   readonly seed: number;
   /** The recipe the model was prepared with (null: a float model). */
   readonly recipe: Recipe | null;
@@ -72,7 +74,7 @@ export async function weightsFile(from: string): Promise<string> {
 export async function loadRunModel(dir: string): Promise<{ info: RunInfo; model: Module }> {
   const info = await readRun(dir);
   if (info.status !== 'done') throw badInput(`${dir}: the run did not finish (resume it with qat train ... --resume --out ${dir})`);
-  const model = getModel(info.model).build({ inputShape: info.inputShape, classes: info.classes, seed: info.seed });
+  const model = getModel(info.model).build({ inputShape: info.inputShape, classes: info.classes, seed: info.seed, ...(info.vocab ? { vocab: info.vocab } : {}) });
   if (info.recipe) prepare(model, info.recipe, { onWarning: () => {} });
   await loadWeights(model, modelFile(dir));
   model.eval();

@@ -15,6 +15,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'bad-recipe.json'), JSON.stringify({ rules: [{ match: '*', weight: { bits: 99 } }], oops: 1 }));
   await writeFile(join(dir, 'notes.qir'), 'hello, not a model');
   await writeFile(join(dir, 'tiny.txt'), 'to be or not to be, that is the question\n'.repeat(20));
+  await writeFile(join(dir, 'features.csv'), Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 3},${i % 5},${i % 2}`).join('\n'));
   await mkdir(join(dir, 'empty'));
   floatRun = join(dir, 'float');
   const r = await qat('train', '--model', 'mlp', '--data', 'digits', '--limit', '200', '--max-steps', '2', '--out', floatRun);
@@ -27,8 +28,10 @@ const cases: Array<[string, () => string[], number, string | RegExp]> = [
   ['a missing required flag', () => ['train', '--data', 'digits', '--out', join(dir, 'x')], 2, "qat: required option '--model <name>' not specified"],
   ['a bad number', () => ['train', '--model', 'mlp', '--data', 'digits', '--out', join(dir, 'x'), '--epochs', 'two'], 2, "qat: option '--epochs <n>' argument 'two' is invalid. expected an integer >= 1"],
   ['a bad learning rate', () => ['train', '--model', 'mlp', '--data', 'digits', '--out', join(dir, 'x'), '--lr', '-1'], 2, "qat: option '--lr <rate>' argument '-1' is invalid. expected a number > 0"],
-  ['an unknown model', () => ['train', '--model', 'vgg', '--data', 'digits', '--out', join(dir, 'x')], 2, "qat: --model: unknown model 'vgg' (models: lenet, residual-cnn, mlp)"],
-  ['a model of a later issue', () => ['train', '--model', 'lstm', '--data', 'shakespeare', '--out', join(dir, 'x')], 2, 'qat: --model lstm: not in this version of the command (it comes with @qatjs/adapter-rnn); models: lenet, residual-cnn, mlp'],
+  ['an unknown model', () => ['train', '--model', 'vgg', '--data', 'digits', '--out', join(dir, 'x')], 2, "qat: --model: unknown model 'vgg' (models: lenet, residual-cnn, mlp, lstm, gru, char-lstm, transformer)"],
+  ['image data for a language model', () => ['train', '--model', 'char-lstm', '--data', 'digits', '--out', join(dir, 'x')], 2, 'qat: --data digits is classification data, but --model char-lstm takes text'],
+  ['text data for a recurrent classifier', () => ['train', '--model', 'lstm', '--data', 'shakespeare', '--out', join(dir, 'x')], 2, 'qat: --data shakespeare is a text corpus (next-character prediction), but --model lstm takes classification data'],
+  ['feature vectors for a recurrent model', () => ['train', '--model', 'gru', '--data', `csv:${join(dir, 'features.csv')}`, '--out', join(dir, 'x')], 2, 'qat: --model gru reads samples as sequences [steps, features] (images row by row); this data has samples of shape [3] (use --model mlp)'],
   ['an unknown data set', () => ['train', '--model', 'mlp', '--data', 'cifar', '--out', join(dir, 'x')], 2, /^qat: --data: unknown data set 'cifar' \(expected mnist \| digits \| shakespeare/],
   ['an idx spec without 4 files', () => ['train', '--model', 'mlp', '--data', 'idx:a,b,c', '--out', join(dir, 'x')], 2, 'qat: --data idx: needs 4 comma-separated files <train-images>,<train-labels>,<test-images>,<test-labels>, got 3'],
   ['text data for an image model', () => ['train', '--model', 'lenet', '--data', `text:${join(dir, 'tiny.txt')}`, '--out', join(dir, 'x')], 2, /^qat: --data text:.* is a text corpus \(next-character prediction\), but --model lenet takes classification data$/],
@@ -44,7 +47,8 @@ const cases: Array<[string, () => string[], number, string | RegExp]> = [
   ['a missing model file', () => ['bench', join(dir, 'gone.qir')], 3, /^qat: model file .*gone\.qir: no such file$/],
   ['eval of a folder that is not a run', () => ['eval', join(dir, 'empty')], 3, /^qat: .*empty: not a training run folder \(no run\.json; make one with qat train --out /],
   ['convert of a float run', () => ['convert', floatRun], 3, /^qat: .*float: a float run \(trained without --recipe\); convert needs a quantized model: qat train --recipe w8a8 --from /],
-  ['convert to onnx', () => ['convert', floatRun, '--format', 'onnx'], 2, 'qat: --format onnx: not in this version of the command (it comes with @qatjs/onnx); formats: int8'],
+  ['convert to an unknown format', () => ['convert', floatRun, '--format', 'tflite'], 2, "qat: --format: unknown format 'tflite' (formats: int8, onnx)"],
+  ['convert of a float run to onnx', () => ['convert', floatRun, '--format', 'onnx'], 3, /^qat: .*float: a float run \(trained without --recipe\); convert needs a quantized model/],
   ['--out that holds a run', () => ['train', '--model', 'mlp', '--data', 'digits', '--out', floatRun], 2, /^qat: --out .*float already holds a run \(run\.json\); pass --resume to continue it, or choose another --out$/],
   ['--resume with nothing to resume', () => ['train', '--model', 'mlp', '--data', 'digits', '--out', join(dir, 'fresh'), '--resume'], 2, /^qat: --resume: .*fresh holds no run to resume \(no run\.json\)$/],
   ['--resume with another learning rate', () => ['train', '--model', 'mlp', '--data', 'digits', '--limit', '200', '--max-steps', '2', '--out', floatRun, '--resume', '--lr', '0.1'], 2, /^qat: --resume: --lr 0\.1 differs from the run's 0\.002 \(.*run\.json\); resume with the run's settings, or train into a new --out$/],

@@ -24,7 +24,7 @@ describe('qat runs on every runtime from one entry file', () => {
       expect(help.out).toContain('Usage: qat [options] [command]');
       const bad = await spawnQat(cmd, [...pre, 'train', '--model', 'nope', '--data', 'digits', '--out', 'x']);
       expect(bad.code).toBe(2);
-      expect(bad.err.trim()).toBe("qat: --model: unknown model 'nope' (models: lenet, residual-cnn, mlp)");
+      expect(bad.err.trim()).toBe("qat: --model: unknown model 'nope' (models: lenet, residual-cnn, mlp, lstm, gru, char-lstm, transformer)");
     }, 120_000);
   }
 });

@@ -1,10 +1,9 @@
 import { FitStoppedError, calibrate, fileCheckpointStore, fit, prepare, type Module, type Recipe } from '@qatjs/core';
-import { batches, batchCount, type LabeledSet } from '@qatjs/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError, EXIT, usage } from '../errors.ts';
-import { loadData, taskOf, type ClassificationData } from '../data/load.ts';
+import { loadData, taskOf } from '../data/load.ts';
+import { trainData, type TrainData } from '../train-data.ts';
 import { formatDataSpec, parseDataSpec } from '../data/spec.ts';
-import { modelAccuracy } from '../evaluate.ts';
 import { getModel } from '../models/registry.ts';
 import { exists, type Io } from '../platform.ts';
 import { progress } from '../progress.ts';
@@ -37,10 +36,12 @@ export interface TrainResult {
   readonly steps: number;
   readonly resumedFrom?: number;
   readonly seconds: number;
-  /** Test accuracy (%) of the trained model (float, or fake-quant with a recipe). */
-  readonly accuracy: number;
-  /** Test accuracy (%) after calibration only (PTQ), when a recipe was applied to --from weights. */
+  /** Test accuracy (%) of the trained model (float, or fake-quant with a recipe); a language model: bpc. */
+  readonly accuracy?: number;
+  readonly bpc?: number;
+  /** The same after calibration only (PTQ), when a recipe was applied to --from weights. */
   readonly ptqAccuracy?: number;
+  readonly ptqBpc?: number;
 }
 
 const CALIBRATION_BATCHES = 4;
@@ -65,8 +66,8 @@ export function resumeCommand(o: TrainOptions): string {
   return `${parts.join(' ')} --resume`;
 }
 
-async function calibrateOn(model: Module, set: LabeledSet, batchSize: number): Promise<void> {
-  const xs = [...batches(set, { batchSize, seed: 7 })].slice(0, CALIBRATION_BATCHES).map((b) => tf.tensor(b.x, b.shape));
+async function calibrateOn(model: Module, data: TrainData, batchSize: number): Promise<void> {
+  const xs = data.calibration(batchSize, CALIBRATION_BATCHES);
   try {
     await calibrate(model, xs);
   } finally {
@@ -80,7 +81,7 @@ export async function train(o: TrainOptions, io: Io): Promise<TrainResult> {
   if (taskOf(spec) !== entry.task) {
     throw usage(`--data ${o.data} is ${taskOf(spec) === 'language-model' ? 'a text corpus (next-character prediction)' : 'classification data'}, but --model ${o.model} takes ${entry.task === 'language-model' ? 'text' : 'classification data'}`);
   }
-  const recipe: Recipe | null = o.recipe ? await loadRecipe(o.recipe) : null;
+  const recipe: Recipe | null = o.recipe ? (entry.preset?.(o.recipe) ?? (await loadRecipe(o.recipe))) : null;
   const lr = o.lr ?? (recipe && o.from ? 2e-4 : 2e-3);
   const hyper: RunInfo['hyper'] = { epochs: o.epochs, lr, batchSize: o.batchSize, maxSteps: o.maxSteps ?? null, limit: o.limit ?? null, from: o.from ?? null };
   if (o.resume) {
@@ -94,28 +95,28 @@ export async function train(o: TrainOptions, io: Io): Promise<TrainResult> {
   }
 
   await setupBackend();
-  const data = (await loadData(spec, o.limit)) as ClassificationData;
-  const model = entry.build({ inputShape: data.inputShape, classes: data.numClasses, seed: o.seed });
+  const data = trainData(entry, await loadData(spec, o.limit));
+  const model = entry.build({ inputShape: data.inputShape, classes: data.classes, seed: o.seed, ...(data.vocab ? { vocab: data.vocab } : {}) });
   const started = Date.now();
   try {
     if (o.from) await loadWeights(model, await weightsFile(o.from));
-    let ptqAccuracy: number | undefined;
+    let ptq: Record<string, number> | undefined;
     if (recipe) {
       const report = prepare(model, recipe, { onWarning: (w) => io.err(`warning: ${w}\n`) });
       if (!o.json) {
         const layers = report.layers.map((l) => `${l.path} (${l.kind}: ${l.points.join(', ')})`).join('; ');
         io.err(`prepared ${report.points.length} quantization points (${recipe.name ?? o.recipe}): ${layers}\n`);
       }
-      await calibrateOn(model, data.train, o.batchSize);
-      if (o.from) ptqAccuracy = await modelAccuracy(model, data.test);
+      await calibrateOn(model, data, o.batchSize);
+      if (o.from) ptq = await data.score(model);
     }
     const info: RunInfo = {
-      format: 'qatjs-run', version: 1, model: o.model, data: formatDataSpec(spec), inputShape: data.inputShape, classes: data.numClasses,
+      format: 'qatjs-run', version: 1, model: o.model, data: formatDataSpec(spec), inputShape: data.inputShape, classes: data.classes, ...(data.vocab ? { vocab: data.vocab } : {}),
       seed: o.seed, recipe, recipeName: o.recipe ?? null, hyper, status: 'running',
     };
     await writeRun(o.out, info);
-    const stepsPerEpoch = batchCount(data.train.y.length, o.batchSize, true);
-    if (stepsPerEpoch === 0) throw usage(`--batch-size ${o.batchSize} is larger than the ${data.train.y.length} training samples`);
+    const stepsPerEpoch = data.stepsPerEpoch(o.batchSize);
+    if (stepsPerEpoch === 0) throw usage(`--batch-size ${o.batchSize} is larger than the ${data.trainSize} training samples`);
     const total = Math.min(o.epochs * stepsPerEpoch, o.maxSteps ?? Infinity);
     const bar = progress(io, recipe ? `QAT ${o.recipe}` : 'FP32 training', total, Boolean(o.json));
     let result;
@@ -123,7 +124,7 @@ export async function train(o: TrainOptions, io: Io): Promise<TrainResult> {
       result = await fit(model, {
         epochs: o.epochs,
         stepsPerEpoch,
-        batches: (epoch) => batches(data.train, { batchSize: o.batchSize, seed: o.seed, epoch, dropLast: true }),
+        batches: (epoch) => data.batches({ batchSize: o.batchSize, seed: o.seed, epoch }),
         optimizer: { kind: 'adam' },
         learningRate: { kind: 'cosine', initial: lr, warmupSteps: Math.min(50, Math.floor(total / 10)) },
         ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
@@ -140,9 +141,9 @@ export async function train(o: TrainOptions, io: Io): Promise<TrainResult> {
     } finally {
       bar.stop();
     }
-    const accuracy = await modelAccuracy(model, data.test);
+    const score = await data.score(model);
     await saveModel(o.out, model, result.steps);
-    const results = { accuracy, ...(ptqAccuracy !== undefined ? { ptqAccuracy } : {}) };
+    const results = { ...score, ...(ptq ? Object.fromEntries(Object.entries(ptq).map(([k, v]) => [`ptq${k[0]!.toUpperCase()}${k.slice(1)}`, v])) : {}) };
     await writeRun(o.out, { ...info, status: 'done', steps: result.steps, results });
     return {
       out: o.out, model: o.model, data: info.data, recipe: o.recipe ?? null, steps: result.steps,

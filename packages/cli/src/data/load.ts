@@ -33,6 +33,16 @@ function reshape(set: LabeledSet, shape: readonly number[]): LabeledSet {
   return { ...set, shape: [set.shape[0]!, ...shape] };
 }
 
+/** The data with samples read as `shape` (the same element count; a model's declared sample shape). */
+export function asSamples(data: ClassificationData, shape: readonly number[]): ClassificationData {
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  if (size(shape) !== size(data.inputShape)) {
+    throw badInput(`${data.name}: samples of shape [${data.inputShape.join(', ')}] cannot be read as [${shape.join(', ')}]`);
+  }
+  if (shape.length === data.inputShape.length && shape.every((d, i) => d === data.inputShape[i])) return data;
+  return { ...data, train: reshape(data.train, shape), test: reshape(data.test, shape), inputShape: [...shape] };
+}
+
 function limited(set: LabeledSet, limit: number | undefined): LabeledSet {
   if (limit === undefined || limit >= set.y.length) return set;
   return subset(set, Int32Array.from({ length: limit }, (_, i) => i));

@@ -1,4 +1,4 @@
-import type { Module } from '@qatjs/core';
+import type { Module, Recipe } from '@qatjs/core';
 import { usage } from '../errors.ts';
 import type { Task } from '../data/load.ts';
 
@@ -7,6 +7,8 @@ export interface ModelShape {
   readonly inputShape: readonly number[];
   readonly classes: number;
   readonly seed: number;
+  /** A language model's characters (id i is vocab[i]). */
+  readonly vocab?: readonly string[];
 }
 
 /**
@@ -19,6 +21,15 @@ export interface ModelEntry {
   readonly description: string;
   /** The data it takes: image / feature classification, or next-character prediction. */
   readonly task: Task;
+  /**
+   * The sample shape the model takes, from the data's (same element count): the data is reshaped to
+   * it, and run.json keeps it (a recurrent model reads 28x28x1 images as 28 steps of 28 pixels). A
+   * leading dim the model reads as time is its sequence length, fixed in an ONNX export. Default: the
+   * data's shape. Throws a CliError when the data cannot be read that way.
+   */
+  readonly sampleShape?: (dataShape: readonly number[]) => readonly number[];
+  /** The model family's own presets (e.g. the transformer's `w8a8`), taking precedence over core's by name. */
+  readonly preset?: (name: string) => Recipe | undefined;
   /** Builds the model; throws a CliError when the data's shape does not suit it. */
   readonly build: (shape: ModelShape) => Module;
 }
@@ -32,17 +43,14 @@ export function registerModel(entry: ModelEntry): void {
 
 export const listModels = (): ModelEntry[] => [...MODELS.values()];
 
-/** Models of later issues, named so `--model lstm` says what it is waiting for. */
-const PLANNED: Record<string, string> = {
-  lstm: '@qatjs/adapter-rnn',
-  gru: '@qatjs/adapter-rnn',
-  transformer: '@qatjs/adapter-transformer',
-};
+
+/** The sample shape an entry's model takes for data of `dataShape`. */
+export const sampleShapeOf = (entry: ModelEntry, dataShape: readonly number[]): readonly number[] =>
+  entry.sampleShape ? entry.sampleShape(dataShape) : dataShape;
 
 export function getModel(name: string): ModelEntry {
   const m = MODELS.get(name);
   if (m) return m;
   const known = listModels().map((e) => e.name).join(', ');
-  if (Object.hasOwn(PLANNED, name)) throw usage(`--model ${name}: not in this version of the command (it comes with ${PLANNED[name]}); models: ${known}`);
   throw usage(`--model: unknown model '${name}' (models: ${known})`);
 }
