@@ -8,6 +8,7 @@ import { exportFlatten, exportMatmul, exportReshape } from './ops/reshape.ts';
 import { exportGru } from './ops/recurrent/gru.ts';
 import { exportLstm } from './ops/recurrent/lstm.ts';
 import { exportConcat, exportEmbedding } from './ops/sequence.ts';
+import { exportGelu, exportLayerNorm, exportPositionalAdd, exportSoftmax, exportTranspose } from './ops/transformer.ts';
 import { exportConv2d, exportDepthwiseConv2d, exportGemm } from './ops/weighted.ts';
 
 /**
@@ -20,7 +21,7 @@ import { exportConv2d, exportDepthwiseConv2d, exportGemm } from './ops/weighted.
 export type OnnxOpExporter = (node: Node, ctx: ExportContext) => void;
 
 // The IR's built-in ops (the CNN slice, the float ops and the sequence ops embedding, concat, lstm,
-// gru). layerNorm, softmax... are registered by the packages that add those IR ops.
+// gru) and the transformer ops (positionalAdd, layerNorm, softmax, gelu, transpose).
 const BUILTIN: ReadonlyArray<[string, OnnxOpExporter]> = [
   ['quantize', exportQuantize],
   ['dequantize', exportDequantize],
@@ -42,6 +43,11 @@ const BUILTIN: ReadonlyArray<[string, OnnxOpExporter]> = [
   ['concat', exportConcat],
   ['lstm', exportLstm],
   ['gru', exportGru],
+  ['positionalAdd', exportPositionalAdd],
+  ['layerNorm', exportLayerNorm],
+  ['softmax', exportSoftmax],
+  ['gelu', exportGelu],
+  ['transpose', exportTranspose],
 ];
 
 const registry = new Map<string, OnnxOpExporter>(BUILTIN);
