@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeValue } from '@qatjs/core';
+import { seededRandom } from '@qatjs/ir';
 import { LayerError } from '@qatjs/layers';
 import type { CharLstm } from '../models/char-lstm.ts';
 
@@ -10,18 +11,6 @@ export interface SampleOptions {
   readonly temperature?: number;
   /** Seed of the sampling (default 1): the same seed gives the same text. */
   readonly seed?: number;
-}
-
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Index drawn from softmax(logits / temperature) (argmax at temperature 0). */
@@ -59,7 +48,7 @@ export function sampleText(model: CharLstm, prompt: string, options: SampleOptio
   });
   const wasTraining = model.training;
   model.eval();
-  const random = rng(seed);
+  const random = seededRandom(seed);
   let out = '';
   let state: { h: tf.Tensor; c: tf.Tensor } | undefined;
   try {
