@@ -27,11 +27,14 @@ async function writeTable(name: string, markdown: string): Promise<void> {
   console.log(join(TABLES_DIR, `${name}.md`));
 }
 
+/** An accuracy table followed by its int-runtime table, when the suite measured one. */
+function withIntRuntime(table: string, int: string): string {
+  return int ? `${table}\n## Quantized models on the int runtime (backend-wasm)\n\n${int}` : table;
+}
+
 const mnist = await results('accuracy-mnist-cnn');
 if (mnist) {
-  const int = intRuntimeTable(mnist.rows);
-  const intSection = int ? `\n## QAT models on the int runtime (backend-wasm)\n\n${int}` : '';
-  await writeTable('accuracy-mnist-cnn', accuracyTable(mnist.rows) + intSection);
+  await writeTable('accuracy-mnist-cnn', withIntRuntime(accuracyTable(mnist.rows), intRuntimeTable(mnist.rows)));
   console.log(await renderSvg('accuracy-mnist-lenet-bn', accuracyPlot('MNIST, LeNet-BN: test accuracy against bit width (3 seeds)', mnist.rows, 'lenet-bn')));
   console.log(await renderSvg('accuracy-mnist-residual-cnn', accuracyPlot('MNIST, residual CNN: test accuracy against bit width (3 seeds)', mnist.rows, 'residual-cnn')));
 }
@@ -40,6 +43,27 @@ if (digits) {
   await writeTable('accuracy-digits-mlp', accuracyTable(digits.rows));
   console.log(await renderSvg('accuracy-digits-mlp', accuracyPlot('sklearn digits, MLP at 2 bits (3 seeds)', digits.rows, 'mlp-64-64-32-10')));
 }
+const seqmnist = await results('accuracy-seqmnist-rnn');
+if (seqmnist) {
+  await writeTable('accuracy-seqmnist-rnn', withIntRuntime(accuracyTable(seqmnist.rows), intRuntimeTable(seqmnist.rows)));
+  for (const model of ['lstm-128', 'gru-128']) {
+    console.log(await renderSvg(`accuracy-seqmnist-${model}`, accuracyPlot(`Row-sequential MNIST, ${model.toUpperCase()}: test accuracy against bit width`, seqmnist.rows, model)));
+  }
+}
+// the character language models: bits per character, lower is better
+for (const [name, title] of [
+  ['accuracy-shakespeare-lstm', 'tiny-shakespeare, char LSTM'],
+  ['accuracy-shakespeare-transformer', 'tiny-shakespeare, char transformer'],
+] as const) {
+  const lm = await results(name);
+  if (!lm) continue;
+  await writeTable(name, withIntRuntime(accuracyTable(lm.rows, 3), intRuntimeTable(lm.rows, 3)));
+  for (const model of new Set(lm.rows.map((r) => String(r.model)))) {
+    console.log(await renderSvg(`${name}-${model}`, accuracyPlot(`${title} (${model}): validation bits per character against bit width`, lm.rows, model, 'bits per character (lower is better)')));
+  }
+}
+const e2eRnn = await results('e2e-rnn');
+if (e2eRnn) await writeTable('e2e-rnn', e2eTable(e2eRnn.rows));
 const gemm = await results('gemm');
 if (gemm) console.log(await renderSvg('gemm', gemmPlot(gemm.rows)));
 const e2e = await results('e2e');

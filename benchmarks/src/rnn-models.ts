@@ -3,7 +3,7 @@
 // tfjs-core ops with the dequantized weights prepared once (FloatLstm). Random weights: speed does
 // not depend on training.
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelBuilder, makeQuant, type IntModel } from '@qatjs/ir';
+import { ModelBuilder, makeQuant, seededRandom, type IntModel } from '@qatjs/ir';
 
 export interface LstmWeights {
   readonly inputSize: number;
@@ -17,22 +17,12 @@ export interface LstmWeights {
   readonly dbias: Int32Array;
 }
 
-/** mulberry32: the same weights on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SX = Math.fround(1 / 255);
 const SH = Math.fround(1 / 127);
 
 export function lstmWeights(inputSize: number, hidden: number, classes: number, seed: number): LstmWeights {
-  const r = rng(seed);
+  const r = seededRandom(seed); // the same weights on every run
   const codes = (n: number) => Int8Array.from({ length: n }, () => Math.round((2 * r() - 1) * 127));
   const scales = (n: number, depth: number) => Float32Array.from({ length: n }, () => (1.5 / (127 * Math.sqrt(depth))) * (0.75 + 0.5 * r()));
   const rows = 4 * hidden;

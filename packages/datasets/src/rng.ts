@@ -1,10 +1,10 @@
 // A seeded random number generator that gives the same sequence on every JS runtime.
 //
-// Algorithm: mulberry32 (Tommy Ettinger, 2017), public domain. State: one uint32, advanced by the
-// Weyl increment 0x6D2B79F5 (period 2^32); each output is the state mixed by two xor-shift-multiply
-// rounds. Only 32-bit integer arithmetic (Math.imul, >>>) is used, so Node, Deno, Bun and browsers
+// Algorithm: mulberry32 (Tommy Ettinger, 2017), public domain, from @qatjs/ir's seededUint32: one
+// uint32 of state (period 2^32), only 32-bit integer arithmetic, so Node, Deno, Bun and browsers
 // agree bit for bit. Good enough for shuffling and sampling; not for cryptography, and with 32 bits
 // of state it reaches at most 2^32 distinct shuffles.
+import { seededUint32 } from '@qatjs/ir';
 import { DatasetError, describeValue } from './errors.ts';
 
 const UINT32 = 2 ** 32;
@@ -18,19 +18,15 @@ export function checkSeed(seed: unknown, who: string): number {
 }
 
 export class Rng {
-  private state: number;
+  private readonly draw: () => number;
 
   constructor(seed: number) {
-    this.state = checkSeed(seed, 'Rng') >>> 0;
+    this.draw = seededUint32(checkSeed(seed, 'Rng'));
   }
 
   /** The next uint32 (0..2^32-1). */
   nextUint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return this.draw();
   }
 
   /** A float in [0, 1): the next uint32 / 2^32. */

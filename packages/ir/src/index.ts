@@ -45,4 +45,4 @@ export {
   type ReferenceOptions, type ReferenceInputs, type ReferenceInput, type ReferenceOutputs, type ReferenceKernel, type ReferenceContext,
   type ReferenceTensor, type ReferenceOutput, type ActivationArray,
 } from './reference/index.ts';
-export { seededRandom } from './random.ts';
+export { seededRandom, seededUint32 } from './random.ts';
