@@ -16,6 +16,10 @@ export interface TrainConfig {
   readonly batchSize: number;
   /** Random shifts of up to this many pixels (0: none). */
   readonly maxShift: number;
+  /** The value shifts bring in at the border (default 0: the background of unstandardized images). */
+  readonly fill?: number;
+  /** Global gradient-norm clipping (fit's clipNorm; default none). */
+  readonly clipNorm?: number;
 }
 
 /** The training batches of one epoch: seeded shuffling and seeded shifts, the same on every run. */
@@ -24,7 +28,14 @@ export function epochBatches(set: LabeledSet, cfg: TrainConfig, seed: number) {
     (function* () {
       let i = 0;
       for (const b of batches(set, { batchSize: cfg.batchSize, seed, epoch, dropLast: true })) {
-        yield cfg.maxShift > 0 ? randomTranslate(b, { maxShift: cfg.maxShift, seed: (seed * 7919 + epoch * 104729 + i++) >>> 0 }) : b;
+        if (cfg.maxShift === 0) {
+          yield b;
+          continue;
+        }
+        // row sequences [n, 28, 28] shift as the images [n, 28, 28, 1] they are
+        const image = b.shape.length === 3 ? { ...b, shape: [...b.shape, 1] } : b;
+        const shifted = randomTranslate(image, { maxShift: cfg.maxShift, seed: (seed * 7919 + epoch * 104729 + i++) >>> 0, fill: cfg.fill ?? 0 });
+        yield { ...shifted, shape: b.shape };
       }
     })();
 }
@@ -36,6 +47,7 @@ export async function train(model: Module, data: Data, cfg: TrainConfig, seed: n
     batches: epochBatches(data.train, cfg, seed),
     optimizer: { kind: 'adam' },
     learningRate: { kind: 'cosine', initial: cfg.learningRate, warmupSteps: cfg.warmupSteps },
+    ...(cfg.clipNorm ? { clipNorm: cfg.clipNorm } : {}),
   });
 }
 

@@ -1,5 +1,5 @@
 // Row-sequential MNIST (28 steps of 28 pixels; the shipped 10k training images, the 10k test set),
-// LSTM and GRU with 128 hidden units and a dense head: FP32 (Adam, cosine, 8 epochs); PTQ (calibration
+// LSTM and GRU with 128 hidden units and a dense head: FP32 (Adam, cosine, 12 epochs, shifts, clipping); PTQ (calibration
 // only) at W8A8 and W4A8; QAT fine-tuned from the FP32 weights at W8A8 and W4A8 (uniform weights,
 // asymmetric activations, 16-bit gates and cell) and W4A4 with LSQ. Finished rows are cached under
 // benchmarks/.cache/accuracy-seqmnist-rnn and a rerun resumes; QATJS_ACC_MODELS (lstm-128, gru-128)
@@ -21,13 +21,19 @@ const MODELS: Record<string, (seed: number) => SequenceClassifier> = {
   'lstm-128': (seed) => sequenceClassifier({ cell: 'lstm', inputSize: 28, hidden: 128, classes: 10, maxSteps: 28, seed }),
   'gru-128': (seed) => sequenceClassifier({ cell: 'gru', inputSize: 28, hidden: 128, classes: 10, maxSteps: 28, seed }),
 };
-// Batch 128: 78 steps an epoch; FP32 8 epochs measured at ~25-35 s an epoch on this machine (shared).
+// Batch 128: 78 steps an epoch. The recipe that reaches 98% FP32 (8 epochs of plain Adam + cosine
+// gave 94.7-95.2%, the PyTorch reference 94.89%): standardized pixels, random shifts of up to 2
+// rows/columns, global-norm clipping at 1 (an exploding step through 28 time steps otherwise costs
+// points), a higher peak rate with a longer warm-up, 12 epochs. QAT fine-tunes with the same data recipe.
 const BATCH = 128;
 const STEPS_PER_EPOCH = Math.floor(10000 / BATCH);
-export const SEQ_FP32: TrainConfig = { epochs: 8, learningRate: 2e-3, warmupSteps: 50, batchSize: BATCH, maxShift: 0 };
-export const SEQ_QAT: TrainConfig = { epochs: 2, learningRate: 2e-4, warmupSteps: 20, batchSize: BATCH, maxShift: 0 };
+/** MNIST's usual statistics; the shifted-in border is the standardized background. */
+export const MNIST_STANDARDIZE = { mean: 0.1307, std: 0.3081 } as const;
+const AUGMENT = { maxShift: 2, fill: -MNIST_STANDARDIZE.mean / MNIST_STANDARDIZE.std, clipNorm: 1 } as const;
+export const SEQ_FP32: TrainConfig = { epochs: 12, learningRate: 3e-3, warmupSteps: 100, batchSize: BATCH, ...AUGMENT };
+export const SEQ_QAT: TrainConfig = { epochs: 2, learningRate: 2e-4, warmupSteps: 20, batchSize: BATCH, ...AUGMENT };
 // LSQ at 4-bit activations must move its steps: a larger rate and one more epoch.
-export const SEQ_QAT_LSQ: TrainConfig = { epochs: 3, learningRate: 1e-3, warmupSteps: 20, batchSize: BATCH, maxShift: 0 };
+export const SEQ_QAT_LSQ: TrainConfig = { epochs: 3, learningRate: 1e-3, warmupSteps: 20, batchSize: BATCH, ...AUGMENT };
 
 interface Setting {
   readonly preset: string;
@@ -63,7 +69,8 @@ export const suite: Suite = {
   async run({ smoke }) {
     tf.enableProdMode();
     await initBackend('wasm');
-    const data: Data = { train: asSequences(await loadMnist({ split: 'train' })), test: asSequences(await loadMnist({ split: 'test' })) };
+    const load = async (split: 'train' | 'test') => asSequences(await loadMnist({ split, normalize: MNIST_STANDARDIZE }));
+    const data: Data = { train: await load('train'), test: await load('test') };
     const { store, rows, record } = await openSweep('accuracy-seqmnist-rnn', smoke);
     const models = smoke ? ['lstm-128', 'gru-128'] : envList('QATJS_ACC_MODELS', Object.keys(MODELS));
     const seeds = smoke ? [1] : envList('QATJS_ACC_SEEDS', ['1', '2', '3']).map(Number);
@@ -78,7 +85,7 @@ export const suite: Suite = {
           const trainSeconds = Math.round((Date.now() - started) / 1000);
           const value = accuracy(m, data.test, evalLimit);
           m.dispose();
-          return { ...base, method: 'fp32', quantizer: 'none', wbits: 32, abits: 32, firstLastBits: 32, value, epochs: SEQ_FP32.epochs, batchSize: BATCH, trainSeconds };
+          return { ...base, method: 'fp32', quantizer: 'none', wbits: 32, abits: 32, firstLastBits: 32, value, epochs: SEQ_FP32.epochs, batchSize: BATCH, learningRate: SEQ_FP32.learningRate, maxShift: SEQ_FP32.maxShift, clipNorm: SEQ_FP32.clipNorm ?? 0, trainSeconds };
         });
         for (const s of smoke ? SETTINGS.slice(0, 1) : SETTINGS) {
           const row = { ...base, quantizer: s.quantizer, wbits: s.wbits, abits: s.abits, firstLastBits: s.wbits };

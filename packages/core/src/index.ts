@@ -37,6 +37,7 @@ export { prepare, unprepare, type PrepareOptions, type PrepareReport, type Prepa
 export { calibrate, applySchedule, type CalibrateOptions, type CalibrationReport, type CalibrationBatch } from './calibrate.ts';
 
 export { fit, FitStoppedError, type FitOptions, type FitResult, type FitProgress, type FitBatch, type LossFunction } from './train/fit.ts';
+export { clipGlobalNorm } from './train/clip-global-norm.ts';
 export { type OptimizerConfig } from './train/optimizers.ts';
 export { learningRateAt, type LearningRateSchedule } from './train/learning-rate.ts';
 export { CheckpointError, encodeCheckpoint, decodeCheckpoint, type Checkpoint, type CheckpointProgress, type TensorData } from './train/checkpoint-format.ts';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NonFiniteError, QatjsError, describeValue, learningRateAt, type Module } from '@qatjs/core';
+import { NonFiniteError, QatjsError, clipGlobalNorm, describeValue, learningRateAt, type Module } from '@qatjs/core';
 import { AdamW } from './adamw.ts';
 import { lmLoss } from './lm-loss.ts';
 import { checkTokenBatch, type TokenBatch } from './sequence-batch.ts';
@@ -56,16 +56,6 @@ function checkOptions(o: TrainLanguageModelOptions): void {
   if (o.beta2 !== undefined && !(typeof o.beta2 === 'number' && o.beta2 > 0 && o.beta2 < 1)) throw new QatjsError(`${where}: beta2 must be in (0, 1), got ${describeValue(o.beta2)}`);
 }
 
-/** Scales the gradients so that their global L2 norm is at most `clip`. */
-function clipGlobalNorm(grads: tf.NamedTensorMap, clip: number): tf.NamedTensorMap {
-  return tf.tidy(() => {
-    const norm = Math.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
-    if (!Number.isFinite(norm)) throw new NonFiniteError(`trainLanguageModel: the gradient norm is ${norm}`);
-    if (norm <= clip) return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.clone(g)]));
-    return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, clip / norm)]));
-  });
-}
-
 /**
  * Trains a language model (tokens [B, T] -> logits [B, T, V]) on next-token cross-entropy with AdamW,
  * linear warm-up and cosine decay, and global-norm gradient clipping. A prepared model (QAT) follows
@@ -101,7 +91,7 @@ export function trainLanguageModel(model: Module, o: TrainLanguageModelOptions):
         const ordered: tf.NamedTensorMap = {};
         for (const v of vars) ordered[v.name] = grads[v.name] ?? tf.zerosLike(v);
         const loss = value.dataSync()[0];
-        const clipped = clip > 0 ? clipGlobalNorm(ordered, clip) : ordered;
+        const clipped = clip > 0 ? clipGlobalNorm(ordered, clip, 'trainLanguageModel') : ordered;
         if (!Number.isFinite(loss)) throw new NonFiniteError(`trainLanguageModel: the loss is ${loss} at step ${step}`);
         opt.step(clipped, vars, decayed, lr);
         tf.dispose([value, ...Object.values(grads), ...Object.values(ordered), ...(clipped === ordered ? [] : Object.values(clipped))]);

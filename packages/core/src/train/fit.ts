@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '../module/module.ts';
 import { NonFiniteError, QatjsError, describeValue } from '../util/errors.ts';
 import { disposeAbandonedTape } from './abandoned-tape.ts';
+import { clipGlobalNorm } from './clip-global-norm.ts';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointProgress } from './checkpoint-format.ts';
 import { checkpointStem, goodFile, listCheckpoints, stepFile } from './checkpoint-names.ts';
 import type { CheckpointStore } from './checkpoint-store.ts';
@@ -57,6 +58,8 @@ export interface FitOptions {
   readonly loss?: LossFunction;
   /** Stop after this many steps in total, even mid-epoch; the learning-rate schedule still spans all epochs. */
   readonly maxSteps?: number;
+  /** Clip the global L2 norm of the gradients to this before each update (default 0: no clipping). */
+  readonly clipNorm?: number;
   readonly onProgress?: (p: FitProgress) => void;
   /** Runs every `every` steps (and after the last step); its metrics go to onProgress, the result and checkpoints. */
   readonly evaluate?: {
@@ -124,6 +127,9 @@ function validate(model: Module, o: FitOptions): void {
   if (typeof o.batches !== 'function') throw new QatjsError('fit: batches must be a function (epoch) => iterable of batches');
   if (o.stepsPerEpoch !== undefined) positiveInt(o.stepsPerEpoch, 'stepsPerEpoch');
   if (o.maxSteps !== undefined) positiveInt(o.maxSteps, 'maxSteps');
+  if (o.clipNorm !== undefined && !(typeof o.clipNorm === 'number' && Number.isFinite(o.clipNorm) && o.clipNorm >= 0)) {
+    throw new QatjsError(`fit: clipNorm must be a finite number >= 0 (0: no clipping), got ${describeValue(o.clipNorm)}`);
+  }
   validateOptimizerConfig(o.optimizer);
   validateLearningRate(o.learningRate);
   if (o.loss !== undefined && typeof o.loss !== 'function') throw new QatjsError('fit: loss must be a function (logits, targets) => scalar');
@@ -338,7 +344,10 @@ export async function fit(model: Module, options: FitOptions): Promise<FitResult
             // every variable gets a gradient, in the same order each step: Adam's slots are kept by position
             const g: tf.NamedTensorMap = {};
             for (const v of vars) g[v.name] = r.grads[v.name] ?? tf.zerosLike(v);
-            return { value: r.value, ordered: g };
+            const clip = o.clipNorm ?? 0;
+            // a non-finite norm throws NonFiniteError; the catch below names the step and where to resume
+            const clipped = clip > 0 ? clipGlobalNorm(g, clip, 'gradient clipping') : g;
+            return { value: r.value, ordered: clipped };
           });
           lossValue = value.dataSync()[0];
           const finite = Number.isFinite(lossValue) && allFinite(Object.values(ordered));
