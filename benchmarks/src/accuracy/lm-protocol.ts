@@ -21,6 +21,8 @@ export interface LmTrainConfig {
   readonly warmupSteps: number;
   /** Stop at this wall-clock time (ms since the epoch) even before `steps`. */
   readonly deadline?: number;
+  /** Global gradient-norm clipping (fit's clipNorm; default none). */
+  readonly clipNorm?: number;
 }
 
 export function makeLm(corpus: CharCorpus, cfg: LmConfig, seed: number): CharLstm {
@@ -47,6 +49,7 @@ export async function trainLm(m: CharLstm, corpus: CharCorpus, cfg: LmConfig, t:
       })(),
     optimizer: { kind: 'adam' },
     learningRate: { kind: 'cosine', initial: t.learningRate, warmupSteps: t.warmupSteps },
+    ...(t.clipNorm ? { clipNorm: t.clipNorm } : {}),
   });
   return taken;
 }
