@@ -52,7 +52,7 @@ describe('a per-channel weight quantizer plugin (the guide, section 9)', () => {
     session.dispose();
     tf.dispose(xs);
     model.dispose();
-  }, 120_000);
+  });
 
   it('refuses what it cannot do, naming the point', () => {
     const model = lenet({ seed: 2 });

@@ -26,5 +26,5 @@ describe('the README example', () => {
     expect(acc).toBeGreaterThan(85);
     expect(r.stdout).toMatch(/^\d+ quantization points/);
     expect(r.stdout).toMatch(/int8 logits of the first test image: (-?[\d.]+ ){10}\(label 7\)/);
-  }, 300_000);
+  });
 });

@@ -103,7 +103,7 @@ describe('whole-CNN gradients on wasm match tfjs-backend-cpu', () => {
         expect({ gradient: names[i], allZero: g.every((v) => v === 0) }).toEqual({ gradient: names[i], allZero: false });
         expectClose(wasm[i], g, 1e-4, `${name}: gradient of ${names[i]}`);
       });
-    }, 60_000);
+    });
   }
 });
 
@@ -132,7 +132,7 @@ describe('training steps on wasm leave no tensors or backend data behind', () =>
         expect(last).toBeLessThan(first);
         opt.dispose();
         tf.dispose([x, y, ...Object.values(vars)]);
-      }, 60_000);
+      });
     }
   }
 });

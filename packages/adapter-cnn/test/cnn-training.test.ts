@@ -34,7 +34,7 @@ describe('training LeNet-BN with QAT on MNIST (wasm)', () => {
     const late = r.losses.slice(-50).reduce((a, b) => a + b) / 50;
     expect(late).toBeLessThan(early / 3);
     m.dispose();
-  }, 300_000);
+  });
 
   it('resumes a CNN QAT run (batch-norm statistics, observers, Adam) bit-identically', async () => {
     const opts = options({ maxSteps: undefined, epochs: 1, batches: (epoch) => batches(train, { batchSize: 16, seed: 5, epoch, dropLast: true }), stepsPerEpoch: 40 });
@@ -56,5 +56,5 @@ describe('training LeNet-BN with QAT on MNIST (wasm)', () => {
     expect(values(b)).toEqual(values(full));
     full.dispose();
     b.dispose();
-  }, 300_000);
+  });
 });

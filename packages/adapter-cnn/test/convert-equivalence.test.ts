@@ -94,7 +94,7 @@ describe('converted models compute what the fake-quant models compute', () => {
       expect(worst).toBeLessThanOrEqual(1 + 1e-3);
       expect(agreement).toBeGreaterThanOrEqual(0.99);
       m.dispose();
-    }, 300_000);
+    });
   }
 });
 
@@ -132,6 +132,6 @@ describe('the int runtime (backend-wasm) matches the fake-quant models on the wh
         session?.dispose();
         m.dispose();
       }
-    }, 600_000);
+    });
   }
 });

@@ -46,7 +46,7 @@ describe('convert', () => {
     const back = decodeModel(encodeModel(ir));
     expect(back.nodes).toEqual(ir.nodes);
     m.dispose();
-  }, 60_000);
+  });
 
   it('packs 4-bit and 2-bit weights and shifts unsigned activation grids onto int8', async () => {
     const recipe: Recipe = {
@@ -64,7 +64,7 @@ describe('convert', () => {
     const reluOut = ir.values.find((v) => v.name === ir.nodes[1].outputs[0])?.quant;
     expect(reluOut?.bits).toBe(4);
     m.dispose();
-  }, 60_000);
+  });
 
   it('converts the residual CNN: adds, a strided 1x1 shortcut and global pooling', async () => {
     const m = await calibrated(residualCnn({ seed: 3 }) as ReturnType<typeof lenet>, getPreset('w8a8'));
@@ -73,7 +73,7 @@ describe('convert', () => {
     expect(ir.nodes.filter((n) => n.op === 'globalAvgPool')).toHaveLength(1);
     expect(ir.nodes.find((n) => n.name.startsWith('block2.shortcut'))?.attrs.strides).toEqual([2, 2]);
     m.dispose();
-  }, 60_000);
+  });
 
   it('takes raw uint8 pixels as input when asked: the same logits as the float input', async () => {
     const m = await calibrated(lenet({ seed: 6 }), 'w8a8');
@@ -88,7 +88,7 @@ describe('convert', () => {
     expect(worst).toBeLessThanOrEqual(1); // p / 255 and p * fround(1 / 255) can differ by an ulp at a tie
     expect(() => convert(m, { inputShape: [28, 28, 1], input: { dtype: 'uint8', scale: 0 } })).toThrow(/a uint8 input needs scale > 0/);
     m.dispose();
-  }, 60_000);
+  });
 
   it('explains what keeps a model from converting', async () => {
     const plain = lenet({ seed: 4 });
@@ -107,5 +107,5 @@ describe('convert', () => {
     expect(() => convert(noInput, { inputShape: [28, 28] as never, floatOutput: true })).toThrow();
     expect(() => convert(noInput, { inputShape: 'x' as never })).toThrow(/inputShape must be the shape of one sample/);
     tf.dispose([plain, noOutputs, asym, noInput].flatMap((m) => m.namedParameters().map(([, v]) => v)));
-  }, 60_000);
+  });
 });

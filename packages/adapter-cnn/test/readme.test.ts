@@ -8,5 +8,5 @@ describe('README', () => {
     const read = (file: string) => readFileSync(new URL(file, import.meta.url), 'utf8');
     const printed = await runReadmeExample(read('../README.md'), read('./readme-example.ts'), () => import('./readme-example.ts'));
     expect(printed).toMatch(/^quantize -> conv2d -> maxPool -> conv2d -> maxPool -> flatten -> gemm -> gemm -> dequantize 9\d{4} bytes$/);
-  }, 300_000);
+  });
 });

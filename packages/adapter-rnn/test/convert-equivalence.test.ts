@@ -73,6 +73,6 @@ describe('convert() of LSTM and GRU classifiers equals the fake-quant model', ()
       expect(new Set(cmp.codeArgmax).size).toBeGreaterThan(1); // a trained model, not a constant one
       console.log(`${o.cell} ${preset}: reference argmax ${cmp.sameArgmax}/64, worst ${cmp.worstQuanta.toFixed(3)} quanta; int runtime ${runtime.sameArgmax}/64, ${runtime.worstQuanta.toFixed(3)} quanta`);
       m.dispose();
-    }, 120_000);
+    });
   }
 });

@@ -8,5 +8,5 @@ describe('README', () => {
     const example = readFileSync(new URL('./readme-example.ts', import.meta.url), 'utf8');
     expect(readme).toContain('```ts\n' + example + '```\n');
     await import('./readme-example.ts');
-  }, 300_000);
+  });
 });

@@ -38,6 +38,6 @@ describe('QAT of recurrent classifiers on row-sequential MNIST', () => {
       // every quantizer has statistics and the counts stay flat after the first step (optimizer slots)
       expect(new Set(counts.slice(1)).size).toBe(1);
       m.dispose();
-    }, 120_000);
+    });
   }
 });

@@ -25,7 +25,7 @@ describe('convert(): a character transformer on the int runtime equals the fake-
     prepare(model, transformerPreset('w8a8', { freezeObserversAt: 30 }), { onWarning: () => {} });
     trainLanguageModel(model, { batches: windows(40, 2), steps: 40, learningRate: 1e-3 });
     model.eval();
-  }, 600_000);
+  });
 
   it('logits within 1 quantum, argmax agreement >= 99%, greedy generation of 200 characters equal', async () => {
     const ir = convert(model, { inputShape: [CONTEXT], input: { dtype: 'int32' } });
@@ -74,7 +74,7 @@ describe('convert(): a character transformer on the int runtime equals the fake-
     } finally {
       session.dispose();
     }
-  }, 600_000);
+  });
 
   it('a 16-bit residual stream is refused with the point named (the int runtime holds 8 bits)', () => {
     const m = charTransformer({ vocab: 7, dModel: 8, heads: 2, layers: 1, context: 4 });

@@ -31,7 +31,7 @@ describe('character transformer training (wasm)', () => {
     expect(r.steps).toBe(150);
     expect(r.losses[149]).toBeLessThan(r.losses[0] - 1.5);
     model.dispose();
-  }, 300_000);
+  });
 
   it('QAT (w8a8 with a 16-bit residual stream) leaves the tensor count unchanged step after step', () => {
     const model = small();
@@ -42,7 +42,7 @@ describe('character transformer training (wasm)', () => {
     const before = tf.memory().numTensors;
     model.dispose();
     expect(tf.memory().numTensors).toBeLessThan(before);
-  }, 120_000);
+  });
 
   it('a time budget stops training early and the schedule still ends', () => {
     const model = small();
@@ -53,7 +53,7 @@ describe('character transformer training (wasm)', () => {
     // cosine by elapsed time: the last rate is near the final one (1e-4), not the peak
     expect(lrs[lrs.length - 1]).toBeLessThan(5e-4);
     model.dispose();
-  }, 120_000);
+  });
 
   it('validates its options', () => {
     const model = small();

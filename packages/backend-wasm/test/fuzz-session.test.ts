@@ -49,7 +49,7 @@ describe('fuzz: loadSession', () => {
     );
     expect(out.report).toBe('');
     expect(out.failures).toBe(0);
-  }, 600_000);
+  });
 });
 
 const values = fc.oneof(
@@ -105,5 +105,5 @@ describe('fuzz: IntSession.run', () => {
     );
     expect(out.report).toBe('');
     expect(out.failures).toBe(0);
-  }, 600_000);
+  });
 });

@@ -17,7 +17,7 @@ describe('qat train on a CSV file', () => {
     const r = await qat('train', '--model', 'mlp', '--data', `csv:${file}`, '--epochs', '3', '--out', join(dir, 'run'), '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).accuracy).toBeGreaterThan(80);
-  }, 120_000);
+  });
 
   it('parses features and labels, and names the line of a bad cell', () => {
     const s = parseLabeledCsv('a,b,c\n1,2,0\n3.5,-1,2\n', 'f.csv');

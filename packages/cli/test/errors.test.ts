@@ -20,7 +20,7 @@ beforeAll(async () => {
   floatRun = join(dir, 'float');
   const r = await qat('train', '--model', 'mlp', '--data', 'digits', '--limit', '200', '--max-steps', '2', '--out', floatRun);
   expect(r.code).toBe(0);
-}, 120_000);
+});
 
 const cases: Array<[string, () => string[], number, string | RegExp]> = [
   ['an unknown command', () => ['trian'], 2, "qat: unknown command 'trian' (Did you mean train?)"],
@@ -65,7 +65,7 @@ describe('qat error paths: one line, an exit code, no stack trace', () => {
       if (typeof message === 'string') expect(line).toBe(message);
       else expect(line).toMatch(message);
       expect(r.err).not.toMatch(/\n\s+at /);
-    }, 60_000);
+    });
   }
 
   it('--verbose adds the stack trace', async () => {

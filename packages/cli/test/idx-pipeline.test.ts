@@ -39,5 +39,5 @@ describe('qat on an IDX data set passed by path (sklearn digits as IDX files)', 
     const bench = JSON.parse((await qat('bench', join(dir, 'w8a8', 'model.qir'), '--runs', '3', '--batch', '8', '--json')).out);
     expect(bench.int8Ms).toBeGreaterThan(0);
     expect(bench.fp32Ms).toBeGreaterThan(0);
-  }, 300_000);
+  });
 });

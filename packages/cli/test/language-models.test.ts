@@ -81,7 +81,7 @@ describe('qat with character language models', () => {
       expect(o.code).toBe(0);
       expect(o.out).toContain('model.onnx (onnx,');
       await sameArgmax(join(run, 'model.onnx'), join(run, 'model.qir'), info.inputShape[0], info.vocab, data.slice('text:'.length));
-    }, 120_000);
+    });
   }
 
   it('the transformer with w8a8-res16: convert refuses in one line (exit 3)', async () => {
@@ -93,5 +93,5 @@ describe('qat with character language models', () => {
     expect(c.code).toBe(3);
     expect(c.err.trim()).toMatch(/^qat: .*res16: cannot convert to int8: convert: .*16 bits; the integer runtime holds at most 8$/);
     expect(c.err.trim().split('\n')).toHaveLength(1);
-  }, 120_000);
+  });
 });

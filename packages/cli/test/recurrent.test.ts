@@ -65,7 +65,7 @@ describe('qat with recurrent models', () => {
       session.dispose();
       await onnx.release();
     }
-  }, 120_000);
+  });
 
   it('gru on an IDX data set passed by path (rows as steps): train, int8 equal to fake-quant', async () => {
     const dir = await tempDir();
@@ -83,5 +83,5 @@ describe('qat with recurrent models', () => {
     expect(e.accuracy).toBe(fake.accuracy);
     expect(e.agreement).toBe(100);
     expect(fake.accuracy).toBeGreaterThan(15);
-  }, 120_000);
+  });
 });

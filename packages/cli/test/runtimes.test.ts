@@ -25,6 +25,6 @@ describe('qat runs on every runtime from one entry file', () => {
       const bad = await spawnQat(cmd, [...pre, 'train', '--model', 'nope', '--data', 'digits', '--out', 'x']);
       expect(bad.code).toBe(2);
       expect(bad.err.trim()).toBe("qat: --model: unknown model 'nope' (models: lenet, residual-cnn, mlp, lstm, gru, char-lstm, transformer)");
-    }, 120_000);
+    });
   }
 });

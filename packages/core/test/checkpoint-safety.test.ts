@@ -100,7 +100,7 @@ describe('resume validates the whole checkpoint before touching the model (#15 i
         expect(snapshot(b)).toEqual(before);
       }
       b.dispose();
-    }, 60_000);
+    });
   }
 });
 
@@ -134,7 +134,7 @@ describe('fit frees every tensor on its error paths (#15 item 4)', () => {
       await fit(m, { ...base({ optimizer }), maxSteps: 2 });
       expect(tf.memory().numTensors).toBe(count);
       m.dispose();
-    }, 60_000);
+    });
   }
 });
 
@@ -172,7 +172,7 @@ describe('checkpoints survive divergence and crashes (#15 items 2, 11)', () => {
     expect((await readdir(join(dir, 'run'))).sort()).toEqual(['checkpoint.good.ckpt', 'checkpoint.step-000000006.ckpt', 'checkpoint.step-000000007.ckpt', 'checkpoint.step-000000008.ckpt']);
     m.dispose();
     straight.dispose();
-  }, 60_000);
+  });
 
   it('a step whose parameters are not finite is never written', async () => {
     const store = memoryCheckpointStore();
@@ -185,7 +185,7 @@ describe('checkpoints survive divergence and crashes (#15 items 2, 11)', () => {
       for (const [, t] of decodeCheckpoint((await store.read(name)) as Uint8Array).params) expect(t.values.every(Number.isFinite)).toBe(true);
     }
     m.dispose();
-  }, 60_000);
+  });
 
   it('keeps the last `keep` checkpoints; removes temporary files of killed writes at start', async () => {
     const folder = join(dir, 'keep');
@@ -199,7 +199,7 @@ describe('checkpoints survive divergence and crashes (#15 items 2, 11)', () => {
     await fit(m, { ...sgd(0.05), maxSteps: 5, checkpoint: { store: again, every: 1, keep: 2, resume: true } });
     expect((await listCheckpoints(again)).map((c) => c.step)).toEqual([4, 5]);
     m.dispose();
-  }, 60_000);
+  });
 
   it('a fresh run replaces an earlier run of the same name, whose later step checkpoints would otherwise win', async () => {
     const store = memoryCheckpointStore();
@@ -212,7 +212,7 @@ describe('checkpoints survive divergence and crashes (#15 items 2, 11)', () => {
     expect(await store.read('checkpoint.good.ckpt')).toEqual(await store.read('checkpoint.step-000000001.ckpt'));
     m.dispose();
     fresh.dispose();
-  }, 60_000);
+  });
 
   it('refuses a corrupt newest checkpoint, naming the others', async () => {
     const store = memoryCheckpointStore();
@@ -227,5 +227,5 @@ describe('checkpoints survive divergence and crashes (#15 items 2, 11)', () => {
     );
     expect(snapshot(m)).toEqual(before);
     m.dispose();
-  }, 60_000);
+  });
 });

@@ -64,7 +64,7 @@ describe('fit', () => {
     expect(late).toBeLessThan(early / 3);
     expect(new Set(counts.slice(2)).size).toBe(1);
     m.dispose();
-  }, 60_000);
+  });
 
   for (const optimizer of [{ kind: 'adam' as const }, { kind: 'sgd' as const, momentum: 0.9 }]) {
     it(`resumes a QAT run from a checkpoint bit-identically (${optimizer.kind})`, async () => {
@@ -90,7 +90,7 @@ describe('fit', () => {
       expect(second.namedQuantizers().map(([, q]) => q.state())).toEqual(full.namedQuantizers().map(([, q]) => q.state()));
       full.dispose();
       second.dispose();
-    }, 120_000);
+    });
   }
 
   it('stops on a non-finite loss before touching the weights; the last checkpoint stays intact', async () => {
@@ -113,7 +113,7 @@ describe('fit', () => {
     const saved = decodeCheckpoint((await store.read(newest?.name ?? '')) as Uint8Array);
     expect(saved.progress.step).toBe(5);
     m.dispose();
-  }, 60_000);
+  });
 
   it('rejects a checkpoint of another model without touching the model', async () => {
     const store = memoryCheckpointStore();
@@ -129,7 +129,7 @@ describe('fit', () => {
     prepare(prepared, W8A8, { onWarning: () => {} });
     await expect(fit(prepared, { ...base(), checkpoint: { store, every: 3, resume: true } })).rejects.toThrow(/checkpoint has no state for quantizer '0\/input'/);
     tf.dispose([a, other, prepared].flatMap((m) => m.namedParameters().map(([, v]) => v)));
-  }, 60_000);
+  });
 
   it('validates its options', async () => {
     const m = mlp();

@@ -86,7 +86,7 @@ describe('fuzz: recipes', () => {
     const input = fc.oneof(recipe, recipe.map((r) => { try { return JSON.stringify(r) ?? ''; } catch { return '{'; } }));
     const out = await fuzz('core.parseRecipe', input, (r) => parseRecipe(r), ours);
     expect(out.report).toBe('');
-  }, 600_000);
+  });
 
   it('prepare: every recipe prepares the model or throws a QatjsError, leaking no tensor either way', async () => {
     const model = new Mlp();
@@ -105,7 +105,7 @@ describe('fuzz: recipes', () => {
     );
     model.dispose();
     expect(out.report).toBe('');
-  }, 600_000);
+  });
 });
 
 describe('fuzz: quantizer options', () => {
@@ -126,7 +126,7 @@ describe('fuzz: quantizer options', () => {
       ours,
     );
     expect(out.report).toBe('');
-  }, 600_000);
+  });
 });
 
 describe('fuzz: fakeQuantize', () => {
@@ -163,7 +163,7 @@ describe('fuzz: fakeQuantize', () => {
       ours,
     );
     expect(out.report).toBe('');
-  }, 600_000);
+  });
 });
 
 describe('fuzz: decodeCheckpoint', () => {
@@ -180,5 +180,5 @@ describe('fuzz: decodeCheckpoint', () => {
     const hot = 16 + new DataView(file.buffer).getUint32(12, true);
     const out = await fuzz('core.decodeCheckpoint', fc.oneof({ weight: 9, arbitrary: damagedBytes([file], hot) }, { weight: 1, arbitrary: hostile() }), (b) => decodeCheckpoint(b as Uint8Array), ours);
     expect(out.report).toBe('');
-  }, 600_000);
+  });
 });

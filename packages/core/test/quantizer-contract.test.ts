@@ -59,7 +59,7 @@ describe('convert() and the quantizer contract', () => {
     expect(() => convert(m, { inputShape: [64] })).toThrow(ConvertError);
     expect(() => convert(m, { inputShape: [64] })).toThrow(/^convert: 0 \(weight\): quantizer 'test-log4' is not affine \(affine: false\)/);
     m.dispose();
-  }, 120_000);
+  });
 
   it('a non-affine activation quantizer trains too: core asks it for no qparams() while the model runs', async () => {
     const m = mlp();
@@ -74,7 +74,7 @@ describe('convert() and the quantizer contract', () => {
     expect(r.losses[r.losses.length - 1]).toBeLessThan(r.losses[0]);
     expect(() => convert(m, { inputShape: [64] })).toThrow(/^convert: 0 \(output\): quantizer 'test-log4' is not affine/);
     m.dispose();
-  }, 120_000);
+  });
 
   it('an affine activation quantizer is asked for qparams() only when a layer looks up its grid (gridOf)', async () => {
     const plain = mlp(); // TestDense never asks for its input's grid

@@ -8,5 +8,5 @@ describe('README', () => {
     const read = (file: string) => readFileSync(new URL(file, import.meta.url), 'utf8');
     const printed = await runReadmeExample(read('../README.md'), read('./readme-example.ts'), () => import('./readme-example.ts'));
     expect(printed).toContain('[-0.8, -0.2, 0, 0.5, 0.7]');
-  }, 300_000);
+  });
 });

@@ -18,5 +18,5 @@ describe('README', () => {
     expect(printed).toContain('[100,28,28,1]');
     expect(printed).toContain('epoch 1: 10000 samples');
     expect(printed).toContain('65 1003854 111540');
-  }, 120_000);
+  });
 });

@@ -67,6 +67,6 @@ describe('convert: rank-3 Dense and Mul agree with the fake-quant model', () => 
       expect(cmp.worstQuanta).toBeLessThanOrEqual(1);
       expect(cmp.sameArgmax).toBe(n * T);
       model.dispose();
-    }, 60_000);
+    });
   }
 });

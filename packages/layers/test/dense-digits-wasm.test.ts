@@ -66,5 +66,5 @@ describe('a dense-only model on sklearn digits, QAT on the wasm backend', () => 
     expect(cmp.sameArgmax).toBe(n);
     expect(cmp.worstQuanta).toBeLessThanOrEqual(1);
     model.dispose();
-  }, 120_000);
+  });
 });

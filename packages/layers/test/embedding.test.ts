@@ -118,6 +118,6 @@ describe('Embedding', () => {
       session.dispose();
       ids.dispose();
       model.dispose();
-    }, 60_000);
+    });
   }
 });

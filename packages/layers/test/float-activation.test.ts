@@ -77,5 +77,5 @@ describe('Sigmoid and Tanh', () => {
       session.dispose();
       model.dispose();
     }
-  }, 60_000);
+  });
 });

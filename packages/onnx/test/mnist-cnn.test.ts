@@ -80,6 +80,6 @@ describe('exported CNNs agree with the fake-quant model and the int runtime on t
         expect(r.quanta).toBeLessThanOrEqual(1 + 1e-3);
       }
       model.dispose();
-    }, 600_000);
+    });
   }
 });

@@ -43,6 +43,6 @@ describe('every built-in IR op exports to a QDQ graph that onnxruntime runs as t
       console.log(`all-ops model, ${name}, optimizations ${level}: ${r.differ} of ${r.count} outputs differ, largest ${r.worst.toFixed(3)} quanta`);
       if (share === 0) expect(r.worst).toBe(0);
       else expect(r.differ / r.count).toBeLessThan(share);
-    }, 120_000);
+    });
   }
 });

@@ -56,7 +56,7 @@ describe('models QAT-trained with each quantizer export and agree with the fake-
     const m = await trainedFloat(lenet({ seed: 3 }), train);
     float = captureModel(m);
     m.dispose();
-  }, 120_000);
+  });
 
   for (const [name, recipe, qat = true] of casesForRuntime(recipes)) {
     it(`${name}: >= 99.9% same argmax, logits within 1 output quantum (onnxruntime optimizations off and on)`, async () => {
@@ -82,6 +82,6 @@ describe('models QAT-trained with each quantizer export and agree with the fake-
         expect(vsInt.quanta).toBeLessThanOrEqual(1 + 1e-3);
       }
       model.dispose();
-    }, 300_000);
+    });
   }
 });

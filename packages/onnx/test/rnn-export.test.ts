@@ -84,7 +84,7 @@ describe('exported LSTM and GRU classifiers agree with the fake-quant model and 
         expect(results[i].quanta).toBeLessThanOrEqual(base.quanta + 1 + 1e-3);
       }
       m.dispose();
-    }, 600_000);
+    });
   }
 });
 
@@ -126,5 +126,5 @@ describe('a char LSTM with an Embedding', () => {
       }
     }
     m.dispose();
-  }, 600_000);
+  });
 });

@@ -31,7 +31,7 @@ describe('an exported char transformer agrees with the int runtime', () => {
     prepare(model, transformerPreset('w8a8', { freezeObserversAt: 5 }), { onWarning: () => {} });
     trainLanguageModel(model, { batches: windows(10, 2), steps: 10, learningRate: 1e-3 });
     model.eval();
-  }, 120_000);
+  });
 
   it('argmax equal on every position of a validation batch, optimizations off and all; logits within 1 output quantum', async () => {
     const ir = convert(model, { inputShape: [T], input: { dtype: 'int32' } });
@@ -71,5 +71,5 @@ describe('an exported char transformer agrees with the int runtime', () => {
       expect(agree).toBe(B * T);
       expect(worst).toBeLessThanOrEqual(1);
     }
-  }, 120_000);
+  });
 });

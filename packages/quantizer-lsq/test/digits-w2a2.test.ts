@@ -76,5 +76,5 @@ describe('W2A2 on sklearn digits: LSQ against fixed min/max uniform quantization
     expect(new Set(counts.slice(1)).size).toBe(1); // flat after the first step creates Adam's slots
     tf.dispose(floatWeights);
     model.dispose();
-  }, 120_000);
+  });
 });

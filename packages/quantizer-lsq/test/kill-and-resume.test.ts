@@ -105,5 +105,5 @@ describe('kill -9 at random points, then resume', () => {
     expect(b.steps).toBe(STEPS);
     expect(b.params).toEqual(a.params);
     expect(b.quantizers).toEqual(a.quantizers);
-  }, 120_000);
+  });
 });

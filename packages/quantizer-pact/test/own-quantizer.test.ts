@@ -136,5 +136,5 @@ describe('a quantizer defined in a test file, trained through a recipe', () => {
     expect(qatAcc).toBeGreaterThan(fp32Acc - 5);
     quantizers.forEach((q, i) => expect(q.clip.dataSync()[0]).not.toBe(initial[i]));
     model.dispose();
-  }, 60_000);
+  });
 });

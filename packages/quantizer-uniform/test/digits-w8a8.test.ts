@@ -50,5 +50,5 @@ describe('end to end: a dense network on sklearn digits', () => {
     expect(counts).toHaveLength(200);
     expect(new Set(counts.slice(1)).size).toBe(1); // flat over the 200 steps (the first step creates Adam's slots)
     model.dispose();
-  }, 120_000);
+  });
 });

@@ -60,7 +60,7 @@ describe('DepthwiseConv2dNativeBackpropInput on wasm matches tfjs-backend-cpu', 
       const ref = dilated(c);
       const cpu = await kernelOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter: await dilatedFilterData(w, c.dilations) }, { ...attrsOf(ref, [1, 1]), inputShape: c.x });
       expectClose(wasm, cpu, 2e-5, describeCase(c));
-    }, 60_000);
+    });
   });
 });
 
@@ -73,6 +73,6 @@ describe('DepthwiseConv2dNativeBackpropFilter on wasm matches tfjs-backend-cpu',
       const ref = dilated(c);
       const cpuDilated = await kernelOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrsOf(ref, [1, 1]), filterShape: ref.filter });
       expectClose(wasm, everyDthTap(cpuDilated, ref.filter, c.dilations, c.filter), 2e-5, describeCase(c));
-    }, 60_000);
+    });
   });
 });

@@ -9,5 +9,5 @@ describe('README', () => {
     const printed = await runReadmeExample(read('../README.md'), read('./readme-example.ts'), () => import('./readme-example.ts'));
     // (its first line says false in a fresh process; bun runs every test file in one, where others installed the kernels)
     expect(printed).toContain('[0,1,0,0]');
-  }, 300_000);
+  });
 });
