@@ -34,9 +34,13 @@ import { tapHi, tapLo } from '../common/window';
   for (; i < n; i++) store<u8>(dst + i, v);
 }
 
-export function im2col_s8_nhwc(
-  batch: i32, h: i32, w: i32, c: i32, c0: i32, cg: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32,
-  padTop: i32, padLeft: i32, oh: i32, ow: i32, x: usize, zp: i32, dst: usize,
+/**
+ * The im2col rows of output pixels [p0, p0 + count) (pixel p = (b * oh + oy) * ow + ox), written
+ * one after the other from `dst`: the fused conv driver gathers an L1-sized chunk at a time.
+ */
+export function im2colPixels(
+  h: i32, w: i32, c: i32, c0: i32, cg: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32,
+  padTop: i32, padLeft: i32, oh: i32, ow: i32, x: usize, zp: i32, p0: i32, count: i32, dst: usize,
 ): void {
   const pixel = <usize>c;
   const run = <usize>cg;
@@ -44,51 +48,69 @@ export function im2col_s8_nhwc(
   // Taps of one filter row are adjacent in memory when they step one whole pixel.
   const adjacent = dw == 1 && run == pixel;
   const rowBytes = <usize>kw * run;
+  const imageBytes = <usize>h * <usize>w * pixel;
   let row = dst;
-  for (let b = 0; b < batch; b++) {
-    const image = x + <usize>b * <usize>h * <usize>w * pixel + <usize>c0;
-    for (let oy = 0; oy < oh; oy++) {
-      const iy0 = oy * sh - padTop;
-      const kyLo = tapLo(iy0, dh);
-      const kyHi = tapHi(iy0, dh, kh, h);
-      for (let ox = 0; ox < ow; ox++) {
-        const ix0 = ox * sw - padLeft;
-        const kxLo = min(tapLo(ix0, dw), kw); // padding wider than the filter: no tap inside
-        const kxHi = max(kxLo, tapHi(ix0, dw, kw, w));
-        if (adjacent && kxLo == 0 && kxHi == kw && kyLo == 0 && kyHi >= kh) {
-          // the whole window inside the image (most pixels): kh row copies, no padding
-          let src = image + <usize>iy0 * <usize>w * pixel + <usize>ix0 * pixel;
-          const rowStride = <usize>dh * <usize>w * pixel;
-          for (let ky = 0; ky < kh; ky++) {
-            copyBytes(row, src, rowBytes);
-            row += rowBytes;
-            src += rowStride;
-          }
-          continue;
-        }
-        for (let ky = 0; ky < kh; ky++) {
-          if (ky < kyLo || ky >= kyHi) {
-            fillBytes(row, fill, rowBytes);
-            row += rowBytes;
-            continue;
-          }
-          const src = image + <usize>(iy0 + ky * dh) * <usize>w * pixel;
-          if (adjacent) {
-            const before = <usize>kxLo * run;
-            const inside = <usize>(kxHi - kxLo) * run;
-            fillBytes(row, fill, before);
-            copyBytes(row + before, src + <usize>(ix0 + kxLo) * pixel, inside);
-            fillBytes(row + before + inside, fill, rowBytes - before - inside);
-            row += rowBytes;
-            continue;
-          }
-          for (let kx = 0; kx < kw; kx++) {
-            if (kx >= kxLo && kx < kxHi) copyBytes(row, src + <usize>(ix0 + kx * dw) * pixel, run);
-            else fillBytes(row, fill, run);
-            row += run;
-          }
-        }
+  let b = p0 / (oh * ow);
+  let oy = (p0 - b * oh * ow) / ow;
+  let ox = p0 - (b * oh + oy) * ow;
+  let image = x + <usize>b * imageBytes + <usize>c0;
+  let iy0 = oy * sh - padTop;
+  let kyLo = tapLo(iy0, dh);
+  let kyHi = tapHi(iy0, dh, kh, h);
+  for (let p = 0; p < count; p++) {
+    if (ox == ow) {
+      ox = 0;
+      if (++oy == oh) {
+        oy = 0;
+        image += imageBytes;
+      }
+      iy0 = oy * sh - padTop;
+      kyLo = tapLo(iy0, dh);
+      kyHi = tapHi(iy0, dh, kh, h);
+    }
+    const ix0 = ox * sw - padLeft;
+    ox++;
+    const kxLo = min(tapLo(ix0, dw), kw); // padding wider than the filter: no tap inside
+    const kxHi = max(kxLo, tapHi(ix0, dw, kw, w));
+    if (adjacent && kxLo == 0 && kxHi == kw && kyLo == 0 && kyHi >= kh) {
+      // the whole window inside the image (most pixels): kh row copies, no padding
+      let src = image + <usize>iy0 * <usize>w * pixel + <usize>ix0 * pixel;
+      const rowStride = <usize>dh * <usize>w * pixel;
+      for (let ky = 0; ky < kh; ky++) {
+        copyBytes(row, src, rowBytes);
+        row += rowBytes;
+        src += rowStride;
+      }
+      continue;
+    }
+    for (let ky = 0; ky < kh; ky++) {
+      if (ky < kyLo || ky >= kyHi) {
+        fillBytes(row, fill, rowBytes);
+        row += rowBytes;
+        continue;
+      }
+      const src = image + <usize>(iy0 + ky * dh) * <usize>w * pixel;
+      if (adjacent) {
+        const before = <usize>kxLo * run;
+        const inside = <usize>(kxHi - kxLo) * run;
+        fillBytes(row, fill, before);
+        copyBytes(row + before, src + <usize>(ix0 + kxLo) * pixel, inside);
+        fillBytes(row + before + inside, fill, rowBytes - before - inside);
+        row += rowBytes;
+        continue;
+      }
+      for (let kx = 0; kx < kw; kx++) {
+        if (kx >= kxLo && kx < kxHi) copyBytes(row, src + <usize>(ix0 + kx * dw) * pixel, run);
+        else fillBytes(row, fill, run);
+        row += run;
       }
     }
   }
+}
+
+export function im2col_s8_nhwc(
+  batch: i32, h: i32, w: i32, c: i32, c0: i32, cg: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32,
+  padTop: i32, padLeft: i32, oh: i32, ow: i32, x: usize, zp: i32, dst: usize,
+): void {
+  im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zp, 0, batch * oh * ow, dst);
 }

@@ -8,9 +8,18 @@ export interface Simd128Exports {
   pack_lhs_s8_4xk2_s16(m: I, k: I, a: I, lda: I, zp: I, dst: I): void;
   pack_rhs_s8_8xk2_s16(k: I, n: I, b: I, strideK: I, strideN: I, wzp: I, bias: I, mult: I, dst: I): void;
   gemm_s8s8_dot16(m: I, n: I, k: I, aPacked: I, w: I, c: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I): void;
+  /** Benchmark only: reps x ksteps x 128 ops of the 4x8 dot16 microkernel on L1 data (assembly/gemm/peak-dot16-4x8.ts). */
+  peak_dot16_4x8_l1(reps: I, ksteps: I, a: I, w: I, c: I): void;
+  /** Benchmark only: steps x 128 ops of the 4x8 dot16 arithmetic on registers (assembly/gemm/peak-dot16-4x8.ts). */
+  peak_dot16_4x8_registers(steps: I, src: I, out: I): void;
   im2col_s8_nhwc(
     batch: I, h: I, w: I, c: I, c0: I, cg: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
     padTop: I, padLeft: I, oh: I, ow: I, x: I, zp: I, dst: I,
+  ): void;
+  conv2d_s8s8_nhwc_dot16(
+    batch: I, h: I, w: I, c: I, c0: I, cg: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
+    padTop: I, padLeft: I, oh: I, ow: I, x: I, zpx: I, direct: I, lda: I,
+    n: I, wp: I, y: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I, mc: I, rows: I, packed: I,
   ): void;
   dwconv2d_s8s8_nhwc_fp32(
     batch: I, h: I, w: I, c: I, mult: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
