@@ -15,6 +15,12 @@
 //     (weights in [-64, 63] only); one i32x4.relaxed_dot_i8x16_i7x16_add_s does 16 MACs. Then
 //     acc += corr[row] = -64 * sum(x[row]) restores w.
 //     A block: [kQuads][4 rows][4] int8 | corr[4] i32. W panel: bias'[8] i32 | [kQuads][8 cols][4] u8 | mult[8] f32.
+//   rdot2 (assembly/relaxed/gen/, relaxed-SIMD module)
+//     gemm-s8s8-<MR>x8c4-rdot2-{fp32,acc32}.ts: any int8 weights whose column spans at most 254 codes
+//     (narrow-range int8 does): u = w - zp_w + off[col] in [0, 254] is stored as two 7-bit halves,
+//     lo = min(u, 127) and hi = u - lo, and both relaxed dots add into the same accumulator (two
+//     instructions, 16 MACs, exact on every conforming lowering). Then acc += rowsum[row] * -off[col].
+//     A block: as rdot, with corr[r] = sum x[r]. W panel: bias'[8] i32 | [kQuads]{lo[8][4], hi[8][4]} u8 | mult[8] f32 | -off[8] i32.
 //
 //   fp32: int8 C = clamp(nearest(f32(acc) * mult) + zp, lo, hi). acc32: the int32 accumulators.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +53,18 @@ const FAMILIES = [
     rowCorrection: true,
     driver: { name: 'gemm_s8s7_rdot', file: 'gemm-s8s7-rdot' },
   },
+  {
+    id: 'rdot2',
+    dir: 'relaxed/gen2',
+    kstep: 4,
+    wvecs: 4,
+    name: (mr, ep) => `gemm_s8s8_${mr}x${NR}c4_rdot2_${ep}`,
+    file: (mr, ep) => `gemm-s8s8-${mr}x${NR}c4-rdot2-${ep}`,
+    what: 'int8 x int8 as two 7-bit halves over int8 K-quad panels (2 x i32x4.relaxed_dot_i8x16_i7x16_add_s)',
+    step: (acc, a, w) => `i32x4.relaxed_dot_i8x16_i7x16_add_s(${a}, ${w}, ${acc})`,
+    rowCorrection: 'outer',
+    driver: { name: 'gemm_s8s8_rdot2', file: 'gemm-s8s8-rdot2' },
+  },
 ];
 
 function kernel(f, mr, epilogue) {
@@ -69,14 +87,24 @@ function kernel(f, mr, epilogue) {
   L.push('  // The end pointer is the loop condition: no separate counter to increment.');
   L.push('  const aEnd = a + <usize>ksteps * 16;');
   L.push('  while (a < aEnd) {');
-  L.push('    const w0 = v128.load(w);', '    const w1 = v128.load(w, 16);');
+  // wvecs W vectors a K step: columns 0-3 in w0, w2, ..., columns 4-7 in w1, w3, ... (rdot2: lo, hi).
+  const wv = f.wvecs ?? 2;
+  for (let i = 0; i < wv; i++) L.push(`    const w${i} = v128.load(w${i ? `, ${16 * i}` : ''});`);
+  const steps = (acc, a, h) => Array.from({ length: wv / 2 }, (_, i) => `w${h + 2 * i}`).reduce((e, wi) => f.step(e, a, wi), acc);
   for (const r of rows) {
     L.push(`    const a${r} = v128.load32_splat(a, ${4 * r});`);
-    L.push(`    acc${r}x0 = ${f.step(`acc${r}x0`, `a${r}`, 'w0')};`);
-    L.push(`    acc${r}x1 = ${f.step(`acc${r}x1`, `a${r}`, 'w1')};`);
+    L.push(`    acc${r}x0 = ${steps(`acc${r}x0`, `a${r}`, 0)};`);
+    L.push(`    acc${r}x1 = ${steps(`acc${r}x1`, `a${r}`, 1)};`);
   }
-  L.push('    a += 16;', '    w += 32;', '  }');
-  if (f.rowCorrection) {
+  L.push('    a += 16;', `    w += ${16 * wv};`, '  }');
+  if (f.rowCorrection === 'outer') {
+    L.push('  // a now points at the block\'s row sums, w at the multipliers, then the columns\' -offsets.');
+    L.push('  const nz0 = v128.load(w, 32);', '  const nz1 = v128.load(w, 48);');
+    for (const r of rows) {
+      L.push(`  const rs${r} = i32x4.splat(load<i32>(a, ${4 * r}));`);
+      L.push(`  acc${r}x0 = i32x4.add(acc${r}x0, i32x4.mul(rs${r}, nz0));`, `  acc${r}x1 = i32x4.add(acc${r}x1, i32x4.mul(rs${r}, nz1));`);
+    }
+  } else if (f.rowCorrection) {
     L.push('  // a now points at the block\'s row corrections.');
     for (const r of rows) {
       L.push(`  const corr${r} = i32x4.splat(load<i32>(a, ${4 * r}));`);
@@ -138,7 +166,7 @@ function driver(f) {
     '): void {',
     `  const ksteps = (k + ${f.kstep - 1}) / ${f.kstep};`,
     `  const aBlockBytes = <usize>ksteps * 16${corrBytes};`,
-    '  const panelBytes: usize = 64 + <usize>ksteps * 32;',
+    `  const panelBytes: usize = ${f.rowCorrection === 'outer' ? 96 : 64} + <usize>ksteps * ${16 * (f.wvecs ?? 2)};`,
     '  const elemBytes: usize = acc32 != 0 ? 4 : 1;',
     '  for (let j0 = 0; j0 < n; j0 += ncBlock) {',
     '    const jEnd = min(n, j0 + ncBlock);',

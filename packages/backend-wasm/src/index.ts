@@ -15,7 +15,7 @@ export type { PoolParams, AvgPoolParams } from './ops/pool.ts';
 export type { WindowPadding } from './ops/window.ts';
 export { kernelClamp, type TensorQuant, type WeightQuantParams, type CodeClamp } from './numerics/qparams.ts';
 export { packLowBit, unpackLowBit, packedLowBitBytes, type LowBits, type WeightData } from './numerics/lowbit.ts';
-export { detectRelaxedSimd, relaxedDotKnownAnswers, type RelaxedSimdStatus, type KnownAnswer } from './relaxed/detect.ts';
+export { detectRelaxedSimd, relaxedDotKnownAnswers, relaxedSimdByDefault, type RelaxedSimdStatus, type KnownAnswer } from './relaxed/detect.ts';
 export type { Simd128Exports } from './load/exports.ts';
 export { loadSession, IntSession, type SessionOptions, type RunOptions, type ValueInfo, type SessionInput, type ShapedInput, type SessionOutput } from './runtime/session.ts';
 export {

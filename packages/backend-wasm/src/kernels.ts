@@ -16,7 +16,7 @@ import { GemmOp, type GemmSpec } from './ops/gemm.ts';
 import { matmul, type MatMulParams } from './ops/matmul.ts';
 import { avgPool, maxPool, poolOutputShape, type AvgPoolParams, type PoolParams } from './ops/pool.ts';
 import type { CodeClamp, TensorQuant } from './numerics/qparams.ts';
-import { detectRelaxedSimd, type RelaxedSimdStatus } from './relaxed/detect.ts';
+import { detectRelaxedSimd, relaxedSimdByDefault, type RelaxedSimdStatus } from './relaxed/detect.ts';
 import { bytesPerElement, checkShape, WasmTensor, type DType } from './tensor.ts';
 
 const PAGE = 65536;
@@ -31,9 +31,11 @@ export interface KernelsOptions {
    */
   readonly maximumMemoryBytes?: number;
   /**
-   * Use the relaxed-SIMD GEMM (i32x4.relaxed_dot_i8x16_i7x16_add_s) for weights whose every
-   * w - zp_w lies in [-64, 63] (int4, int2, 7-bit), if the runtime passes the start-up known-answer
-   * check. Default false: the plain SIMD128 kernels everywhere.
+   * Use the relaxed-SIMD GEMM (i32x4.relaxed_dot_i8x16_i7x16_add_s: 'rdot' for weights whose every
+   * w - zp_w lies in [-64, 63], 'rdot2' for int8 weights whose columns span at most 254 codes) where
+   * the runtime passes the start-up known-answer check. Results are the same bit for bit either way.
+   * Default: on where the check passes and the engine runs it faster (relaxedSimdByDefault: not Bun
+   * on x64); false forces the plain SIMD128 kernels, true uses relaxed wherever the check passes.
    */
   readonly relaxedSimd?: boolean;
 }
@@ -43,7 +45,7 @@ export interface KernelFeatures {
   readonly simd128: true;
   /** Result of the start-up known-answer check of i32x4.relaxed_dot_i8x16_i7x16_add_s. */
   readonly relaxedSimd: RelaxedSimdStatus & {
-    /** Relaxed kernels are in use: requested (options.relaxedSimd) and the check passed. */
+    /** Relaxed kernels are in use: the check passed and options.relaxedSimd (or its default) asked for them. */
     readonly used: boolean;
   };
 }
@@ -110,7 +112,7 @@ export async function createKernels(options: KernelsOptions = {}): Promise<WasmK
   const simd = await WebAssembly.instantiate(await compile(KERNELS_SIMD128_BASE64, 'WebAssembly SIMD128 (is SIMD supported?)'), env);
   const status = await detectRelaxedSimd();
   let relaxed: RelaxedExports | null = null;
-  if (options.relaxedSimd === true && status.passed) {
+  if ((options.relaxedSimd ?? relaxedSimdByDefault(status)) && status.passed) {
     relaxed = (await WebAssembly.instantiate(await compile(KERNELS_RELAXED_BASE64, 'relaxed-SIMD'), env)).exports as unknown as RelaxedExports;
   }
   const features: KernelFeatures = { simd128: true, relaxedSimd: { ...status, used: relaxed !== null } };

@@ -1,6 +1,7 @@
 // Packs int8 activations A[m x k] (row stride lda bytes) for the relaxed-dot GEMM:
 // [ceil(m/4) blocks] of { [ceil(k/4) k-quads][4 rows][4] int8 raw x | corr[4] i32 }, where
-// corr[r] = -64 * sum_k x[r][k] undoes the +64 that made the weights 7-bit (pack-rhs-s8-8xk4-rdot).
+// corr[r] = corrScale * sum_k x[r][k]: -64 undoes the +64 that made the weights 7-bit
+// (pack-rhs-s8-8xk4-rdot); 1 gives the row sums rdot2 multiplies by each column's -offset.
 // Rows past m and k past the end are zero. The input zero point is folded into the bias instead.
 import { storeTransposed4x4 } from '../common/transpose';
 
@@ -12,7 +13,7 @@ import { storeTransposed4x4 } from '../common/transpose';
   return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
 }
 
-export function pack_lhs_s8_4xk4_rdot(m: i32, k: i32, a: usize, lda: usize, dst: usize): void {
+export function pack_lhs_s8_4xk4_rdot(m: i32, k: i32, a: usize, lda: usize, corrScale: i32, dst: usize): void {
   const kq = (k + 3) >> 2;
   const blockBytes = <usize>kq * 16 + 16;
   for (let i = 0; i < m; i += 4) {
@@ -57,6 +58,6 @@ export function pack_lhs_s8_4xk4_rdot(m: i32, k: i32, a: usize, lda: usize, dst:
       }
       d += 16;
     }
-    for (let r = 0; r < 4; r++) store<i32>(corr + <usize>r * 4, -64 * load<i32>(corr + <usize>r * 4));
+    for (let r = 0; r < 4; r++) store<i32>(corr + <usize>r * 4, corrScale * load<i32>(corr + <usize>r * 4));
   }
 }

@@ -55,7 +55,9 @@ export interface Simd128Exports {
 /** The relaxed-SIMD module's exports (assembly/relaxed/index.ts), over the same memory. */
 export interface RelaxedExports {
   relaxed_dot_kat(p: I, cases: I): void;
-  pack_lhs_s8_4xk4_rdot(m: I, k: I, a: I, lda: I, dst: I): void;
+  pack_lhs_s8_4xk4_rdot(m: I, k: I, a: I, lda: I, corrScale: I, dst: I): void;
   pack_rhs_s8_8xk4_rdot(k: I, n: I, b: I, strideK: I, strideN: I, wzp: I, bias: I, mult: I, dst: I): void;
   gemm_s8s7_rdot(m: I, n: I, k: I, aPacked: I, w: I, c: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I): void;
+  pack_rhs_s8_8xk4_rdot2(k: I, n: I, b: I, strideK: I, strideN: I, wzp: I, off: I, bias: I, mult: I, dst: I): void;
+  gemm_s8s8_rdot2(m: I, n: I, k: I, aPacked: I, w: I, c: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I): void;
 }

@@ -17,7 +17,7 @@ export class Conv2dOp extends PackedWeightsOp {
   readonly filterShape: readonly [number, number, number, number];
   readonly groups: number;
   readonly outputDType: 'int8' | 'int32';
-  /** Which kernels run it: 'dot16' (SIMD128) or 'rdot' (relaxed SIMD, 7-bit weights). */
+  /** Which kernels run it: 'dot16' (SIMD128), 'rdot' (relaxed SIMD, 7-bit weights) or 'rdot2' (relaxed SIMD, int8 weights). */
   readonly path: GemmPath;
   readonly #p: ParsedConv;
   readonly #groupBytes: number;

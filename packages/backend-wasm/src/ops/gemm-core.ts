@@ -1,24 +1,30 @@
 // The GEMM all matrix ops share: int8 A rows times W panels packed once (packRhs), with A packed
 // into the scratch on every call. Two paths compute the same numbers:
 //   dot16: int16 K-pair panels, i32x4.dot_i16x8_s (SIMD128, every runtime, the default);
-//   rdot:  int8 K-quad panels, i32x4.relaxed_dot_i8x16_i7x16_add_s, for weights with every
-//          w - zp_w in [-64, 63] (int4, int2, 7-bit), where the kernels were created with
-//          relaxedSimd and the runtime passed the known-answer check.
+//   rdot, rdot2: int8 K-quad panels, i32x4.relaxed_dot_i8x16_i7x16_add_s (relaxed/paths.ts), where
+//          the runtime passed the known-answer check and relaxed SIMD is on (kernels.ts).
 import { Scratch, type KernelContext } from '../context.ts';
 import { fail } from '../validate.ts';
+import { foldInputZeroPoint, RELAXED_PANEL, relaxedPathFor, runRelaxedGemm, type RelaxedPath } from '../relaxed/paths.ts';
 
-export type GemmPath = 'dot16' | 'rdot';
+export type GemmPath = 'dot16' | RelaxedPath;
 
-const K_STEP: Record<GemmPath, number> = { dot16: 2, rdot: 4 };
+const K_STEP: Record<GemmPath, number> = { dot16: 2, rdot: 4, rdot2: 4 };
 
-/** Bytes of the packed W of a k x n matrix (panels of 8 columns, see assembly/pack). */
-export function packedRhsBytes(k: number, n: number, path: GemmPath = 'dot16'): number {
-  return Math.ceil(n / 8) * (64 + 32 * Math.ceil(k / K_STEP[path]));
+/** Bytes of one panel of 8 columns over k (see assembly/pack, assembly/relaxed). */
+function panelBytes(k: number, path: GemmPath): number {
+  const { frame, perStep } = path === 'dot16' ? { frame: 64, perStep: 32 } : RELAXED_PANEL[path];
+  return frame + perStep * Math.ceil(k / K_STEP[path]);
 }
 
-/** Bytes of the packed A of an m x k matrix (blocks of 4 rows; rdot adds 4 row corrections). */
+/** Bytes of the packed W of a k x n matrix (panels of 8 columns). */
+export function packedRhsBytes(k: number, n: number, path: GemmPath = 'dot16'): number {
+  return Math.ceil(n / 8) * panelBytes(k, path);
+}
+
+/** Bytes of the packed A of an m x k matrix (blocks of 4 rows; the relaxed paths add 4 row corrections). */
 export function packedLhsBytes(m: number, k: number, path: GemmPath = 'dot16'): number {
-  return Math.ceil(m / 4) * (16 * Math.ceil(k / K_STEP[path]) + (path === 'rdot' ? 16 : 0));
+  return Math.ceil(m / 4) * (16 * Math.ceil(k / K_STEP[path]) + (path === 'dot16' ? 0 : 16));
 }
 
 /** Largest |x - zp| of int8 codes x. */
@@ -54,15 +60,6 @@ export interface PackedRhs {
   readonly groupBytes: number;
 }
 
-/** True if relaxed dot can take these weights: every w - zp_w of column i % n in [-64, 63]. */
-function fitsSevenBits(values: Int8Array, zeroPoint: Int32Array, channelOf: (i: number) => number): boolean {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] - zeroPoint[channelOf(i)];
-    if (v < -64 || v > 63) return false;
-  }
-  return true;
-}
-
 /**
  * Packs host weights into a new heap block. With `groups` > 1 the n columns split into that many
  * groups, each packed as its own [k, n / groups] W, one after the other (a grouped conv2d; layout
@@ -73,25 +70,19 @@ export function packRhs(
   zeroPoint: Int32Array, bias: Int32Array, multiplier: Float32Array, zpIn: number, groups = 1,
 ): PackedRhs {
   const channelOf = layout === 'kn' ? (i: number) => i % n : (i: number) => Math.floor(i / k);
-  const path: GemmPath = ctx.relaxed && fitsSevenBits(values, zeroPoint, channelOf) ? 'rdot' : 'dot16';
-  let packedBias = bias;
-  if (path === 'rdot') {
-    // x is packed raw, so the bias takes -zp_x * sum_k (w - zp_w); int32 wraps like the kernel's adds.
-    packedBias = Int32Array.from(bias);
-    for (let i = 0; i < values.length; i++) {
-      const c = channelOf(i);
-      packedBias[c] = (packedBias[c] - zpIn * (values[i] - zeroPoint[c])) | 0;
-    }
-  }
+  const relaxed = ctx.relaxed ? relaxedPathFor(values, n, zeroPoint, channelOf) : null;
+  const path: GemmPath = relaxed?.path ?? 'dot16';
+  const packedBias = relaxed ? foldInputZeroPoint(values, zeroPoint, bias, zpIn, channelOf) : bias;
   const ng = n / groups;
   const groupBytes = packedRhsBytes(k, ng, path);
   const dst = ctx.heap.alloc(groupBytes * groups);
-  const tmp = [ctx.upload(values), ctx.upload(zeroPoint), ctx.upload(packedBias), ctx.upload(multiplier)];
+  const tmp = [ctx.upload(values), ctx.upload(zeroPoint), ctx.upload(packedBias), ctx.upload(multiplier), ctx.upload(relaxed?.offsets ?? new Int32Array(n))];
   try {
     for (let g = 0; g < groups; g++) {
       const src = layout === 'kn' ? { ptr: tmp[0] + g * ng, strideK: n, strideN: 1 } : { ptr: tmp[0], strideK: 1, strideN: k };
-      const [wzp, b, m, d] = [tmp[1] + 4 * g * ng, tmp[2] + 4 * g * ng, tmp[3] + 4 * g * ng, dst + g * groupBytes];
+      const [wzp, b, m, d, off] = [tmp[1] + 4 * g * ng, tmp[2] + 4 * g * ng, tmp[3] + 4 * g * ng, dst + g * groupBytes, tmp[4] + 4 * g * ng];
       if (path === 'rdot') ctx.relaxed!.pack_rhs_s8_8xk4_rdot(k, ng, src.ptr, src.strideK, src.strideN, wzp, b, m, d);
+      else if (path === 'rdot2') ctx.relaxed!.pack_rhs_s8_8xk4_rdot2(k, ng, src.ptr, src.strideK, src.strideN, wzp, off, b, m, d);
       else packRhsInto(ctx, k, ng, src, wzp, b, m, d);
     }
   } finally {
@@ -107,8 +98,7 @@ export type GemmOutput = { readonly dtype: 'int8'; readonly zeroPoint: number; r
 const L2_BUDGET_BYTES = 256 * 1024;
 
 export function columnBlock(k: number, n: number, path: GemmPath = 'dot16'): number {
-  const panel = 64 + 32 * Math.ceil(k / K_STEP[path]);
-  const panels = Math.max(1, Math.floor(L2_BUDGET_BYTES / panel));
+  const panels = Math.max(1, Math.floor(L2_BUDGET_BYTES / panelBytes(k, path)));
   return Math.min(Math.ceil(n / 8), panels) * 8;
 }
 
@@ -134,10 +124,8 @@ export function runGemm(
   const aPacked = ctx.scratch(Scratch.Lhs, packedLhsBytes(m, k, path));
   const nc = columnBlock(k, n, path);
   const [acc32, zp, lo, hi, cStride] = out.dtype === 'int8' ? [0, out.zeroPoint, out.lo, out.hi, ldc] : [1, 0, 0, 0, ldc * 4];
-  if (path === 'rdot') {
-    const relaxed = ctx.relaxed!;
-    relaxed.pack_lhs_s8_4xk4_rdot(m, k, a, lda, aPacked);
-    relaxed.gemm_s8s7_rdot(m, n, k, aPacked, w, c, cStride, acc32, zp, lo, hi, nc);
+  if (path !== 'dot16') {
+    runRelaxedGemm(ctx.relaxed!, path, m, n, k, a, lda, aPacked, w, c, cStride, acc32, zp, lo, hi, nc);
   } else {
     ctx.raw.pack_lhs_s8_4xk2_s16(m, k, a, lda, zpA, aPacked);
     ctx.raw.gemm_s8s8_dot16(m, n, k, aPacked, w, c, cStride, acc32, zp, lo, hi, nc);

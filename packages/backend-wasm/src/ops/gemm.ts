@@ -68,7 +68,7 @@ export class GemmOp extends PackedWeightsOp {
   readonly k: number;
   readonly n: number;
   readonly outputDType: 'int8' | 'int32';
-  /** Which kernels run it: 'dot16' (SIMD128) or 'rdot' (relaxed SIMD, 7-bit weights). */
+  /** Which kernels run it: 'dot16' (SIMD128), 'rdot' (relaxed SIMD, 7-bit weights) or 'rdot2' (relaxed SIMD, int8 weights). */
   readonly path: GemmPath;
   readonly #zpIn: number;
   readonly #out: GemmOutput;

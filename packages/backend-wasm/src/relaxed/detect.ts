@@ -39,8 +39,15 @@ export function relaxedDotKnownAnswers(): KnownAnswer[] {
   ];
 }
 
-/** Runs the check in a throwaway instance (one page of its own memory). Never throws. */
-export async function detectRelaxedSimd(): Promise<RelaxedSimdStatus> {
+let checked: Promise<RelaxedSimdStatus> | undefined;
+
+/** Runs the check once per process, in a throwaway instance (one page of its own memory). Never throws. */
+export function detectRelaxedSimd(): Promise<RelaxedSimdStatus> {
+  checked ??= runCheck();
+  return checked;
+}
+
+async function runCheck(): Promise<RelaxedSimdStatus> {
   const bytes = decodeBase64(KERNELS_RELAXED_BASE64) as Uint8Array<ArrayBuffer>;
   if (!WebAssembly.validate(bytes)) return { supported: false, passed: false, detail: 'this runtime does not validate relaxed-SIMD instructions' };
   try {
@@ -65,4 +72,16 @@ export async function detectRelaxedSimd(): Promise<RelaxedSimdStatus> {
   } catch (e) {
     return { supported: true, passed: false, detail: `relaxed-SIMD module failed to run: ${(e as Error).message}` };
   }
+}
+
+/**
+ * Whether relaxed SIMD is used when createKernels is not told (options.relaxedSimd undefined): where
+ * the known-answer check passed, except on engines where it measured slower than plain SIMD128.
+ * Bun on x64 (JavaScriptCore) ran the rdot2 GEMM at about half the speed of dot16 (benchmarks/results/gemm.md);
+ * V8 (Deno 2.9, Node >= 22) runs it faster.
+ */
+export function relaxedSimdByDefault(status: RelaxedSimdStatus): boolean {
+  if (!status.passed) return false;
+  const g = globalThis as { Bun?: unknown; process?: { arch?: string } };
+  return !(g.Bun !== undefined && g.process?.arch === 'x64');
 }
