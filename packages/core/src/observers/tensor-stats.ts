@@ -1,5 +1,6 @@
 // Host-side statistics of a tensor, per tensor or per channel, shared by the observers.
 import * as tf from '@tensorflow/tfjs-core';
+import { hostMemory } from '../backend/backend-memory.ts';
 import { heapOffset, simdKernelsFor } from '../backend/wasm-simd.ts';
 import { NonFiniteError, QatjsError } from '../util/errors.ts';
 import { splitAroundAxis } from '../util/shape.ts';
@@ -40,22 +41,43 @@ export function readChannels(x: tf.Tensor, axis: number | undefined, label: stri
 }
 
 /**
- * Per-channel min and max computed by the backend's reductions (on wasm, native loops; no copy of
- * the tensor to the host), with a finiteness check fused in as sum(x * 0), which is NaN iff some
- * element is NaN or infinite.
+ * Per-channel min and max, with a finiteness check. On wasm and cpu they are read in place (the wasm
+ * heap or the cpu backend's array: no copy to the host, per-tensor on wasm by a SIMD kernel), and no
+ * tfjs kernel runs, so inside a training step nothing is recorded on the gradient tape (a tf.min /
+ * tf.max there saves copies of the weights for a backward pass nobody asks for). Other backends read
+ * the tensor once (dataSync).
  */
 export function tensorMinMax(x: tf.Tensor, axis: number | undefined, label: string): { min: Float64Array; max: Float64Array } {
   checkObservable(x, axis, label);
-  const simd = axis === undefined && tf.getBackend() === 'wasm' ? simdKernelsFor(tf.backend()) : undefined;
+  const name = tf.getBackend();
+  const simd = axis === undefined && name === 'wasm' ? simdKernelsFor(tf.backend()) : undefined;
   if (simd) {
     const [lo, hi, finite] = simd.minmax(heapOffset(tf.backend(), x), x.size);
     if (!finite) throwNonFinite(x.dataSync(), x.shape, label);
     return { min: Float64Array.of(lo), max: Float64Array.of(hi) };
   }
-  const axes = axis === undefined ? undefined : [...Array(x.rank).keys()].filter((a) => a !== axis);
-  const [lo, hi, check] = tf.tidy(() => [tf.min(x, axes), tf.max(x, axes), tf.sum(tf.mul(x, 0))].map((t) => t.dataSync()));
-  if (!Number.isFinite(check[0])) throwNonFinite(x.dataSync(), x.shape, label);
-  return { min: Float64Array.from(lo), max: Float64Array.from(hi) };
+  const data = name === 'wasm' || name === 'cpu' ? hostMemory(name, tf.backend()).read(x) : (x.dataSync() as Float32Array);
+  const [outer, channels, inner] = axis === undefined ? [1, 1, data.length] : splitAroundAxis(x.shape, axis);
+  const min = new Float64Array(channels).fill(Infinity);
+  const max = new Float64Array(channels).fill(-Infinity);
+  let check = 0; // NaN iff some element is NaN or infinite
+  let i = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let ch = 0; ch < channels; ch++) {
+      let lo = min[ch];
+      let hi = max[ch];
+      for (let k = 0; k < inner; k++, i++) {
+        const v = data[i];
+        check += v * 0;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      min[ch] = lo;
+      max[ch] = hi;
+    }
+  }
+  if (Number.isNaN(check)) throwNonFinite(data, x.shape, label);
+  return { min, max };
 }
 
 /** Per-channel min and max. */

@@ -79,6 +79,41 @@ function assertFiniteComposed(x: tf.Tensor): void {
   if (!ok) throw new NonFiniteError('fakeQuantize: input contains NaN or Infinity');
 }
 
+/** The engine internals runFakeQuantizeKernel uses (public in tfjs's JavaScript, some not in its types). */
+interface TapeEngine {
+  state: { kernelDepth: number };
+  isTapeOn(): boolean;
+  keep<T extends tf.Tensor>(t: T): T;
+  addTapeNode(kernelName: string, inputs: tf.NamedTensorMap, outputs: tf.Tensor[], gradFunc: undefined, saved: tf.Tensor[], attrs: tf.NamedAttrMap): void;
+}
+
+/**
+ * Runs the fakeQuantize kernel. Under a gradient tape tfjs saves the inputs the gradient needs (x,
+ * scale, zeroPoint) as clones, and on tfjs-backend-wasm a clone copies the data (its Identity
+ * kernel): one copy of every fake-quantized activation per training step. Here the kernel runs with
+ * the tape paused (kernelDepth, as tfjs pauses it inside a kernel) and its tape node is added with
+ * the inputs saved as reshapes to their own shape, which share the data (Reshape increments the
+ * data's reference count on wasm and cpu): no copy. tfjs disposes saved tensors after the backward
+ * pass as usual, and the node calls the registered gradient with the same saved values, so the
+ * gradients are bit-identical to the cloned path's.
+ */
+function runFakeQuantizeKernel(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tensor, attrs: { qmin: number; qmax: number; axis: number }): tf.Tensor {
+  const inputs = { x, scale, zeroPoint };
+  const engine = tf.engine() as unknown as TapeEngine;
+  if (!engine.isTapeOn()) return tf.engine().runKernel(FAKE_QUANTIZE, inputs, attrs) as tf.Tensor;
+  let y: tf.Tensor;
+  let saved: tf.Tensor[];
+  engine.state.kernelDepth++;
+  try {
+    y = tf.engine().runKernel(FAKE_QUANTIZE, inputs, attrs) as tf.Tensor;
+    saved = [x, scale, zeroPoint].map((t) => engine.keep(tf.reshape(t, t.shape)));
+  } finally {
+    engine.state.kernelDepth--;
+  }
+  engine.addTapeNode(FAKE_QUANTIZE, inputs, [y], undefined, saved, attrs);
+  return y;
+}
+
 /**
  * Fake-quantizes x: ONNX QuantizeLinear then DequantizeLinear, in float32:
  * `q = clamp(roundHalfEven(x / scale) + zeroPoint, qmin, qmax); y = (q - zeroPoint) * scale`.
@@ -102,9 +137,7 @@ export function fakeQuantize(x: tf.Tensor, scale: tf.Tensor, zeroPoint: tf.Tenso
   checkTensor(zeroPoint, 'zeroPoint');
   const axis = validate(x, scale, zeroPoint, options);
   const { qmin, qmax } = options;
-  if (hasFakeQuantizeKernel(tf.getBackend())) {
-    return tf.engine().runKernel(FAKE_QUANTIZE, { x, scale, zeroPoint }, { qmin, qmax, axis }) as tf.Tensor;
-  }
+  if (hasFakeQuantizeKernel(tf.getBackend())) return runFakeQuantizeKernel(x, scale, zeroPoint, { qmin, qmax, axis });
   assertFiniteComposed(x);
   return fakeQuantizeComposed(x, scale, zeroPoint, qmin, qmax, axis);
 }
