@@ -2,9 +2,9 @@ import type { Row } from '../results.ts';
 
 /** Markdown: model file bytes per format, and the share of the FP32 weights' bytes. */
 export function sizeTable(rows: readonly Row[]): string {
-  const out = ['| model | format | bytes | of FP32 weights | JSON header bytes |', '| --- | --- | --- | --- | --- |'];
+  const out = ['| model | format | bytes | of FP32 weights | JSON header bytes | quant table bytes |', '| --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
-    out.push(`| ${r.model} | ${r.format} | ${r.bytes} | ${(100 * Number(r.ratio)).toFixed(1)}% | ${r.headerBytes ?? ''} |`);
+    out.push(`| ${r.model} | ${r.format} | ${r.bytes} | ${(100 * Number(r.ratio)).toFixed(2)}% | ${r.headerBytes ?? ''} | ${r.quantBytes ?? ''} |`);
   }
   return out.join('\n') + '\n';
 }

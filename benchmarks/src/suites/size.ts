@@ -1,5 +1,6 @@
 // Model file size: the IntModel file (encodeModel) with int8 and with int4 weights against the FP32
-// weights of the same deployable model (folded batch norm: every weight and bias as float32).
+// weights of the same deployable model (folded batch norm: every weight and bias as float32). The
+// file's JSON header and its quant tables (binary scales and zero points) are reported apart.
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@qatjs/core';
 import { encodeModel, sizeReport } from '@qatjs/ir';
@@ -28,7 +29,7 @@ export const suite: Suite = {
         }
         const bytes = encodeModel(ir).length;
         if (bytes !== report.fileBytes) throw new Error(`sizeReport says ${report.fileBytes} bytes, encodeModel wrote ${bytes}`);
-        rows.push({ model: modelName, format: `qatjs-${weights}`, bytes, parameters, headerBytes: report.headerBytes, ratio: bytes / fp32Bytes });
+        rows.push({ model: modelName, format: `qatjs-${weights}`, bytes, parameters, headerBytes: report.headerBytes, quantBytes: report.quantBytes, ratio: bytes / fp32Bytes });
       }
     }
     return rows;

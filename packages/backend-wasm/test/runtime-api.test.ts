@@ -153,7 +153,8 @@ describe('hostile model files', () => {
         loaded++;
         const x = images(2, i);
         const out = s.run({ image: x });
-        expect(out.logits.length).toBe(8);
+        // a resealed file can be another valid model (a tensor index of the header changed): it gives the outputs it declares
+        for (const o of s.outputs) expect(out[o.name]).toBeDefined();
       } catch (e) {
         if (!(e instanceof IntModelError || e instanceof BackendWasmError)) throw new Error(`mutation ${i}: unexpected ${String(e)}`);
       } finally {

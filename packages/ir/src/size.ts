@@ -10,6 +10,8 @@ export interface SizeReport {
   readonly fileBytes: number;
   /** Bytes of the JSON header (without the 20-byte preamble and the padding). */
   readonly headerBytes: number;
+  /** Bytes of the quant tables: every stored scale (float32) and zero point (one code wide). */
+  readonly quantBytes: number;
   /** Stored bytes of all constants (packed where int4/int2), without alignment padding. */
   readonly constantBytes: number;
   /** Stored constant bytes per dtype; every dtype is listed, 0 when unused. */
@@ -25,7 +27,7 @@ function zeros(): Record<DType, number> {
 /** Sizes of a (valid) model's file without writing it. */
 export function sizeReport(model: IntModel): SizeReport {
   validateModel(model);
-  const { json, fileLength } = plan(model);
+  const { json, fileLength, quantBytes } = plan(model);
   const bytes = zeros();
   const elements = zeros();
   for (const c of model.constants) {
@@ -36,6 +38,7 @@ export function sizeReport(model: IntModel): SizeReport {
   return {
     fileBytes: fileLength,
     headerBytes: json.length,
+    quantBytes,
     constantBytes: DTYPES.reduce((s, d) => s + bytes[d], 0),
     constantBytesByDType: bytes,
     constantElementsByDType: elements,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORMAT_VERSION, LIMITS, MAGIC, crc32, decodeModel, encodeModel } from '@qatjs/ir';
+import { FORMAT_VERSION, LIMITS, MAGIC, ModelBuilder, crc32, decodeModel, encodeModel, makeQuant } from '@qatjs/ir';
 import { buildSmall } from './fixtures/small.ts';
 import { joinFile, seal, splitFile } from './fixtures/mutate.ts';
 import { expectModelError, type Mutable } from './helpers.ts';
@@ -27,7 +27,7 @@ const dataStart = Math.ceil(headerEnd / 16) * 16;
 describe('decodeModel: the container', () => {
   it('starts with the documented magic and version', () => {
     expect(Array.from(file.subarray(0, 8))).toEqual(Array.from(MAGIC));
-    expect(new DataView(file.buffer).getUint32(8, true)).toBe(2);
+    expect(new DataView(file.buffer).getUint32(8, true)).toBe(3);
     expect(new DataView(file.buffer).getUint32(16, true)).toBe(crc32(new Uint8Array([...file.subarray(0, 16), ...file.subarray(20)])));
     expect(dataStart % 16).toBe(0);
   });
@@ -35,23 +35,28 @@ describe('decodeModel: the container', () => {
     expectModelError(() => decodeModel(new Uint8Array(0)), 'file', /too short/);
     expectModelError(() => decodeModel(file.subarray(0, 15)), 'file', /15 bytes is too short/);
   });
-  it('refuses a file whose CRC-32 does not match its bytes: a flipped weight bit, a changed scale digit, a cut', () => {
+  it('refuses a file whose CRC-32 does not match its bytes: a flipped weight bit, a changed scale or zero point, a cut', () => {
     const flipped = withBytes((b) => { b[dataStart + 3] ^= 0x01; }, false); // a conv weight
     expectModelError(() => decodeModel(flipped), 'file.crc', /the file is corrupt: its bytes have CRC-32 0x[0-9a-f]{8}, the file says 0x[0-9a-f]{8}/);
-    const text = new TextDecoder().decode(file.subarray(20, headerEnd));
-    const digit = 20 + text.indexOf('"scale":[') + '"scale":[0.'.length;
-    expect(String.fromCharCode(file[digit])).toMatch(/[0-9]/);
-    const scaled = withBytes((b) => { b[digit] = b[digit] === 0x39 ? 0x38 : b[digit] + 1; }, false);
+    // the quant tables are the last bytes of the file: 8 float32 scales, then 3 int8 zero points
+    const scaled = withBytes((b) => { b[file.length - 3 - 4 * 8] ^= 0x01; }, false); // the low mantissa bit of xq's scale
     expectModelError(() => decodeModel(scaled), 'file.crc', /corrupt/);
+    expectModelError(() => decodeModel(withBytes((b) => { b[file.length - 3] ^= 0x01; }, false)), 'file.crc', /corrupt/);
+    // resealed, the same damage decodes to another scale: the checksum is what catches it
+    expect(decodeModel(seal(scaled)).values[1].quant?.scale[0]).not.toBe(decodeModel(file).values[1].quant?.scale[0]);
     expectModelError(() => decodeModel(file.subarray(0, file.length - 16)), 'file.crc', /corrupt/);
     expectModelError(() => decodeModel(withBytes((_, v) => v.setUint32(16, v.getUint32(16, true) ^ 1, true), false)), 'file.crc', /corrupt/);
     // the same damage with the checksum recomputed gets past it (a forged file is checked as before)
     expect(() => decodeModel(seal(flipped))).not.toThrow();
   });
   it('rejects a wrong magic', () => expectModelError(() => decodeModel(withBytes((b) => { b[1] = 0x50; })), 'file.magic', /not an IntModel file/));
-  it('rejects another format version', () => expectModelError(() => decodeModel(withBytes((_, v) => v.setUint32(8, 3, true))), 'file.formatVersion', /understands format version 2, got 3/));
+  it('rejects another format version', () => expectModelError(() => decodeModel(withBytes((_, v) => v.setUint32(8, 4, true))), 'file.formatVersion', /understands format version 3, got 4/));
+  it('refuses a version-2 file (scales as JSON text) naming both versions, and says how to make a new one', () => {
+    expect(FORMAT_VERSION).toBe(3);
+    const v2 = withBytes((_, v) => v.setUint32(8, 2, true));
+    expectModelError(() => decodeModel(v2), 'file.formatVersion', /format version 2; this reader understands format version 3 only .*run convert\(\) again .* encodeModel\(\)/);
+  });
   it('refuses a version-1 file (no checksum) and says how to make a new one', () => {
-    expect(FORMAT_VERSION).toBe(2);
     // a version-1 file: 16-byte preamble, the header at 16 (packages/ir/src/format/layout.ts)
     const { header, data } = splitFile(file);
     const json = new TextEncoder().encode(JSON.stringify(header));
@@ -62,7 +67,7 @@ describe('decodeModel: the container', () => {
     new DataView(v1.buffer).setUint32(12, json.length, true);
     v1.set(json, 16);
     v1.set(data, start);
-    expectModelError(() => decodeModel(v1), 'file.formatVersion', /format version 1, which has no checksum; this reader understands version 2 only\. .*run convert\(\) again .* encodeModel\(\)/);
+    expectModelError(() => decodeModel(v1), 'file.formatVersion', /format version 1, which has no checksum; this reader understands format version 3 only .*run convert\(\) again .* encodeModel\(\)/);
   });
   it('rejects a header length over the limit', () => {
     expectModelError(() => decodeModel(withBytes((_, v) => v.setUint32(12, 0xffffffff, true))), 'file.headerLength', /more than the limit 16777216/);
@@ -88,80 +93,135 @@ describe('decodeModel: the container', () => {
 });
 
 describe('decodeModel: the header', () => {
-  it('rejects unknown keys, __proto__ included', () => {
+  const model = buildSmall();
+  it('stores no scale or zero point as text, and nothing the reader derives', () => {
+    const h = splitFile(file).header as Mutable;
+    const text = JSON.stringify(h);
+    expect(text).not.toMatch(/scale|zeroPoint"|offset|byteLength|version/);
+    // graph input: dtype and shape; quantize and conv outputs: dtype only (shapes inferred); pool and flatten keep their input's grid
+    expect(h.values).toEqual([
+      { name: 'x', dtype: 'float32', shape: [-1, 8, 8, 2] },
+      { name: 'xq', dtype: 'int8' },
+      { name: 'conv', dtype: 'int8' },
+      { name: 'pool' },
+      { name: 'flat' },
+      { name: 'fc', dtype: 'int8' },
+      { name: 'y', dtype: 'float32' },
+    ]);
+    // biases derive their params from [x, w] (tensor indices: values 0..6, then constants 7..10)
+    expect(h.constants).toEqual([
+      { name: 'conv.w', dtype: 'int8', shape: [3, 3, 2, 4], axis: 3 },
+      { name: 'conv.b', dtype: 'int32', shape: [4], biasOf: [1, 7] },
+      { name: 'fc.w', dtype: 'int8', shape: [64, 3] },
+      { name: 'fc.b', dtype: 'int32', shape: [3], biasOf: [4, 9] },
+    ]);
+    expect(h.nodes[0]).toEqual({ op: 'quantize', inputs: [0], outputs: [1] });
+    expect(h.nodes[1].inputs).toEqual([1, 7, 8]);
+    expect(h.inputs).toEqual([0]);
+    expect(h.outputs).toEqual([6]);
+  });
+  it('keeps the scales and zero points in little-endian tables after the buffers, in header order', () => {
+    const data = splitFile(file).data;
+    const tables = data.subarray(304); // buffers end at 300 (fc.b: 3 int32 at 288); the tables start at the next multiple of 16
+    expect(tables.length).toBe(4 * 8 + 3);
+    const view = new DataView(tables.buffer, tables.byteOffset, tables.byteLength);
+    const scales = Array.from({ length: 8 }, (_, i) => view.getFloat32(4 * i, true));
+    const want = [model.values[1], model.values[2], model.values[5], model.constants[0], model.constants[2]].flatMap((t) => Array.from(t.quant?.scale ?? []));
+    expect(scales).toEqual(want);
+    expect([view.getInt8(32), view.getInt8(33), view.getInt8(34)]).toEqual([-10, -128, 0]);
+    expect(Array.from(data.subarray(300, 304))).toEqual([0, 0, 0, 0]);
+  });
+  it('stores a uint8 zero point as uint8, an int16 one in two bytes, and nonzero weight zero points with zeroPoints: true', () => {
+    const b = new ModelBuilder();
+    const x = b.input('x', 'float32', [-1, 4]);
+    const xq = b.quantize(x, { name: 'xq', dtype: 'uint8', quant: makeQuant({ scale: 0.5, zeroPoint: 200 }) });
+    const wq = makeQuant({ scale: [0.25, 0.5], zeroPoint: [-3, 5], axis: 1 });
+    const w = b.constant({ name: 'w', dtype: 'int8', shape: [4, 2], quant: wq, data: Int8Array.of(1, 2, 3, 4, 5, 6, 7, 8) });
+    const y = b.gemm(xq, w, {}, { name: 'y', dtype: 'uint8', quant: makeQuant({ scale: 2, zeroPoint: 255 }) });
+    b.output(b.dequantize(y, { name: 'out' }));
+    const m = b.build();
+    const bytes = encodeModel(m);
+    expect(decodeModel(bytes)).toEqual(m);
+    const { header, data } = splitFile(bytes) as { header: Mutable; data: Uint8Array };
+    expect(header.constants[0]).toEqual({ name: 'w', dtype: 'int8', shape: [4, 2], axis: 1, zeroPoints: true });
+    expect(Array.from(data.subarray(data.length - 4))).toEqual([200, 255, 0xfd, 5]);
+  });
+  it('rejects unknown keys, the old ones and __proto__ included', () => {
     expectModelError(() => decodeModel(withHeader((h) => { h.extra = 1; })), 'header.extra', /unknown field/);
     expectModelError(() => decodeModel(joinFile(JSON.stringify(splitFile(file).header).replace('{', '{"__proto__":{"version":1},'), splitFile(file).data)), 'header.__proto__', /unknown field/);
-    expectModelError(() => decodeModel(withHeader((h) => { h.constants[0].stride = 4; })), 'header.constants[0].stride', /unknown field/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.constants[0].offset = 0; })), 'header.constants[0].offset', /unknown field/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.values[1].quant = { bits: 8, scale: [0.02], zeroPoint: [-10] }; })), 'header.values[1].quant', /unknown field/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.values[1].axis = 0; })), 'header.values[1].axis', /unknown field/);
   });
-  it('reads a scale written as a short decimal as the float32 it rounds to', () => {
-    // values[5] is the gemm's output: its scale only sets a requantization multiplier
-    const m = decodeModel(withHeader((h) => { h.values[5].quant.scale = [0.1]; }));
-    expect(m.values[5].quant?.scale[0]).toBe(Math.fround(0.1));
+  it('rejects tensor indices that are not indices', () => {
+    expectModelError(() => decodeModel(withHeader((h) => { h.nodes[1].inputs[1] = 11; })), 'header.nodes[1].inputs[1]', /tensor index 0\.\.10 .*got 11/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.nodes[1].inputs[1] = 'conv.w'; })), 'header.nodes[1].inputs[1]', /got "conv\.w"/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.nodes[1].outputs[0] = 7; })), 'header.nodes[1].outputs[0]', /is a constant/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.outputs[0] = -1; })), 'header.outputs[0]', /got -1/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.constants[1].biasOf = [1]; })), 'header.constants[1].biasOf', /two tensor indices/);
   });
-  it('writes each scale as a short decimal that reads back to the same float32', () => {
-    let seed = 12345;
-    for (let i = 0; i < 500; i++) {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      const x = Math.fround(0.001 + (seed / 2 ** 32) * 0.1);
-      const model = structuredClone(buildSmall()) as any;
-      model.values[5].quant.scale = Float32Array.of(x);
-      const bytes = encodeModel(model);
-      expect(decodeModel(bytes).values[5].quant?.scale[0]).toBe(x);
-      const text = new TextDecoder().decode(bytes.subarray(20, 20 + new DataView(bytes.buffer).getUint32(12, true)));
-      const written = /"scale":\[([^\]]*)\]/.exec(text.slice(text.indexOf(`"name":"${model.values[5].name}"`)))?.[1] ?? '';
-      expect(written.replace(/^0\.0*|\.|e.*$/g, '').length).toBeLessThanOrEqual(9);
-    }
+  it('derives a bias only from quantized tensors defined before its first use', () => {
+    expectModelError(() => decodeModel(withHeader((h) => { h.constants[1].biasOf = [0, 7]; })), 'header.constants[1].biasOf', /two quantized tensors/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.constants[1].biasOf = [5, 7]; })), 'header.constants[1].biasOf', /defined before the first node/);
+    // a bias of a weight that is not its node's: the derived params differ and the conv says so
+    expectModelError(() => decodeModel(withHeader((h) => { h.constants[1].biasOf = [1, 9]; })), /^header\.nodes\[1\]|^header\.constants\[1\]/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.constants[0].biasOf = [1, 7]; })), 'header.constants[0].biasOf', /only an int32 bias/);
   });
-  it('rejects a scale that is not a number in float32 range', () => {
-    expectModelError(() => decodeModel(withHeader((h) => { h.values[1].quant.scale = ['0.5']; })), 'header.values[1].quant.scale[0]', /got "0\.5"/);
-    expectModelError(() => decodeModel(withHeader((h) => { h.values[1].quant.scale = [1e39]; })), 'header.values[1].quant.scale[0]', /float32/);
+  it('requires what it cannot derive and refuses quant fields where there is no stored grid', () => {
+    expectModelError(() => decodeModel(withHeader((h) => { delete h.values[0].shape; })), 'header.values[0].shape', /graph input needs a shape/);
+    expectModelError(() => decodeModel(withHeader((h) => { delete h.values[0].dtype; })), 'header.values[0].dtype', /graph input needs a dtype/);
+    expectModelError(() => decodeModel(withHeader((h) => { delete h.values[6].dtype; })), 'header.values[6].dtype', /dequantize does not give its output's dtype/);
+    // a grid-keeping op's output with a stored dtype would need stored quant params: the tables no longer match
+    expectModelError(() => decodeModel(withHeader((h) => { h.values[3].dtype = 'int8'; })), 'file', /9 scales/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.values[3].bits = 8; })), 'header.values[3].bits', /no stored quant params/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.values[6].bits = 8; })), 'header.values[6].bits', /float32 tensor has no stored quant params/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.constants[0].zeroPoints = 1; })), 'header.constants[0].zeroPoints', /must be true or left out/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.constants[0].axis = 4; })), 'header.constants[0].axis', /0\.\.3 .*got 4/);
   });
-  it('rejects zero points that are not int32', () => {
-    expectModelError(() => decodeModel(withHeader((h) => { h.values[1].quant.zeroPoint = [2 ** 31]; })), 'header.values[1].quant.zeroPoint[0]', /must be an int32/);
-    expectModelError(() => decodeModel(withHeader((h) => { h.values[1].quant.zeroPoint = [1.5]; })), 'header.values[1].quant.zeroPoint[0]', /must be an int32/);
+  it('refuses a stored shape for a node output (the op infers it)', () => {
+    expectModelError(() => decodeModel(withHeader((h) => { h.values[2].shape = [-1, 8, 8, 4]; })), 'header.values[2].shape', /conv2d infers it/);
   });
-  it('rejects a buffer offset other than the next aligned one', () => {
-    expectModelError(() => decodeModel(withHeader((h) => { h.constants[1].offset += 16; })), 'header.constants[1].offset', /must be 80 .*aligned.*got 96/);
-    expectModelError(() => decodeModel(withHeader((h) => { h.constants[1].offset = 75; })), 'header.constants[1].offset', /got 75/);
-    expectModelError(() => decodeModel(withHeader((h) => { h.constants[0].offset = -16; })), 'header.constants[0].offset', /got -16/);
-    expectModelError(() => decodeModel(withHeader((h) => { h.constants[0].offset = '0'; })), 'header.constants[0].offset', /got "0"/);
-  });
-  it('rejects a byte length that does not match shape x dtype', () => {
-    expectModelError(() => decodeModel(withHeader((h) => { h.constants[0].byteLength = 71; })), 'header.constants[0].byteLength', /must be 72/);
-    expectModelError(() => decodeModel(withHeader((h) => { h.constants[0].byteLength = -72; })), 'header.constants[0].byteLength', /got -72/);
-    expectModelError(() => decodeModel(withHeader((h) => { delete h.constants[0].byteLength; })), 'header.constants[0].byteLength', /got undefined/);
+  it('rejects a data section whose length does not match the buffers and quant tables', () => {
+    const data = splitFile(file).data;
+    const longer = new Uint8Array(data.length + 1);
+    longer.set(data);
+    expectModelError(() => decodeModel(withHeader(() => undefined, longer)), 'file', /has 340 bytes; its buffers and quant tables \(8 scales, 3 bytes of zero points\) take 339/);
+    expectModelError(() => decodeModel(withHeader(() => undefined, data.subarray(0, data.length - 1))), 'file', /has 338 bytes/);
+    // one more per-channel weight axis is one more scale than the file holds
+    expectModelError(() => decodeModel(withHeader((h) => { h.constants[2].axis = 1; })), 'file', /10 scales/);
   });
   it('rejects a buffer past the end of the data, without allocating it', () => {
-    const huge = withHeader((h) => { h.constants[3].shape = [40000, 50000]; h.constants[3].byteLength = 8e9; });
-    expectModelError(() => decodeModel(huge), 'header.constants[3].byteLength', /runs past the \d+-byte data section/);
+    const huge = withHeader((h) => { h.constants[3].shape = [40000, 50000]; });
+    expectModelError(() => decodeModel(huge), 'header.constants[3].shape', /runs past the \d+-byte data section/);
     const tooMany = withHeader((h) => { h.constants[3].shape = [65536, 65536]; });
     expectModelError(() => decodeModel(tooMany), 'header.constants[3].shape', /more than the limit 2147483647/);
-    const data = splitFile(file).data;
-    expectModelError(() => decodeModel(withHeader(() => undefined, data.subarray(0, data.length - 1))), 'header.constants[3].byteLength', /runs past/);
   });
-  it('rejects bytes after the last buffer and non-zero bytes between buffers', () => {
+  it('rejects non-zero bytes between buffers and before the quant tables', () => {
     const data = splitFile(file).data;
-    const longer = new Uint8Array(data.length + 16);
-    longer.set(data);
-    expectModelError(() => decodeModel(withHeader(() => undefined, longer)), 'file', /16 bytes follow the last buffer/);
     const dirty = data.slice();
     dirty[74] = 1; // constant 0 (conv.w) ends at 72; constant 1 starts at 80
     expectModelError(() => decodeModel(withHeader(() => undefined, dirty)), 'file.padding', /data byte 74 between buffers must be zero/);
+    const dirty2 = data.slice();
+    dirty2[301] = 1;
+    expectModelError(() => decodeModel(withHeader(() => undefined, dirty2)), 'file.padding', /data byte 301 before the quant tables must be zero/);
   });
   it('checks the decoded model with validateModel', () => {
-    expectModelError(() => decodeModel(withHeader((h) => { h.nodes[1].op = 'conv3d'; })), 'nodes[1].op', /unknown op/);
-    expectModelError(() => decodeModel(withHeader((h) => { h.values[2].shape[3] = 5; })), 'nodes[1].outputs[0]', /declared/);
-    expectModelError(() => decodeModel(withHeader((h) => { h.version = 2; })), 'version', /got 2/);
+    expectModelError(() => decodeModel(withHeader((h) => { h.nodes[1].op = 'conv3d'; })), 'header.nodes[1].op', /unknown op/);
+    // a stored scale that is not a normal float32
+    const bad = withBytes((b) => new DataView(b.buffer).setFloat32(file.length - 3 - 4 * 8, 0, true));
+    expectModelError(() => decodeModel(bad), 'header.values[1].quant.scale[0]', /must be finite and > 0/);
+    // a zero point outside the grid of bits
+    expectModelError(() => decodeModel(withHeader((h) => { h.values[1].bits = 4; })), 'header.values[1].quant.zeroPoint[0]', /-10 is outside the 4-bit int8 grid/);
   });
 });
 
 describe('decodeModel: limits', () => {
   it('applies tighter limits given as options', () => {
     expectModelError(() => decodeModel(file, { limits: { maxHeaderBytes: 100 } }), 'file.headerLength', /more than the limit 100/);
-    expectModelError(() => decodeModel(file, { limits: { maxChannelChecks: 10 } }), 'nodes[1].inputs', /per-channel entries in total, more than the limit 10/);
-    expectModelError(() => decodeModel(file, { limits: { maxNameLength: 3 } }), 'values[2].name', /at most 3 characters/);
+    expectModelError(() => decodeModel(file, { limits: { maxChannelChecks: 10 } }), 'header.nodes[1].inputs', /per-channel entries in total, more than the limit 10/);
+    expectModelError(() => decodeModel(file, { limits: { maxNameLength: 3 } }), 'header.values[2].name', /at most 3 characters/);
     expectModelError(() => decodeModel(file, { limits: { maxListLength: 4 } }), 'header.values', /has 7 entries, more than the limit 4/);
-    expectModelError(() => decodeModel(file, { limits: { maxRank: 3 } }), 'header.constants[0].shape', /more than the limit 3/);
+    expectModelError(() => decodeModel(file, { limits: { maxRank: 3 } }), 'header.values[0].shape', /more than the limit 3/);
   });
   it('restores the default limits afterwards, also after an error', () => {
     expect(() => decodeModel(file, { limits: { maxRank: 3 } })).toThrow();

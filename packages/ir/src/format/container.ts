@@ -12,10 +12,11 @@ function checkPreamble(bytes: Uint8Array): DataView {
   if (!MAGIC.every((b, i) => bytes[i] === b)) throw new IntModelError('file.magic', 'not an IntModel file (the first 8 bytes are not \\x89QATIR\\r\\n)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(VERSION_OFFSET, true);
-  if (version === 1) {
+  if (version === 1 || version === 2) {
     throw new IntModelError(
       'file.formatVersion',
-      `this is an IntModel file of format version 1, which has no checksum; this reader understands version ${FORMAT_VERSION} only. ` +
+      `this is an IntModel file of format version ${version}${version === 1 ? ', which has no checksum' : ''}; this reader understands format version ${FORMAT_VERSION} only ` +
+        `(version ${FORMAT_VERSION} stores scales and zero points as binary tables). ` +
         'Make a new file from the trained model: run convert() again and write its result with encodeModel()',
     );
   }

@@ -5,21 +5,26 @@ import { IntModelError } from '../errors.ts';
 //
 //   offset  size  field
 //   0       8     magic: 0x89 'Q' 'A' 'T' 'I' 'R' 0x0D 0x0A
-//   8       4     format version (u32) = 2
+//   8       4     format version (u32) = 3
 //   12      4     header length H in bytes (u32), at most LIMITS.maxHeaderBytes
 //   16      4     CRC-32 (IEEE, crc32.ts) of every other byte of the file: bytes [0, 16), then
-//                 [20, end) (header, padding and buffers). decodeModel checks it before anything else
-//                 after the magic and the version.
+//                 [20, end) (header, padding, buffers and quant tables). decodeModel checks it before
+//                 anything else after the magic and the version.
 //   20      H     header: UTF-8 JSON (header.ts)
 //   20 + H  ...   zero bytes up to D = the next multiple of 16: the data section starts at D
 //   D       ...   constant buffers, in constant order, each at a 16-byte aligned offset (relative to D)
-//                 right after the previous one, zero bytes between; the file ends at the last buffer.
+//                 right after the previous one, zero bytes between;
+//           ...   then, at the next 16-byte aligned offset (if any quant params are stored), the quant
+//                 tables: every stored scale as a float32, then every stored zero point as one code
+//                 of its tensor's dtype (int8 for int8/int4/int2, uint8, int16, int32), in the order
+//                 of the header's entries (header.ts). The file ends there.
 //
-// Version 1 (until the checksum was added) had no CRC field: a 16-byte preamble and the header at
-// 16. Its files are refused with a message that says how to make a new one (container.ts).
+// Version 1 had no CRC field (a 16-byte preamble, the header at 16); version 2 had the CRC but wrote
+// scales and zero points as JSON numbers and stored derivable fields. Both are refused with a message
+// that names the versions and says how to make a new file (container.ts).
 
 export const MAGIC = Uint8Array.of(0x89, 0x51, 0x41, 0x54, 0x49, 0x52, 0x0d, 0x0a);
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 /** Magic, version, header length and CRC-32: the header starts here. */
 export const PREAMBLE_BYTES = 20;
 /** Where the CRC-32 is stored (4 bytes, little-endian); it covers every byte but these four. */
