@@ -17,6 +17,10 @@ const modules = [
   { name: 'simd128', entry: 'assembly/index.ts', features: ['--enable', 'simd'], constant: 'KERNELS_SIMD128' },
   { name: 'relaxed', entry: 'assembly/relaxed/index.ts', features: ['--enable', 'simd', '--enable', 'relaxed-simd'], constant: 'KERNELS_RELAXED' },
 ];
+// The same code importing a shared memory (up to 4 GiB), for sessions with threads > 1 (src/threads/):
+// WebAssembly instantiates a module on a shared memory only if its import says shared.
+const shared = ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'];
+modules.push(...modules.map((m) => ({ ...m, name: `${m.name}-shared`, features: [...m.features, ...shared], constant: `${m.constant}_SHARED` })));
 
 mkdirSync(join(pkg, 'dist', 'wasm'), { recursive: true });
 mkdirSync(join(pkg, 'src', 'generated'), { recursive: true });

@@ -87,9 +87,9 @@ function maximumPages(v: number | undefined): number {
 }
 
 /** A fresh memory; a runtime that cannot reserve it (its own limit is lower than 4 GiB) gets a BackendWasmError, not a RangeError. */
-function newMemory(initial: number, maximum: number): WebAssembly.Memory {
+function newMemory(initial: number, maximum: number, shared = false): WebAssembly.Memory {
   try {
-    return new WebAssembly.Memory({ initial, maximum });
+    return new WebAssembly.Memory({ initial, maximum, ...(shared ? { shared } : {}) });
   } catch (e) {
     throw new BackendWasmError(
       `createKernels: this runtime cannot make a WebAssembly memory of ${initial * PAGE} bytes growing to ${maximum * PAGE} ` +
@@ -98,8 +98,18 @@ function newMemory(initial: number, maximum: number): WebAssembly.Memory {
   }
 }
 
+/**
+ * @internal How src/threads/ gets kernels over a shared memory: the shared-memory builds of the
+ * modules, and `attach`, which starts the workers on the memory and returns the exports the ops call.
+ */
+export interface SharedKernelsHook {
+  readonly simd128Base64: string;
+  readonly relaxedBase64: string;
+  attach(memory: WebAssembly.Memory, simd: Simd128Exports, relaxed: RelaxedExports | null): Promise<{ simd: Simd128Exports; relaxed: RelaxedExports | null }>;
+}
+
 /** Loads the kernels (compiled once per process, instantiated per call: each instance owns its memory). */
-export async function createKernels(options: KernelsOptions = {}): Promise<WasmKernels> {
+export async function createKernels(options: KernelsOptions = {}, shared?: SharedKernelsHook): Promise<WasmKernels> {
   if (options === null || typeof options !== 'object') throw new BackendWasmError('createKernels: options must be an object');
   const maxPages = maximumPages(options.maximumMemoryBytes);
   // initialMemoryBytes is rounded up to whole pages and capped by the maximum
@@ -107,16 +117,18 @@ export async function createKernels(options: KernelsOptions = {}): Promise<WasmK
   if (options.relaxedSimd !== undefined && typeof options.relaxedSimd !== 'boolean') {
     throw new BackendWasmError(`createKernels: relaxedSimd must be a boolean, got ${valueText(options.relaxedSimd)}`);
   }
-  const memory = newMemory(initialPages, maxPages);
+  const memory = newMemory(initialPages, maxPages, shared !== undefined);
   const env = { env: { memory } };
-  const simd = await WebAssembly.instantiate(await compile(KERNELS_SIMD128_BASE64, 'WebAssembly SIMD128 (is SIMD supported?)'), env);
+  const simd = await WebAssembly.instantiate(await compile(shared?.simd128Base64 ?? KERNELS_SIMD128_BASE64, 'WebAssembly SIMD128 (is SIMD supported?)'), env);
   const status = await detectRelaxedSimd();
   let relaxed: RelaxedExports | null = null;
   if ((options.relaxedSimd ?? relaxedSimdByDefault(status)) && status.passed) {
-    relaxed = (await WebAssembly.instantiate(await compile(KERNELS_RELAXED_BASE64, 'relaxed-SIMD'), env)).exports as unknown as RelaxedExports;
+    relaxed = (await WebAssembly.instantiate(await compile(shared?.relaxedBase64 ?? KERNELS_RELAXED_BASE64, 'relaxed-SIMD'), env)).exports as unknown as RelaxedExports;
   }
   const features: KernelFeatures = { simd128: true, relaxedSimd: { ...status, used: relaxed !== null } };
-  return new WasmKernels(memory, simd.exports as unknown as Simd128Exports, relaxed, maxPages * PAGE, features);
+  let raw = simd.exports as unknown as Simd128Exports;
+  if (shared) ({ simd: raw, relaxed } = await shared.attach(memory, raw, relaxed));
+  return new WasmKernels(memory, raw, relaxed, maxPages * PAGE, features);
 }
 
 export class WasmKernels implements KernelContext {

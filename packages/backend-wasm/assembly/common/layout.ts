@@ -1,16 +1,37 @@
 // Fixed addresses below the module's static data (asc --memoryBase 1024). The TypeScript heap
 // starts at __heap_base, above both, so nothing it allocates can overlap them.
 
-/** Where kernels stage a partial vector (the last elements or columns of a row): 256..528. */
+/** Where kernels stage a partial vector (the last elements or columns of a row), and SCRATCH_ACC: 256..416. Kernels that use them never run on two threads at once. */
 export const SCRATCH: usize = 256;
 /** 32 bytes for eight int32 accumulators built one lane at a time. */
 export const SCRATCH_ACC: usize = SCRATCH + 128;
-const SCRATCH_OUT: usize = SCRATCH + 256;
 
-/** Copies the first `n` bytes of `v` to `dst` (n <= 16): the partial store at a tile's edge. */
+/**
+ * Copies the first `n` bytes of `v` to `dst` (n <= 16): the partial store at a tile's edge. Lane
+ * stores from registers, no staging in memory: two threads running a kernel over one shared memory
+ * (src/threads/) must not share a fixed scratch address.
+ */
 @inline export function storePartial(dst: usize, v: v128, n: i32): void {
-  v128.store(SCRATCH_OUT, v);
-  for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, load<u8>(SCRATCH_OUT + <usize>i));
+  if (n >= 16) {
+    v128.store(dst, v);
+    return;
+  }
+  if (n & 8) {
+    v128.store64_lane(dst, v, 0);
+    v = i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0);
+    dst += 8;
+  }
+  if (n & 4) {
+    v128.store32_lane(dst, v, 0);
+    v = i8x16.shuffle(v, v, 4, 5, 6, 7, 8, 9, 10, 11, 0, 0, 0, 0, 0, 0, 0, 0);
+    dst += 4;
+  }
+  if (n & 2) {
+    v128.store16_lane(dst, v, 0);
+    v = i8x16.shuffle(v, v, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0, 0, 0, 0, 0, 0);
+    dst += 2;
+  }
+  if (n & 1) v128.store8_lane(dst, v, 0);
 }
 
 /** Two 64-byte staging areas (slot 0 and 1) for loops' last partial vectors. */

@@ -5,7 +5,8 @@ import {
   type ActivationDType, type Constant, type IntModel, type ValidateOptions, type ValueDecl,
 } from '@qatjs/ir';
 import { BackendWasmError, valueText } from '../errors.ts';
-import { createKernels, type KernelsOptions, type WasmKernels } from '../kernels.ts';
+import type { KernelsOptions, WasmKernels } from '../kernels.ts';
+import { checkMinMacs, checkThreads, createSessionKernels, type Threads } from '../threads/index.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { inputSizes, storedInput, type RunSizes, type SessionInput, type ShapedInput } from './inputs.ts';
 import { buildSteps, type Step } from './steps.ts';
@@ -30,6 +31,18 @@ export interface ValueInfo {
 export interface SessionOptions extends KernelsOptions {
   /** Tighter size caps for the loader (see @qatjs/ir's LIMITS). */
   readonly limits?: ValidateOptions['limits'];
+  /**
+   * Threads to run on (default 1): the main thread and `threads - 1` workers over one shared WebAssembly
+   * memory, splitting the GEMMs of conv2d, dense, matmul and the recurrent ops by output rows. Outputs
+   * are identical to one thread's. Where the runtime has no SharedArrayBuffer the session runs on one
+   * thread (see `threads` on the session). dispose() stops the workers.
+   */
+  readonly threads?: number;
+  /**
+   * With threads > 1: a GEMM of fewer multiply-adds (m * n * k) than this runs on the main thread alone,
+   * where handing half of it to a worker costs more than it saves. Default 262144.
+   */
+  readonly threadMinMacs?: number;
 }
 
 export interface RunOptions {
@@ -55,6 +68,7 @@ export class IntSession {
   readonly inputs: readonly ValueInfo[];
   readonly outputs: readonly ValueInfo[];
   readonly #kernels: WasmKernels;
+  readonly #threads: Threads;
   readonly #steps: Step[];
   readonly #live: Liveness;
   /** Plans by the run-time sizes (planKey), most recently used last; a few are kept. */
@@ -65,9 +79,10 @@ export class IntSession {
   #disposed = false;
 
   /** Use loadSession(). */
-  private constructor(model: IntModel, kernels: WasmKernels) {
+  private constructor(model: IntModel, kernels: WasmKernels, threads: Threads) {
     this.model = model;
     this.#kernels = kernels;
+    this.#threads = threads;
     this.#values = new Map(model.values.map((decl) => [decl.name, { decl, storage: storageOf(decl) }]));
     const symbols = new Map<number, string>();
     for (const v of model.values) for (const d of v.shape) if (d < -1 && !symbols.has(d)) symbols.set(d, v.name);
@@ -83,7 +98,9 @@ export class IntSession {
   /** @internal */
   static async create(source: IntModel | Uint8Array | ArrayBuffer, options: SessionOptions = {}): Promise<IntSession> {
     if (options === null || typeof options !== 'object') throw new BackendWasmError('loadSession: options must be an object');
-    const { limits, ...kernelOptions } = options;
+    const { limits, threads: threadsOption, threadMinMacs, ...kernelOptions } = options;
+    const threadCount = checkThreads(threadsOption);
+    const minMacs = checkMinMacs(threadMinMacs);
     const validate = limits ? { limits } : {};
     let model: IntModel;
     if (source instanceof Uint8Array || source instanceof ArrayBuffer) model = decodeModel(source, validate);
@@ -91,11 +108,12 @@ export class IntSession {
       validateModel(source, validate);
       model = source;
     } else throw new BackendWasmError(`loadSession: give the model file's bytes (Uint8Array / ArrayBuffer) or an IntModel, got ${source === null ? 'null' : typeof source}`);
-    const kernels = await createKernels(kernelOptions);
+    const { kernels, threads } = await createSessionKernels(kernelOptions, threadCount, minMacs);
     try {
-      return new IntSession(model, kernels);
+      return new IntSession(model, kernels, threads);
     } catch (e) {
       kernels.dispose();
+      threads.terminate();
       throw e;
     }
   }
@@ -103,6 +121,16 @@ export class IntSession {
   /** Bytes of WASM memory the packed weights and live tensors take right now. */
   get memoryBytes(): number {
     return this.#kernels.memoryStats().bytesInUse;
+  }
+
+  /** Threads the session runs on (options.threads, or 1 where the runtime cannot share memory with workers). */
+  get threads(): number {
+    return this.#threads.count;
+  }
+
+  /** @internal GEMMs split over the threads so far (the tests check that splitting happened). */
+  get splitGemms(): number {
+    return this.#threads.splits;
   }
 
   /** Which kernels run: plain SIMD128, or relaxed SIMD where asked for and verified. */
@@ -127,6 +155,7 @@ export class IntSession {
     const plan = this.#planFor(sizes);
     this.model.inputs.forEach((name, i) => (plan.tensors.get(name) as WasmTensor).write(stored[i]));
     for (const call of plan.calls) call();
+    this.#threads.flush();
     const result: Record<string, SessionOutput> = {};
     for (const name of this.model.outputs) {
       const { storage } = this.#values.get(name) as { storage: Storage };
@@ -190,6 +219,7 @@ export class IntSession {
     this.#plans.clear();
     for (const s of this.#steps) s.dispose();
     this.#kernels.dispose();
+    this.#threads.terminate();
   }
 }
 

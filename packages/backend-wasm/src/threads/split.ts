@@ -1,0 +1,213 @@
+// Splits a session's GEMMs over the main thread and the workers by output rows (or, for a GEMM of
+// fewer than 8 rows, by 8-column panels). Every output element is computed by the same kernel from
+// the same operands whichever thread computes it, so the results equal one thread's bit for bit.
+//
+// It works below the ops, on the raw kernel calls they make: the exports the ops call are wrapped.
+// A convolution's im2col and the LHS packing are held back until the GEMM that reads them arrives;
+// then each thread runs the three on its own rows (whole images for im2col, blocks of 4 rows for the
+// packing), so a conv2d costs one hand-off, not three. Any other kernel call first runs what is held
+// back, on the main thread, in order: an op this file does not know about stays correct, just unsplit.
+import type { RelaxedExports, Simd128Exports } from '../load/exports.ts';
+import { Kernel, type KernelCall } from './protocol.ts';
+import type { WorkerPool } from './pool.ts';
+
+/** Default of SessionOptions.threadMinMacs: a GEMM of fewer multiply-adds runs on the main thread alone (a hand-off costs more). */
+export const MIN_SPLIT_MACS = 1 << 18;
+
+type Fn = (...args: number[]) => unknown;
+
+// Argument positions of the calls split here (load/exports.ts).
+const IM2COL = { batch: 0, h: 1, w: 2, c: 3, cg: 5, kh: 6, kw: 7, oh: 14, ow: 15, x: 16, dst: 18 } as const;
+const GEMM = { m: 0, n: 1, k: 2, a: 3, w: 4, c: 5, ldc: 6, acc32: 7 } as const;
+// pack_lhs (m, k, a, lda, [zp,] dst): dst is the last argument.
+const PACK = { m: 0, k: 1, a: 2, lda: 3 } as const;
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** `count` boundaries 0 = b0 < b1 < ... < b_count = total, inner ones multiples of `unit`, near-equal parts. */
+function boundaries(total: number, unit: number, count: number): number[] {
+  const units = Math.floor(total / unit);
+  const out = [0];
+  for (let i = 1; i < count; i++) out.push(Math.round((i * units) / count) * unit);
+  out.push(total);
+  return out;
+}
+
+export class GemmSplitter {
+  readonly #pool: WorkerPool;
+  readonly #simd: Simd128Exports;
+  readonly #relaxed: RelaxedExports | null;
+  readonly #minMacs: number;
+  /** Calls held back: [im2col?, pack?], in call order. */
+  #held: KernelCall[] = [];
+  /** GEMMs split so far. */
+  splits = 0;
+
+  constructor(pool: WorkerPool, simd: Simd128Exports, relaxed: RelaxedExports | null, minMacs: number) {
+    this.#pool = pool;
+    this.#minMacs = minMacs;
+    this.#simd = simd;
+    this.#relaxed = relaxed;
+  }
+
+  /** The exports the ops call: the real ones, with the GEMM and what feeds it split over the threads. */
+  wrap(): { simd: Simd128Exports; relaxed: RelaxedExports | null } {
+    const passThrough = <T extends object>(exports: T): Record<string, unknown> => {
+      const out: Record<string, unknown> = {};
+      for (const [name, v] of Object.entries(exports)) {
+        out[name] = typeof v === 'function' ? (...args: number[]) => (this.flush(), (v as Fn)(...args)) : v;
+      }
+      return out;
+    };
+    const simd = passThrough(this.#simd);
+    simd.im2col_s8_nhwc = (...args: number[]) => this.#hold({ kernel: Kernel.Im2col, args });
+    simd.pack_lhs_s8_4xk2_s16 = (...args: number[]) => this.#hold({ kernel: Kernel.PackLhsDot16, args });
+    simd.gemm_s8s8_dot16 = (...args: number[]) => this.#gemm({ kernel: Kernel.GemmDot16, args });
+    let relaxed: Record<string, unknown> | null = null;
+    if (this.#relaxed) {
+      relaxed = passThrough(this.#relaxed);
+      relaxed.pack_lhs_s8_4xk4_rdot = (...args: number[]) => this.#hold({ kernel: Kernel.PackLhsRdot, args });
+      relaxed.gemm_s8s7_rdot = (...args: number[]) => this.#gemm({ kernel: Kernel.GemmRdot, args });
+    }
+    return { simd: simd as unknown as Simd128Exports, relaxed: relaxed as unknown as RelaxedExports | null };
+  }
+
+  /** Runs the calls held back, on the main thread. */
+  flush(): void {
+    if (this.#held.length === 0) return;
+    const held = this.#held;
+    this.#held = [];
+    for (const c of held) this.#call(c);
+  }
+
+  #call(c: KernelCall): void {
+    const f: Fn = (() => {
+      switch (c.kernel) {
+        case Kernel.GemmDot16: return this.#simd.gemm_s8s8_dot16;
+        case Kernel.PackLhsDot16: return this.#simd.pack_lhs_s8_4xk2_s16;
+        case Kernel.Im2col: return this.#simd.im2col_s8_nhwc;
+        case Kernel.GemmRdot: return (this.#relaxed as RelaxedExports).gemm_s8s7_rdot;
+        case Kernel.PackLhsRdot: return (this.#relaxed as RelaxedExports).pack_lhs_s8_4xk4_rdot;
+      }
+    })() as Fn;
+    f(...c.args);
+  }
+
+  /** im2col starts a chain; a packing joins one whose im2col it reads, or starts its own. */
+  #hold(c: KernelCall): void {
+    const last = this.#held[this.#held.length - 1];
+    const joins = c.kernel !== Kernel.Im2col && last?.kernel === Kernel.Im2col && c.args[PACK.a] === last.args[IM2COL.dst];
+    if (!joins) this.flush();
+    this.#held.push(c);
+  }
+
+  #gemm(gemm: KernelCall): void {
+    let held = this.#held;
+    this.#held = [];
+    const g = gemm.args;
+    const [m, n, k] = [g[GEMM.m], g[GEMM.n], g[GEMM.k]];
+    const rdot = gemm.kernel === Kernel.GemmRdot;
+    let pack = held[held.length - 1];
+    const packs = pack !== undefined && pack.kernel === (rdot ? Kernel.PackLhsRdot : Kernel.PackLhsDot16) && pack.args[pack.args.length - 1] === g[GEMM.a] && pack.args[PACK.m] === m;
+    if (!packs) {
+      for (const c of held) this.#call(c);
+      held = [];
+    }
+    const threads = this.#pool.size + 1;
+    if (m * n * k < this.#minMacs) {
+      for (const c of held) this.#call(c);
+      this.#call(gemm);
+      return;
+    }
+    let im2col: KernelCall | undefined = held.length === 2 ? held[0] : undefined;
+    pack = held[held.length - 1];
+    // im2col rows are whole images: its part boundaries fall on images and on 4-row blocks both.
+    if (im2col) {
+      const i = im2col.args;
+      const pixels = i[IM2COL.oh] * i[IM2COL.ow];
+      const rowBytes = i[IM2COL.kh] * i[IM2COL.kw] * i[IM2COL.cg];
+      const unit = (pixels * 4) / gcd(pixels, 4);
+      if (m >= 2 * unit && rowBytes === pack.args[PACK.lda] && i[IM2COL.batch] * pixels === m) {
+        this.#run(this.#rowParts(gemm, pack, im2col, boundaries(m, unit, Math.min(threads, Math.floor(m / unit)))));
+        return;
+      }
+      this.#call(im2col);
+      im2col = undefined;
+    }
+    if (m >= 8) {
+      this.#run(this.#rowParts(gemm, pack, undefined, boundaries(m, 4, Math.min(threads, Math.floor(m / 4)))));
+      return;
+    }
+    if (pack) this.#call(pack);
+    if (n >= 16) {
+      const cols = boundaries(n, 8, Math.min(threads, Math.floor(n / 8)));
+      const ksteps = Math.ceil(k / (rdot ? 4 : 2));
+      const panelBytes = 64 + 32 * ksteps;
+      const elemBytes = g[GEMM.acc32] !== 0 ? 4 : 1;
+      const parts: KernelCall[][] = [];
+      for (let t = 0; t + 1 < cols.length; t++) {
+        const [j0, j1] = [cols[t], cols[t + 1]];
+        const args = [...g];
+        args[GEMM.n] = j1 - j0;
+        args[GEMM.w] = g[GEMM.w] + (j0 / 8) * panelBytes;
+        args[GEMM.c] = g[GEMM.c] + j0 * elemBytes;
+        parts.push([{ kernel: gemm.kernel, args }]);
+      }
+      this.#run(parts);
+      return;
+    }
+    this.#call(gemm);
+  }
+
+  /** Each thread's calls for rows [r0, r1) of the output: its images' im2col, its blocks' packing, its rows' GEMM. */
+  #rowParts(gemm: KernelCall, pack: KernelCall | undefined, im2col: KernelCall | undefined, rows: number[]): KernelCall[][] {
+    const g = gemm.args;
+    const k = g[GEMM.k];
+    const rdot = gemm.kernel === Kernel.GemmRdot;
+    // packedLhsBytes (ops/gemm-core.ts) of one 4-row block
+    const blockBytes = rdot ? 16 * Math.ceil(k / 4) + 16 : 16 * Math.ceil(k / 2);
+    const parts: KernelCall[][] = [];
+    for (let t = 0; t + 1 < rows.length; t++) {
+      const [r0, r1] = [rows[t], rows[t + 1]];
+      const calls: KernelCall[] = [];
+      if (im2col) {
+        const i = im2col.args;
+        const pixels = i[IM2COL.oh] * i[IM2COL.ow];
+        const args = [...i];
+        args[IM2COL.batch] = (r1 - r0) / pixels;
+        args[IM2COL.x] = i[IM2COL.x] + (r0 / pixels) * i[IM2COL.h] * i[IM2COL.w] * i[IM2COL.c];
+        args[IM2COL.dst] = i[IM2COL.dst] + r0 * pack!.args[PACK.lda];
+        calls.push({ kernel: Kernel.Im2col, args });
+      }
+      if (pack) {
+        const p = pack.args;
+        const args = [...p];
+        args[PACK.m] = r1 - r0;
+        args[PACK.a] = p[PACK.a] + r0 * p[PACK.lda];
+        args[args.length - 1] = p[p.length - 1] + (r0 / 4) * blockBytes;
+        calls.push({ kernel: pack.kernel, args });
+      }
+      const args = [...g];
+      args[GEMM.m] = r1 - r0;
+      args[GEMM.a] = g[GEMM.a] + (r0 / 4) * blockBytes;
+      args[GEMM.c] = g[GEMM.c] + r0 * g[GEMM.ldc];
+      calls.push({ kernel: gemm.kernel, args });
+      parts.push(calls);
+    }
+    return parts;
+  }
+
+  /** Part 0 on the main thread, the others on the workers, back when all are done. */
+  #run(parts: KernelCall[][]): void {
+    this.splits++;
+    this.#pool.post(parts.slice(1));
+    let mainError: unknown = null;
+    try {
+      for (const c of parts[0]) this.#call(c);
+    } catch (e) {
+      mainError = e;
+    }
+    this.#pool.wait();
+    if (mainError !== null) throw mainError;
+  }
+}

@@ -1,0 +1,102 @@
+// loadSession(bytes, { threads }): the GEMMs split over the main thread and workers on one shared
+// memory give the one-thread outputs bit for bit. threadMinMacs: 0 splits every GEMM, however small,
+// so the random models (every op, dtype and geometry) take the row, column and im2col-by-image paths.
+import { describe, expect, it } from 'vitest';
+import { encodeModel, type IntModel } from '@qatjs/ir';
+import { BackendWasmError, loadSession, type SessionOutput } from '@qatjs/backend-wasm';
+import { Rand } from './reference/random.ts';
+import { randomModel } from './runtime/random-model.ts';
+import { recurrentInputs, recurrentModel } from './recurrent-model.ts';
+
+function inputFor(model: IntModel, batch: number, r: Rand): Float32Array | Uint8Array {
+  const decl = model.values.find((v) => v.name === model.inputs[0]);
+  const per = (decl?.shape ?? []).slice(1).reduce((a, d) => a * d, 1);
+  return decl?.dtype === 'uint8'
+    ? Uint8Array.from({ length: per * batch }, () => r.int(0, 255))
+    : Float32Array.from({ length: per * batch }, () => (r.next() - 0.3) * 4);
+}
+
+function expectSame(got: Record<string, SessionOutput>, want: Record<string, SessionOutput>): void {
+  expect(Object.keys(got)).toEqual(Object.keys(want));
+  for (const name of Object.keys(want)) {
+    expect(got[name].constructor).toBe(want[name].constructor);
+    expect(Array.from(got[name])).toEqual(Array.from(want[name]));
+  }
+}
+
+describe('threads: 2 computes what threads: 1 computes, bit for bit', () => {
+  for (const relaxedSimd of [false, true]) {
+    it(`random models (every op), batch 1, 5 and 16${relaxedSimd ? ', relaxed SIMD where the runtime has it' : ''}`, async () => {
+      let splits = 0;
+      for (let seed = 1; seed <= 6; seed++) {
+        const model = randomModel(seed + (relaxedSimd ? 50 : 0), { input: seed % 2 ? 'float32' : 'uint8' });
+        const bytes = encodeModel(model);
+        const one = await loadSession(bytes, { relaxedSimd });
+        const two = await loadSession(bytes, { relaxedSimd, threads: 2, threadMinMacs: 0 });
+        expect(one.threads).toBe(1);
+        expect(two.threads).toBe(2);
+        expect(two.features.relaxedSimd.used).toBe(one.features.relaxedSimd.used);
+        const r = new Rand(seed);
+        for (const batch of [1, 5, 16]) {
+          const x = inputFor(model, batch, r);
+          expectSame(two.run({ image: x }), one.run({ image: x }));
+        }
+        splits += two.splitGemms;
+        one.dispose();
+        two.dispose();
+      }
+      expect(splits).toBeGreaterThan(0);
+    });
+  }
+
+  it('three threads, and the default threshold (only large GEMMs split)', async () => {
+    const model = randomModel(7, { input: 'float32' });
+    const bytes = encodeModel(model);
+    const one = await loadSession(bytes);
+    const three = await loadSession(bytes, { threads: 3, threadMinMacs: 0 });
+    const dflt = await loadSession(bytes, { threads: 2 });
+    const r = new Rand(7);
+    for (const batch of [2, 9]) {
+      const x = inputFor(model, batch, r);
+      const want = one.run({ image: x });
+      expectSame(three.run({ image: x }), want);
+      expectSame(dflt.run({ image: x }), want);
+    }
+    expect(three.splitGemms).toBeGreaterThan(0);
+    for (const s of [one, three, dflt]) s.dispose();
+  });
+
+  for (const op of ['lstm', 'gru'] as const) {
+    it(`${op}: the per-step GEMMs split by batch rows`, async () => {
+      const model = recurrentModel({ op, inputSize: 12, hidden: 20, state: true }, 3);
+      const one = await loadSession(model);
+      const two = await loadSession(model, { threads: 2, threadMinMacs: 0 });
+      for (const batch of [1, 12]) {
+        const inputs = recurrentInputs(model, batch, 5, batch);
+        expectSame(two.run(inputs), one.run(inputs));
+      }
+      expect(two.splitGemms).toBeGreaterThan(0);
+      one.dispose();
+      two.dispose();
+    });
+  }
+});
+
+describe('threads: the option and the workers', () => {
+  it('rejects a thread count that is not an integer from 1 to 64, and a bad threadMinMacs', async () => {
+    const bytes = encodeModel(randomModel(1, { input: 'float32' }));
+    for (const threads of [0, -1, 1.5, 65, Number.NaN, '2', null]) {
+      await expect(loadSession(bytes, { threads: threads as number })).rejects.toThrow(/threads must be an integer from 1 \(no workers\) to 64/);
+    }
+    await expect(loadSession(bytes, { threads: 2, threadMinMacs: -1 })).rejects.toThrow(BackendWasmError);
+  });
+
+  it('dispose() stops the workers; run() afterwards throws; dispose is idempotent', async () => {
+    const model = randomModel(2, { input: 'uint8' });
+    const s = await loadSession(encodeModel(model), { threads: 2, threadMinMacs: 0 });
+    s.run({ image: inputFor(model, 4, new Rand(1)) });
+    s.dispose();
+    s.dispose();
+    expect(() => s.run({ image: inputFor(model, 4, new Rand(1)) })).toThrow(/disposed/);
+  });
+});
