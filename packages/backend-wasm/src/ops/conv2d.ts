@@ -63,12 +63,12 @@ export class Conv2dOp extends PackedWeightsOp {
     const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && g.padTop + g.padLeft + g.padBottom + g.padRight === 0;
     const [xp, yp, zpIn, out] = [x.byteOffset, y.byteOffset, this.#p.zpIn, this.#p.out];
     if (this.path === 'dot16') {
-      const mc = lhsChunkRows(k, !pointwise);
+      const mc = lhsChunkRows(k);
       const nc = columnBlock(k, ng);
       const [acc32, zp, lo, hi, ldc] = out.dtype === 'int8' ? [0, out.zeroPoint, out.lo, out.hi, cout] : [1, 0, 0, 0, cout * 4];
       return () => {
         const packed = this.packed(op);
-        const rows = pointwise ? 0 : this.ctx.scratch(Scratch.Aux, mc * k);
+        const rows = pointwise ? 0 : this.ctx.scratch(Scratch.Aux, 4 * k);
         const lhs = this.ctx.scratch(Scratch.Lhs, packedLhsBytes(mc, k));
         for (let grp = 0; grp < this.groups; grp++) {
           this.ctx.raw.conv2d_s8s8_nhwc_dot16(

@@ -102,14 +102,13 @@ export function columnBlock(k: number, n: number, path: GemmPath = 'dot16'): num
   return Math.min(Math.ceil(n / 8), panels) * 8;
 }
 
-// The fused conv driver's chunk of A rows: its im2col bytes and packed int16 panels (3 bytes an
-// element, 2 without the gather) fit in this much of L1 (32 KiB and more on the CPUs we measure).
-const L1_CHUNK_BYTES = 24 * 1024;
+// The fused conv driver packs this many bytes of A (int16 K-pair panels) at a time: the chunk stays
+// in L1 (32 KiB and more on the CPUs we measure) beside the narrow W of a conv while the GEMM reads it.
+const L1_CHUNK_BYTES = 16 * 1024;
 
 /** Rows of A a chunk of the fused conv driver takes: a multiple of 4, at least 4. */
-export function lhsChunkRows(k: number, gather: boolean): number {
-  const perRow = (gather ? k : 0) + 4 * Math.ceil(k / 2);
-  return Math.max(4, Math.min(1024, Math.floor(L1_CHUNK_BYTES / perRow / 4) * 4));
+export function lhsChunkRows(k: number): number {
+  return Math.max(4, Math.min(1024, Math.floor(L1_CHUNK_BYTES / (4 * Math.ceil(k / 2)) / 4) * 4));
 }
 
 /**
