@@ -30,6 +30,8 @@ for (const name of names.length > 0 ? names : Object.keys(SUITES)) {
       const out = await runInRuntime(rt, name, smoke);
       descriptions.push(out.runtime);
       rows.push(...out.rows.map((row) => ({ ...row, runtime: rt })));
+      // after each runtime, so a long run keeps what it measured if a later runtime fails or is stopped
+      if (!smoke && !rowsOut) console.log(`wrote ${await writeResults({ ...makeResults(name, rows), runtime: descriptions.join(', ') })}`);
     }
     runtime = descriptions.join(', ');
   } else {
@@ -39,5 +41,5 @@ for (const name of names.length > 0 ? names : Object.keys(SUITES)) {
   }
   console.table(rows);
   if (rowsOut) await writeRowsOut(rowsOut, { runtime, rows });
-  else if (!smoke) console.log(`wrote ${await writeResults({ ...makeResults(name, rows), runtime })}`);
+  else if (!smoke && !runtimes) console.log(`wrote ${await writeResults(makeResults(name, rows))}`);
 }
