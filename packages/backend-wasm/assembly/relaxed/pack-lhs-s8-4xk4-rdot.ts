@@ -3,6 +3,8 @@
 // corr[r] = corrScale * sum_k x[r][k]: -64 undoes the +64 that made the weights 7-bit
 // (pack-rhs-s8-8xk4-rdot); 1 gives the row sums rdot2 multiplies by each column's -offset.
 // Rows past m and k past the end are zero. The input zero point is folded into the bias instead.
+// Uses the staging area STAGE0 (common/layout).
+import { STAGE0 } from '../common/layout';
 import { storeTransposed4x4 } from '../common/transpose';
 
 @inline function rowSum16(v: v128): v128 {
@@ -11,6 +13,18 @@ import { storeTransposed4x4 } from '../common/transpose';
 
 @inline function hsum(v: v128): i32 {
   return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
+
+/** Stores the first q (1..4) k-quads of the 4x4 transpose of rows x0..x3, 16 bytes apart. */
+@inline function storeTransposedQuads(dst: usize, q: i32, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+  v128.store(dst, i64x2.shuffle(t0, t2, 0, 2));
+  if (q > 1) v128.store(dst, i64x2.shuffle(t0, t2, 1, 3), 16);
+  if (q > 2) v128.store(dst, i64x2.shuffle(t1, t3, 0, 2), 32);
+  if (q > 3) v128.store(dst, i64x2.shuffle(t1, t3, 1, 3), 48);
 }
 
 export function pack_lhs_s8_4xk4_rdot(m: i32, k: i32, a: usize, lda: usize, corrScale: i32, dst: usize): void {
@@ -42,22 +56,34 @@ export function pack_lhs_s8_4xk4_rdot(m: i32, k: i32, a: usize, lda: usize, corr
         d += 64;
       }
     }
-    store<i32>(corr, hsum(s0));
-    store<i32>(corr, hsum(s1), 4);
-    store<i32>(corr, hsum(s2), 8);
-    store<i32>(corr, hsum(s3), 12);
-    // The k left over (and every k of a partial block), one k-quad at a time.
-    for (; kk < k; kk += 4) {
-      for (let r = 0; r < 4; r++) {
-        for (let j = 0; j < 4; j++) {
-          let x: i32 = 0;
-          if (r < rows && kk + j < k) x = <i32>load<i8>(r0 + <usize>r * lda + <usize>(kk + j));
-          store<i8>(d + <usize>(r * 4 + j), <i8>x);
-          store<i32>(corr + <usize>r * 4, load<i32>(corr + <usize>r * 4) + x);
-        }
+    // The k left over (every k of a partial block): rows staged into zeroed vectors 16 k at a time
+    // (rows past m and k past the end stay 0), then the same transpose, storing only the k-quads
+    // the block has.
+    for (; kk < k; kk += 16) {
+      const kr = min(16, k - kk);
+      v128.store(STAGE0, i32x4.splat(0));
+      v128.store(STAGE0, i32x4.splat(0), 16);
+      v128.store(STAGE0, i32x4.splat(0), 32);
+      v128.store(STAGE0, i32x4.splat(0), 48);
+      for (let r = 0; r < rows; r++) {
+        const src = r0 + <usize>r * lda + <usize>kk;
+        for (let j = 0; j < kr; j++) store<i8>(STAGE0 + <usize>(16 * r + j), load<i8>(src + <usize>j));
       }
-      d += 16;
+      const x0 = v128.load(STAGE0);
+      const x1 = v128.load(STAGE0, 16);
+      const x2 = v128.load(STAGE0, 32);
+      const x3 = v128.load(STAGE0, 48);
+      s0 = i32x4.add(s0, rowSum16(x0));
+      s1 = i32x4.add(s1, rowSum16(x1));
+      s2 = i32x4.add(s2, rowSum16(x2));
+      s3 = i32x4.add(s3, rowSum16(x3));
+      const q = (kr + 3) >> 2;
+      storeTransposedQuads(d, q, x0, x1, x2, x3);
+      d += <usize>q * 16;
     }
-    for (let r = 0; r < 4; r++) store<i32>(corr + <usize>r * 4, corrScale * load<i32>(corr + <usize>r * 4));
+    store<i32>(corr, corrScale * hsum(s0));
+    store<i32>(corr, corrScale * hsum(s1), 4);
+    store<i32>(corr, corrScale * hsum(s2), 8);
+    store<i32>(corr, corrScale * hsum(s3), 12);
   }
 }
