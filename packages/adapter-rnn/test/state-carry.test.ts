@@ -82,8 +82,8 @@ describe('convert() with lowerStates: the states in and out of the integer model
         joined.set(Int8Array.from(first[y]).subarray(b * 11 * 12, (b + 1) * 11 * 12), b * T * 12);
         joined.set(Int8Array.from(second[y]).subarray(b * 17 * 12, (b + 1) * 17 * 12), (b * T + 11) * 12);
       }
-      expect(Array.from(joined), name).toEqual(Array.from(whole[y]));
-      for (const s of ['hT.0', 'cT.0', 'hT.1', 'cT.1']) expect(Array.from(second[s]), `${name} ${s}`).toEqual(Array.from(whole[s]));
+      expect([name, Array.from(joined)]).toEqual([name, Array.from(whole[y])]);
+      for (const s of ['hT.0', 'cT.0', 'hT.1', 'cT.1']) expect([name, s, Array.from(second[s])]).toEqual([name, s, Array.from(whole[s])]);
       return whole;
     });
     session.dispose();
