@@ -1,7 +1,7 @@
-// The 1-layer LSTM of the e2e-rnn suite, twice from the same weights: as an IntModel (quantize x,
-// one lstm node, the last hidden state into a dense layer, dequantize) and as the float32 LSTM on
-// tfjs-core ops with the dequantized weights prepared once (FloatLstm). Random weights: speed does
-// not depend on training.
+// The 1-layer LSTM and GRU of the e2e-rnn suite, each twice from the same weights: as an IntModel
+// (quantize x, one lstm or gru node, the last hidden state into a dense layer, dequantize) and as the
+// float32 model on tfjs-core ops with the dequantized weights prepared once (FloatLstm, FloatGru).
+// Random weights: speed does not depend on training.
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelBuilder, makeQuant, seededRandom, type IntModel } from '@qatjs/ir';
 
@@ -9,32 +9,48 @@ export interface LstmWeights {
   readonly inputSize: number;
   readonly hidden: number;
   readonly classes: number;
-  /** int8 codes and per-column scales: W [I, 4H], U [H, 4H], dense [H, classes]; int32 biases. */
+  /** int8 codes and per-column scales: W [I, G·H], U [H, G·H] (G = 4 for the LSTM, 3 for the GRU), dense [H, classes]; int32 biases. */
   readonly w: Int8Array; readonly sw: Float32Array;
   readonly u: Int8Array; readonly su: Float32Array;
+  /** The bias of x·W, in units of s_x·s_W[n]. */
   readonly bias: Int32Array;
   readonly d: Int8Array; readonly sd: Float32Array;
   readonly dbias: Int32Array;
+}
+
+/** The GRU's weights: the LSTM's fields with G = 3, and the bias of h·U in units of s_h·s_U[n]. */
+export interface GruWeights extends LstmWeights {
+  readonly biasH: Int32Array;
 }
 
 
 const SX = Math.fround(1 / 255);
 const SH = Math.fround(1 / 127);
 
-export function lstmWeights(inputSize: number, hidden: number, classes: number, seed: number): LstmWeights {
+function randomWeights(inputSize: number, hidden: number, classes: number, seed: number, gates: number): GruWeights {
   const r = seededRandom(seed); // the same weights on every run
   const codes = (n: number) => Int8Array.from({ length: n }, () => Math.round((2 * r() - 1) * 127));
   const scales = (n: number, depth: number) => Float32Array.from({ length: n }, () => (1.5 / (127 * Math.sqrt(depth))) * (0.75 + 0.5 * r()));
-  const rows = 4 * hidden;
+  const rows = gates * hidden;
   const sw = scales(rows, inputSize);
-  return {
-    inputSize, hidden, classes,
-    w: codes(inputSize * rows), sw,
-    u: codes(hidden * rows), su: scales(rows, hidden),
-    bias: Int32Array.from({ length: rows }, (_, n) => Math.round(((2 * r() - 1) * 0.5) / Math.fround(SX * sw[n]))),
-    d: codes(hidden * classes), sd: scales(classes, hidden),
-    dbias: new Int32Array(classes),
-  };
+  const w = codes(inputSize * rows);
+  const u = codes(hidden * rows);
+  const su = scales(rows, hidden);
+  const bias = Int32Array.from({ length: rows }, (_, n) => Math.round(((2 * r() - 1) * 0.5) / Math.fround(SX * sw[n])));
+  const d = codes(hidden * classes);
+  const sd = scales(classes, hidden);
+  // drawn after the LSTM's fields, so lstmWeights keeps the weights it always had
+  const biasH = gates === 3 ? Int32Array.from({ length: rows }, (_, n) => Math.round(((2 * r() - 1) * 0.5) / Math.fround(SH * su[n]))) : new Int32Array(rows);
+  return { inputSize, hidden, classes, w, sw, u, su, bias, d, sd, dbias: new Int32Array(classes), biasH };
+}
+
+export function lstmWeights(inputSize: number, hidden: number, classes: number, seed: number): LstmWeights {
+  const { biasH: _, ...k } = randomWeights(inputSize, hidden, classes, seed, 4);
+  return k;
+}
+
+export function gruWeights(inputSize: number, hidden: number, classes: number, seed: number): GruWeights {
+  return randomWeights(inputSize, hidden, classes, seed, 3);
 }
 
 /** float32 [-1, -2, I] (pixels in [0, 1]) -> logits [-1, classes]. */
@@ -49,11 +65,57 @@ export function intLstm(k: LstmWeights): IntModel {
   const u = b.constant({ name: 'U', dtype: 'int8', shape: [k.hidden, rows], quant: makeQuant({ scale: k.su, axis: 1 }), data: k.u });
   const bias = b.constant({ name: 'b', dtype: 'int32', shape: [rows], quant: { scale: Float32Array.from(k.sw, (s) => Math.fround(SX * s)), zeroPoint: new Int32Array(rows), bits: 32, axis: 0 }, data: k.bias });
   const { hT } = b.lstm(x, w, u, { bias, gates: makeQuant({ scale: 8 / 32768, bits: 16 }), maxSteps: 64 }, { hidden: { dtype: 'int8', quant: hq }, cell: makeQuant({ scale: 2 ** -11, bits: 16 }) });
+  return denseHead(b, hT, k);
+}
+
+/** The last hidden state [B, H] through the dense layer, dequantized: the output 'logits'. */
+function denseHead(b: ModelBuilder, hT: string, k: LstmWeights): IntModel {
   const dq = makeQuant({ scale: k.sd, axis: 1 });
   const d = b.constant({ name: 'D', dtype: 'int8', shape: [k.hidden, k.classes], quant: dq, data: k.d });
   const logits = b.gemm(hT, d, {}, { dtype: 'int8', quant: makeQuant({ scale: 0.05 }) });
   b.output(b.dequantize(logits, { name: 'logits' }));
   return b.build();
+}
+
+/** float32 [-1, -2, I] (pixels in [0, 1]) -> logits [-1, classes], one gru node (16-bit gate grids). */
+export function intGru(k: GruWeights): IntModel {
+  const b = new ModelBuilder();
+  const rows = 3 * k.hidden;
+  const xq = makeQuant({ scale: SX, zeroPoint: -128 });
+  const hq = makeQuant({ scale: SH });
+  const x = b.quantize(b.input('x', 'float32', [-1, -2, k.inputSize]), { dtype: 'int8', quant: xq });
+  const w = b.constant({ name: 'W', dtype: 'int8', shape: [k.inputSize, rows], quant: makeQuant({ scale: k.sw, axis: 1 }), data: k.w });
+  const u = b.constant({ name: 'U', dtype: 'int8', shape: [k.hidden, rows], quant: makeQuant({ scale: k.su, axis: 1 }), data: k.u });
+  const biasQuant = (s: number, ws: Float32Array) => ({ scale: Float32Array.from(ws, (v) => Math.fround(s * v)), zeroPoint: new Int32Array(rows), bits: 32, axis: 0 });
+  const biasX = b.constant({ name: 'bx', dtype: 'int32', shape: [rows], quant: biasQuant(SX, k.sw), data: k.bias });
+  const biasH = b.constant({ name: 'bh', dtype: 'int32', shape: [rows], quant: biasQuant(SH, k.su), data: k.biasH });
+  const gates = makeQuant({ scale: 8 / 32768, bits: 16 });
+  const { hT } = b.gru(x, w, u, { biasX, biasH, inputGates: gates, recurrentGates: gates, maxSteps: 64 }, { hidden: { dtype: 'int8', quant: hq } });
+  return denseHead(b, hT, k);
+}
+
+/** Dequantized per-gate tensors of a float model: W_g [I, H], U_g [H, H], the dense head [H, classes], and biases per gate. */
+function floatWeights(k: LstmWeights, gates: number) {
+  const H = k.hidden;
+  const rows = gates * H;
+  const ids = Array.from({ length: gates }, (_, g) => g);
+  // gate `gate`'s columns of a [depth, G·H] code matrix, dequantized
+  const gateOf = (codes: Int8Array, scales: Float32Array, depth: number, gate: number) =>
+    tf.tensor2d(Float32Array.from({ length: depth * H }, (_, e) => codes[Math.floor(e / H) * rows + gate * H + (e % H)] * scales[gate * H + (e % H)]), [depth, H]);
+  return {
+    w: ids.map((g) => gateOf(k.w, k.sw, k.inputSize, g)),
+    u: ids.map((g) => gateOf(k.u, k.su, H, g)),
+    d: tf.tensor2d(Float32Array.from(k.d, (c, i) => c * k.sd[i % k.classes]), [H, k.classes]),
+    /** An int32 bias in units of fround(sIn · s_W[n]), per gate. */
+    bias: (b: Int32Array, sIn: number, ws: Float32Array) => ids.map((g) => tf.tensor1d(Float32Array.from({ length: H }, (_, j) => b[g * H + j] * Math.fround(sIn * ws[g * H + j])))),
+  };
+}
+
+/** Step t of x [batch, steps, I] as rows [batch, I]. */
+function stepRows(x: Float32Array, batch: number, steps: number, inputSize: number, t: number): Float32Array {
+  const xt = new Float32Array(batch * inputSize);
+  for (let b = 0; b < batch; b++) xt.set(x.subarray((b * steps + t) * inputSize, (b * steps + t + 1) * inputSize), b * inputSize);
+  return xt;
 }
 
 /**
@@ -70,31 +132,19 @@ export class FloatLstm {
   readonly #k: LstmWeights;
 
   constructor(k: LstmWeights) {
-    const rows = 4 * k.hidden;
-    const H = k.hidden;
-    // gate `gate`'s columns of a [depth, 4H] code matrix, dequantized
-    const gateOf = (codes: Int8Array, scales: Float32Array, depth: number, gate: number) =>
-      Float32Array.from({ length: depth * H }, (_, e) => codes[Math.floor(e / H) * rows + gate * H + (e % H)] * scales[gate * H + (e % H)]);
+    const f = floatWeights(k, 4);
     this.#k = k;
-    this.#w = [0, 1, 2, 3].map((g) => tf.tensor2d(gateOf(k.w, k.sw, k.inputSize, g), [k.inputSize, H]));
-    this.#u = [0, 1, 2, 3].map((g) => tf.tensor2d(gateOf(k.u, k.su, H, g), [H, H]));
-    this.#b = [0, 1, 2, 3].map((g) => tf.tensor1d(Float32Array.from({ length: H }, (_, j) => k.bias[g * H + j] * Math.fround(SX * k.sw[g * H + j]))));
-    this.#d = tf.tensor2d(Float32Array.from(k.d, (c, i) => c * k.sd[i % k.classes]), [H, k.classes]);
+    [this.#w, this.#u, this.#b, this.#d] = [f.w, f.u, f.bias(k.bias, SX, k.sw), f.d];
   }
 
   /** x [batch * steps * I] pixels in [0, 1] -> logits [batch, classes]. */
   forward(x: Float32Array, batch: number, steps: number): Float32Array {
     const { inputSize: I, hidden: H } = this.#k;
-    const rowsAt = (t: number) => {
-      const xt = new Float32Array(batch * I);
-      for (let b = 0; b < batch; b++) xt.set(x.subarray((b * steps + t) * I, (b * steps + t + 1) * I), b * I);
-      return xt;
-    };
     let h: tf.Tensor2D = tf.zeros([batch, H]);
     let c: tf.Tensor2D = tf.zeros([batch, H]);
     for (let t = 0; t < steps; t++) {
       const [h2, c2] = tf.tidy(() => {
-        const xt = tf.tensor2d(rowsAt(t), [batch, I]);
+        const xt = tf.tensor2d(stepRows(x, batch, steps, I, t), [batch, I]);
         const gate = (g: number) => tf.add(tf.add(tf.matMul(xt, this.#w[g]), tf.matMul(h, this.#u[g])), this.#b[g]);
         const cNext = tf.add(tf.mul(tf.sigmoid(gate(1)), c), tf.mul(tf.sigmoid(gate(0)), tf.tanh(gate(2)))) as tf.Tensor2D;
         return [tf.mul(tf.sigmoid(gate(3)), tf.tanh(cNext)) as tf.Tensor2D, cNext];
@@ -109,5 +159,51 @@ export class FloatLstm {
 
   dispose(): void {
     tf.dispose([...this.#w, ...this.#u, ...this.#b, this.#d]);
+  }
+}
+
+/**
+ * The same GRU ("reset after") in float32 on tfjs, one W_k, U_k and both biases per gate (z, r, n),
+ * as FloatLstm: z = σ(x·W_z + b_xz + h·U_z + b_hz), r likewise, n = tanh(x·W_n + b_xn + r·(h·U_n + b_hn)),
+ * h = (1 - z)·n + z·h.
+ */
+export class FloatGru {
+  readonly #w: tf.Tensor2D[];
+  readonly #u: tf.Tensor2D[];
+  readonly #bx: tf.Tensor1D[];
+  readonly #bh: tf.Tensor1D[];
+  readonly #d: tf.Tensor2D;
+  readonly #k: GruWeights;
+
+  constructor(k: GruWeights) {
+    const f = floatWeights(k, 3);
+    this.#k = k;
+    [this.#w, this.#u, this.#bx, this.#bh, this.#d] = [f.w, f.u, f.bias(k.bias, SX, k.sw), f.bias(k.biasH, SH, k.su), f.d];
+  }
+
+  /** x [batch * steps * I] pixels in [0, 1] -> logits [batch, classes]. */
+  forward(x: Float32Array, batch: number, steps: number): Float32Array {
+    const { inputSize: I, hidden: H } = this.#k;
+    let h: tf.Tensor2D = tf.zeros([batch, H]);
+    for (let t = 0; t < steps; t++) {
+      const h2 = tf.tidy(() => {
+        const xt = tf.tensor2d(stepRows(x, batch, steps, I, t), [batch, I]);
+        const vx = (g: number) => tf.add(tf.matMul(xt, this.#w[g]), this.#bx[g]);
+        const vh = (g: number) => tf.add(tf.matMul(h, this.#u[g]), this.#bh[g]);
+        const z = tf.sigmoid(tf.add(vx(0), vh(0)));
+        const r = tf.sigmoid(tf.add(vx(1), vh(1)));
+        const n = tf.tanh(tf.add(vx(2), tf.mul(r, vh(2))));
+        return tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D;
+      });
+      h.dispose();
+      h = h2;
+    }
+    const logits = tf.tidy(() => tf.matMul(h, this.#d).dataSync() as Float32Array);
+    h.dispose();
+    return logits;
+  }
+
+  dispose(): void {
+    tf.dispose([...this.#w, ...this.#u, ...this.#bx, ...this.#bh, this.#d]);
   }
 }

@@ -58,6 +58,36 @@ describe('RNN quantization points', () => {
     m.dispose();
   });
 
+  it('the cell scale is a power of two by default (uniform and lsq); rules turn it off or move the cell to 8 bits', () => {
+    const x = tf.tidy(() => tf.mul(tf.randomNormal([4, 6, 4], 0, 1, 'float32', 5), 3));
+    const cellOf = (recipe: Parameters<typeof prepare>[1]) => {
+      const m = new LSTM({ inputSize: 4, hidden: 3 });
+      prepare(m, recipe, silent);
+      m.train(true);
+      tf.dispose(m.forward(x));
+      const q = m.layers[0].getQuantizer('cell');
+      const p = { scale: q?.qparams().scale[0] as number, bits: q?.spec.bits, quantizer: q?.quantizer };
+      m.dispose();
+      return p;
+    };
+    const base = getPreset('w8a8');
+    const isPow2 = (s: number) => Number.isInteger(Math.log2(s));
+    const pow2 = cellOf('w8a8');
+    expect(pow2).toMatchObject({ bits: 16, quantizer: 'uniform' });
+    expect(isPow2(pow2.scale)).toBe(true);
+    const observed = cellOf({ ...base, rules: [...base.rules, { match: 'LSTM', points: { cell: { powerOfTwoScale: false } } }] });
+    expect(isPow2(observed.scale)).toBe(false);
+    expect(pow2.scale).toBeGreaterThanOrEqual(observed.scale);
+    expect(pow2.scale).toBeLessThan(2 * observed.scale);
+    const eight = cellOf({ ...base, rules: [...base.rules, { match: 'LSTM', points: { cell: { bits: 8 } } }] });
+    expect(eight.bits).toBe(8);
+    expect(isPow2(eight.scale)).toBe(true);
+    const lsq = cellOf(getPreset('w4a4', { weightQuantizer: 'lsq', activationQuantizer: 'lsq' }));
+    expect(lsq).toMatchObject({ bits: 16, quantizer: 'lsq' });
+    expect(isPow2(lsq.scale)).toBe(true);
+    x.dispose();
+  });
+
   it('refuses an unsigned quantizer on the cell and PACT on any RNN point, naming the point and the reason', () => {
     const m = new LSTM({ inputSize: 4, hidden: 3 });
     expect(() => prepare(m, { rules: [{ match: 'LSTM', weight: { quantizer: 'uniform', bits: 8 }, points: { cell: { signed: false } } }] }, silent)).toThrow(

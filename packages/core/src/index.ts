@@ -22,6 +22,7 @@ export type { Quantizer, QuantizerPlugin, QuantizerState, JsonValue } from './qu
 export { registerQuantizer, unregisterQuantizer, listQuantizers, getQuantizerPlugin, createQuantizer, validateQuantizerOptions } from './quantizer/registry.ts';
 export { commonOptions, specForPoint, type CommonOptions } from './quantizer/common-options.ts';
 export { ObservedQuantizer } from './quantizer/observed-quantizer.ts';
+export { powerOfTwoCeil } from './quantizer/power-of-two.ts';
 export { observedQuantizerPlugin, type ObservedPluginDefinition, type ObservedPluginOptions } from './quantizer/observed-plugin.ts';
 export { atPoint } from './quantizer/at-point.ts';
 export { gridOf, passGrid, fakeQuantizeBias, type TensorGrid } from './quantizer/tensor-grid.ts';

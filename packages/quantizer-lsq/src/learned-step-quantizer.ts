@@ -6,6 +6,7 @@ import {
   atPoint,
   fakeQuantize,
   gradScale,
+  powerOfTwoCeil,
   qrange,
   roundHalfEven,
   type JsonValue,
@@ -29,6 +30,17 @@ export interface LearnedStepSettings {
   readonly init: InitChoice;
   readonly gradScale: GradScaleChoice;
   readonly minStep: number;
+  /** Symmetric grids: the forward pass and qparams() use each step rounded up to a power of two (straight-through gradient to the learned step). */
+  readonly powerOfTwoScale?: boolean;
+}
+
+/**
+ * The steps rounded up to powers of two in the forward pass (exactly the values qparams() reports);
+ * the gradient passes straight through to the learned step, as for any rounding in QAT.
+ */
+function powerOfTwoStep(step: tf.Tensor, rounded: Float32Array): tf.Tensor {
+  const op = tf.customGrad(((s: tf.Tensor) => ({ value: tf.tensor(rounded, s.shape), gradFunc: (dy: tf.Tensor) => dy })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(step);
 }
 
 /** The number of step sizes a point needs: 1, or its channel count along spec.axis. */
@@ -82,6 +94,9 @@ export class LearnedStepQuantizer implements Quantizer {
     this.spec = settings.spec;
     ({ qmin: this.qmin, qmax: this.qmax } = qrange(settings.spec));
     this.channels = channelCount(settings);
+    if (settings.powerOfTwoScale && !settings.spec.symmetric) {
+      throw new QuantizerOptionError(`quantizer '${settings.quantizer}' at '${settings.point.label}': powerOfTwoScale needs a symmetric grid (zero point 0)`);
+    }
     const shape = settings.spec.axis === undefined ? [] : [this.channels];
     // tidy frees the initial values; it never disposes variables
     this.step = tf.tidy(() => tf.variable(tf.fill(shape, 1)));
@@ -181,7 +196,8 @@ export class LearnedStepQuantizer implements Quantizer {
       const g = gradFactor(this.settings.gradScale, elementsPerStep(x, this.point.role, this.channels), this.qp);
       return tf.tidy(() => {
         const zeroPoint = this.zeroPoint ? gradScale(this.zeroPoint, g) : tf.zeros(this.step.shape);
-        return fakeQuantize(x, gradScale(this.step, g), zeroPoint, {
+        const step = gradScale(this.step, g);
+        return fakeQuantize(x, this.settings.powerOfTwoScale ? powerOfTwoStep(step, p.step.map(powerOfTwoCeil)) : step, zeroPoint, {
           qmin: this.qmin,
           qmax: this.qmax,
           ...(this.spec.axis === undefined ? {} : { axis: this.spec.axis }),
@@ -195,7 +211,7 @@ export class LearnedStepQuantizer implements Quantizer {
       if (!this.isInitialized) throw new QatjsError('has no step size yet: train a step or run calibrate first');
       const p = this.current();
       return {
-        scale: p.step,
+        scale: this.settings.powerOfTwoScale ? p.step.map(powerOfTwoCeil) : p.step,
         zeroPoint: Int32Array.from(p.zeroPoint, (z) => roundHalfEven(z)),
         qmin: this.qmin,
         qmax: this.qmax,

@@ -1,9 +1,10 @@
-import { readOptions, specForPoint, type QuantizerPlugin } from '@qatjs/core';
+import { option, readOptions, specForPoint, type QuantizerPlugin } from '@qatjs/core';
 import { LearnedStepQuantizer } from './learned-step-quantizer.ts';
 import { learnedStepSchema } from './options.ts';
 
 const OWNER = "quantizer 'lsq'";
-const schema = learnedStepSchema(OWNER, true, { kind: 'lsq' });
+// powerOfTwoScale: the learned step rounded up to a power of two in the forward pass (symmetric grids only, so not LSQ+)
+const schema = { ...learnedStepSchema(OWNER, true, { kind: 'lsq' }), powerOfTwoScale: option.boolean(false) };
 
 /** The options 'lsq' accepts, parsed (see the README for each). */
 export type LsqOptions = ReturnType<typeof readLsqOptions>;
@@ -21,7 +22,7 @@ export const lsqQuantizer: QuantizerPlugin<LsqOptions> = {
   description: 'LSQ: learned step size on a symmetric grid, per tensor or per channel',
   validate: readLsqOptions,
   create(options, point) {
-    const { init, gradScale, minStep } = options;
-    return new LearnedStepQuantizer({ quantizer: 'lsq', point, spec: specForPoint(OWNER, options, point, true), init, gradScale, minStep });
+    const { init, gradScale, minStep, powerOfTwoScale } = options;
+    return new LearnedStepQuantizer({ quantizer: 'lsq', point, spec: specForPoint(OWNER, options, point, true), init, gradScale, minStep, powerOfTwoScale });
   },
 };

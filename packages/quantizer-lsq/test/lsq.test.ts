@@ -147,7 +147,7 @@ for (const backend of BACKENDS) {
         ['lsq', { bits: 4, gradScale: -1 }, /option 'gradScale' must be true .*got -1/],
         ['lsq', { bits: 4, gradScale: 'paper' }, /option 'gradScale' must be/],
         ['lsq', { bits: 4, minStep: 0 }, /option 'minStep' must be a number in/],
-        ['lsq', { bits: 4, learningRate: 1 }, /quantizer 'lsq': unknown option 'learningRate' \(known options: bits, signed, narrowRange, perChannel, init, gradScale, minStep\)/],
+        ['lsq', { bits: 4, learningRate: 1 }, /quantizer 'lsq': unknown option 'learningRate' \(known options: bits, signed, narrowRange, perChannel, init, gradScale, minStep, powerOfTwoScale\)/],
         [LSQ_PLUS, { bits: 4, init: 'lsq' }, new RegExp(`quantizer '${escapeRegExp(LSQ_PLUS)}': option 'init' must be 'minMax'`)],
       ];
       for (const [name, options, message] of bad) {
@@ -316,3 +316,40 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('lsq: powerOfTwoScale', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+
+  it('quantizes with the learned step rounded up to a power of two, and passes the step gradient straight through', () => {
+    const point = actPoint(false, [4]);
+    const q = createQuantizer('lsq', { bits: 8, powerOfTwoScale: true, init: 0.3 }, point) as LearnedStepQuantizer;
+    // the same grid without the option: the step set to the power of two itself
+    const same = createQuantizer('lsq', { bits: 8, init: 0.5 }, point) as LearnedStepQuantizer;
+    expect(Array.from(q.qparams().scale)).toEqual([0.5]);
+    const data = randomNormal(32, 7).map((v) => v * 40);
+    const x = tf.tensor2d(data, [8, 4]);
+    const dy = tf.tensor2d(randomNormal(32, 8), [8, 4]);
+    const run = (qq: LearnedStepQuantizer) => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(qq.apply(x, TRAIN), dy)) as tf.Scalar, [qq.step]);
+      const out = { value: value.dataSync()[0], grad: grads[qq.step.name].dataSync()[0], y: Array.from(qq.apply(x, EVAL).dataSync()) };
+      tf.dispose([value, ...Object.values(grads)]);
+      return out;
+    };
+    const a = run(q);
+    const b = run(same);
+    expect(a.y).toEqual(Array.from(refFakeQuantize(data, [8, 4], { scale: [0.5], zeroPoint: [0], qmin: -128, qmax: 127 })));
+    expect(a.y).toEqual(b.y);
+    expect(a.value).toBe(b.value);
+    expect(a.grad).toBe(b.grad);
+    expect(a.grad).not.toBe(0);
+    tf.dispose([x, dy]);
+    q.dispose();
+    same.dispose();
+  });
+
+  it('is LSQ only: LSQ+ (affine) refuses the option by name', () => {
+    expect(() => createQuantizer(LSQ_PLUS, { bits: 8, powerOfTwoScale: true }, actPoint(false, [4]))).toThrow(/unknown option 'powerOfTwoScale'/);
+  });
+});

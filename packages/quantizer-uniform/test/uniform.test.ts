@@ -5,6 +5,7 @@ import {
   QatjsError,
   createQuantizer,
   getQuantizerPlugin,
+  observedQuantizerPlugin,
   qrange,
   type QuantPoint,
   type QuantizeContext,
@@ -180,3 +181,34 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('uniform quantizer: powerOfTwoScale', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+
+  it('rounds each observed scale up to a power of two; fake quantization uses that grid', () => {
+    const plainQ = createQuantizer('uniform', { bits: 8, perChannel: true }, weightPoint);
+    const pow2Q = createQuantizer('uniform', { bits: 8, perChannel: true, powerOfTwoScale: true }, weightPoint);
+    const data = randomNormal(72, 3);
+    const w = tf.tensor4d(data, [3, 3, 2, 4]);
+    tf.tidy(() => plainQ.apply(w, EVAL));
+    const y = tf.tidy(() => plain(pow2Q.apply(w, EVAL).dataSync()));
+    const observed = Array.from(plainQ.qparams().scale);
+    const scale = Array.from(pow2Q.qparams().scale);
+    for (let c = 0; c < 4; c++) {
+      const e = Math.log2(scale[c]);
+      expect(Number.isInteger(e)).toBe(true);
+      expect(scale[c]).toBeGreaterThanOrEqual(observed[c]);
+      expect(scale[c] / 2).toBeLessThan(observed[c]);
+    }
+    expect(y).toEqual(plain(refFakeQuantize(data, [3, 3, 2, 4], { scale, zeroPoint: [0, 0, 0, 0], qmin: -128, qmax: 127, axis: 3 })));
+    w.dispose();
+  });
+
+  it('is an option of symmetric plugins only: an affine observed plugin refuses it by name', () => {
+    const affine = observedQuantizerPlugin({ name: 'affine-test', description: 'affine', symmetric: false });
+    expect(() => affine.validate({ bits: 8, powerOfTwoScale: true })).toThrow(/unknown option 'powerOfTwoScale'/);
+    expect(() => createQuantizer('uniform', { bits: 8, powerOfTwoScale: 1 }, actPoint(false))).toThrow(/powerOfTwoScale/);
+  });
+});

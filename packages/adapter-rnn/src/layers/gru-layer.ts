@@ -93,12 +93,12 @@ export class GruLayer extends RecurrentLayer {
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): NamedLoweredValues {
     const inputGates = wideQuant(ctx, this, 'inputGates');
     const recurrentGates = wideQuant(ctx, this, 'recurrentGates');
-    return this.lowerDirections(ctx, inputs[0] as LoweredValue, (x, hidden, d, w, u) => {
+    return this.lowerDirections(ctx, inputs[0] as LoweredValue, (x, hidden, d, w, u, s) => {
       const biasX = directionBias(ctx, this.biasX, x.quant, w.quant, this.directions, d, 'biasX');
       const biasH = directionBias(ctx, this.biasH, hidden, u.quant, this.directions, d, 'biasH');
-      return ctx.builder.gru(x.name, w.name, u.name, { biasX, biasH, inputGates, recurrentGates, reverse: d === 1, maxSteps: this.maxSteps }, {
+      return ctx.builder.gru(x.name, w.name, u.name, { biasX, biasH, ...(s.h0 ? { h0: s.h0 } : {}), inputGates, recurrentGates, reverse: d === 1, maxSteps: this.maxSteps }, {
         hidden: { dtype: 'int8', quant: hidden },
-        names: { y: ctx.name(`y${d}`), hT: ctx.name(`hT${d}`) },
+        names: { y: ctx.name(`y${d}`), hT: s.hT ?? ctx.name(`hT${d}`) },
       });
     });
   }

@@ -61,18 +61,23 @@ export class LstmLayer extends RecurrentLayer {
 
   /**
    * One fused lstm op per direction (docs/guides/rnn-adapter.md: why fused); a bidirectional layer
-   * concatenates the directions' outputs, which share the hidden grid. Returns `output` (every step)
-   * and `last` (the final hidden states, [B, D·H]).
+   * concatenates the directions' outputs, which share the hidden grid. Returns `output` (every step),
+   * `last` (the final hidden states, [B, D·H]) and each direction's final states `hT<d>`, `cT<d>`
+   * (started from graph inputs when the stack lowers the states).
    */
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): NamedLoweredValues {
     const gates = wideQuant(ctx, this, 'gates');
     const cell = wideQuant(ctx, this, 'cell');
-    return this.lowerDirections(ctx, inputs[0] as LoweredValue, (x, hidden, d, w, u) =>
-      ctx.builder.lstm(x.name, w.name, u.name, { bias: directionBias(ctx, this.bias, x.quant, w.quant, this.directions, d, 'bias'), gates, reverse: d === 1, maxSteps: this.maxSteps }, {
-        hidden: { dtype: 'int8', quant: hidden },
-        cell,
-        names: { y: ctx.name(`y${d}`), hT: ctx.name(`hT${d}`), cT: ctx.name(`cT${d}`) },
-      }),
+    return this.lowerDirections(
+      ctx,
+      inputs[0] as LoweredValue,
+      (x, hidden, d, w, u, s) =>
+        ctx.builder.lstm(
+          x.name, w.name, u.name,
+          { bias: directionBias(ctx, this.bias, x.quant, w.quant, this.directions, d, 'bias'), ...(s.h0 ? { h0: s.h0 } : {}), ...(s.c0 ? { c0: s.c0 } : {}), gates, reverse: d === 1, maxSteps: this.maxSteps },
+          { hidden: { dtype: 'int8', quant: hidden }, cell, names: { y: ctx.name(`y${d}`), hT: s.hT ?? ctx.name(`hT${d}`), cT: s.cT ?? ctx.name(`cT${d}`) } },
+        ),
+      cell,
     );
   }
 }

@@ -17,6 +17,14 @@ export interface RecurrentOptions {
   readonly maxSteps?: number;
   /** Seed of the initialization (default 1). */
   readonly seed?: number;
+  /**
+   * convert() lowers the states too (default false: the integer model starts from zero states and
+   * returns the output only): graph inputs `h0` (int8 codes on the hidden grid) and, for the LSTM,
+   * `c0` (int16 codes on the cell grid), outputs `hT` and `cT` (codes, never dequantized), one per
+   * layer and direction, suffixed `.k` (k = layer · directions + direction, PyTorch's state order)
+   * when there are several. A run's hT and cT are the next run's h0 and c0.
+   */
+  readonly lowerStates?: boolean;
 }
 
 export interface ResolvedRecurrentOptions {
@@ -27,9 +35,10 @@ export interface ResolvedRecurrentOptions {
   readonly returnSequences: boolean;
   readonly maxSteps: number;
   readonly seed: number;
+  readonly lowerStates: boolean;
 }
 
-const KNOWN = ['inputSize', 'hidden', 'numLayers', 'bidirectional', 'returnSequences', 'maxSteps', 'seed'];
+const KNOWN = ['inputSize', 'hidden', 'numLayers', 'bidirectional', 'returnSequences', 'maxSteps', 'seed', 'lowerStates'];
 
 function optionalBoolean(v: unknown, where: string, name: string, fallback: boolean): boolean {
   if (v === undefined) return fallback;
@@ -50,5 +59,6 @@ export function resolveRecurrentOptions(o: RecurrentOptions, where: string): Res
     returnSequences: optionalBoolean(o.returnSequences, where, 'returnSequences', true),
     maxSteps: o.maxSteps === undefined ? 512 : positiveInt(o.maxSteps, where, 'maxSteps'),
     seed: checkSeed(o.seed, where),
+    lowerStates: optionalBoolean(o.lowerStates, where, 'lowerStates', false),
   };
 }

@@ -1,12 +1,17 @@
 // The quantization points of one recurrent layer (contracts: docs/guides/rnn-adapter.md). Presets
 // quantize them without naming them: the recurrent weight follows the weight's settings, the hidden
 // state the output's, and the gates and cell take the weight's symmetric quantizer at 16 bits
-// (TFLite's integer LSTM), per tensor. Quantizers the integer ops cannot use are refused at prepare().
+// (TFLite's integer LSTM), per tensor, the cell's scale rounded up to a power of two (TFLite's too).
+// Quantizers the integer ops cannot use are refused at prepare().
 import type { QuantPointDecl } from '@qatjs/core';
 
 type Grid = Parameters<NonNullable<QuantPointDecl['check']>>[0];
 
 const SIXTEEN_BITS = { bits: 16, perChannel: false, narrowRange: false };
+// The cell's scale a power of two (docs/numerics.md): the integer op's c·s_c and c'/s_c are then exact
+// in float32 (a shift of the exponent, as TFLite's fixed-point cell update is a shift). A rule turns it
+// off (`cell: { powerOfTwoScale: false }`) or moves the cell to 8 bits (`cell: { bits: 8 }`, still a power of two).
+const CELL = { ...SIXTEEN_BITS, powerOfTwoScale: true };
 // Observed once per time step: running min/max (a moving average started from step 0's small range
 // shrank the hidden grid to a third within 10 QAT steps on sequential MNIST, accuracy 50% -> 29%).
 const PER_STEP_OBSERVER = 'minMax';
@@ -56,7 +61,7 @@ export function gatePoint(name: string, what: string): QuantPointDecl {
   return { name, role: 'activation', channelAxis: 1, observer: PER_STEP_OBSERVER, inherits: { from: 'weight', set: SIXTEEN_BITS }, check: signedSymmetric(what, false) };
 }
 
-/** The LSTM cell state: 16-bit, signed, symmetric, per tensor. */
+/** The LSTM cell state: 16-bit, signed, symmetric, per tensor, on a power-of-two scale. */
 export function cellPoint(): QuantPointDecl {
-  return { name: 'cell', role: 'activation', observer: PER_STEP_OBSERVER, inherits: { from: 'weight', set: SIXTEEN_BITS }, check: signedSymmetric('the cell state', true) };
+  return { name: 'cell', role: 'activation', observer: PER_STEP_OBSERVER, inherits: { from: 'weight', set: CELL }, check: signedSymmetric('the cell state', true) };
 }

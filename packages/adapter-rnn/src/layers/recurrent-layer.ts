@@ -4,6 +4,26 @@ import type { QuantParams } from '@qatjs/ir';
 import { directionWeight } from './lowering.ts';
 
 type WeightConstant = { readonly name: string; readonly quant: QuantParams };
+
+/**
+ * The state values of one layer's integer ops, per direction, when its stack lowers the states
+ * (RecurrentOptions.lowerStates): graph inputs h0 (and c0) declared under these names, and the
+ * ops' final states hT (and cT) named so, which the stack returns as graph outputs.
+ */
+export interface StateNames {
+  readonly h0: readonly string[];
+  readonly hT: readonly string[];
+  readonly c0?: readonly string[];
+  readonly cT?: readonly string[];
+}
+
+/** What the op callback of lowerDirections gets for direction d: the state inputs to start from, and the names of the final states. */
+export interface DirectionStates {
+  readonly h0?: string;
+  readonly c0?: string;
+  readonly hT?: string;
+  readonly cT?: string;
+}
 import { LayerError, checkInput } from '@qatjs/layers';
 
 /** What one stacked layer returns: every step's output and the final states, [directions, batch, hidden]. */
@@ -38,6 +58,8 @@ export abstract class RecurrentLayer extends Module<LayerRun> {
   readonly hidden: number;
   readonly directions: 1 | 2;
   readonly maxSteps: number;
+  /** Set by the stack only while it lowers this layer with states (RecurrentOptions.lowerStates). */
+  stateNames: StateNames | undefined;
 
   constructor(
     shape: LayerShape,
@@ -148,20 +170,37 @@ export abstract class RecurrentLayer extends Module<LayerRun> {
    * constants; the directions' outputs joined: `output` y [B, T, D·H] and `last` hT [B, D·H],
    * concatenated along the features (exact: both directions are on the one hidden grid).
    */
-  protected lowerDirections(ctx: LoweringContext, input: LoweredValue, op: (x: LoweredValue & { quant: QuantParams }, hidden: QuantParams, d: number, w: WeightConstant, u: WeightConstant) => { y: string; hT: string }): NamedLoweredValues {
+  protected lowerDirections(
+    ctx: LoweringContext,
+    input: LoweredValue,
+    op: (x: LoweredValue & { quant: QuantParams }, hidden: QuantParams, d: number, w: WeightConstant, u: WeightConstant, states: DirectionStates) => { y: string; hT: string; cT?: string },
+    cell?: QuantParams,
+  ): NamedLoweredValues {
     const x = ctx.layerInput(this, input) as LoweredValue & { quant: QuantParams };
     const hidden = ctx.activationQuant(this, 'hidden');
     const ys: string[] = [];
     const hs: string[] = [];
+    const finals: Record<string, LoweredValue> = {};
+    const io = this.stateNames;
     for (let d = 0; d < this.directions; d++) {
       const w = directionWeight(ctx, this, 'weight', this.weight, this.directions, d);
       const u = directionWeight(ctx, this, 'recurrentWeight', this.recurrentWeight, this.directions, d);
-      const out = op(x, hidden, d, w, u);
+      // the initial states as graph inputs: codes on the hidden grid (int8) and the cell grid (int16)
+      const states: DirectionStates = io
+        ? {
+            h0: ctx.builder.input(io.h0[d], 'int8', [-1, this.hidden], hidden),
+            hT: io.hT[d],
+            ...(io.c0 && cell ? { c0: ctx.builder.input(io.c0[d], 'int16', [-1, this.hidden], cell), cT: io.cT?.[d] } : {}),
+          }
+        : {};
+      const out = op(x, hidden, d, w, u, states);
       ys.push(out.y);
       hs.push(out.hT);
+      finals[`hT${d}`] = { name: out.hT, dtype: 'int8', quant: hidden, keepCodes: true };
+      if (out.cT !== undefined && cell) finals[`cT${d}`] = { name: out.cT, dtype: 'int16', quant: cell, keepCodes: true };
     }
     const join = (names: string[], axis: number, suffix: string) => (names.length === 1 ? names[0] : ctx.builder.concat(names, axis, { name: ctx.name(suffix) }));
     const value = (name: string) => ({ name, dtype: 'int8' as const, quant: hidden });
-    return { output: value(join(ys, 2, 'output')), last: value(join(hs, 1, 'last')) };
+    return { output: value(join(ys, 2, 'output')), last: value(join(hs, 1, 'last')), ...finals };
   }
 }

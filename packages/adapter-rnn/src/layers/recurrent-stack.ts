@@ -78,20 +78,41 @@ export abstract class RecurrentStack<L extends RecurrentLayer, Out extends Recur
   }
 
   /**
-   * The layers' fused ops in order, each reading the previous one's output. Lowers `output` only: the
-   * integer model starts from zero states (initial states in and final states out are training-side
-   * for now).
+   * The layers' fused ops in order, each reading the previous one's output. Returns `output`; with
+   * `lowerStates` also every layer's and direction's initial states as graph inputs (h0, c0: codes)
+   * and final states as outputs (hT, cT: codes), named as RecurrentOptions.lowerStates says.
+   * Without it the integer model starts from zero states.
    */
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): NamedLoweredValues {
-    if (inputs.length !== 1) ctx.fail(`${this.kind} lowers from one input (x) and zero initial states, got ${inputs.length} inputs`);
+    if (inputs.length !== 1) ctx.fail(`${this.kind} lowers from one input (x), got ${inputs.length} inputs (with lowerStates it declares its initial states as graph inputs itself)`);
+    const r = this.options;
+    const count = r.numLayers * r.directions;
+    const named = (base: string, k: number) => (count === 1 ? base : `${base}.${k}`);
     let v = inputs[0] as LoweredValue;
     let last: LoweredValue = v;
+    const states: Record<string, LoweredValue> = {};
     this.layers.forEach((layer, l) => {
-      const out = ctx.lowerChild(String(l), layer as unknown as Module<NamedTensors>, [v]);
+      const ks = Array.from({ length: r.directions }, (_, d) => l * r.directions + d);
+      const cell = this.stateNames.includes('c');
+      layer.stateNames = r.lowerStates
+        ? { h0: ks.map((k) => named('h0', k)), hT: ks.map((k) => named('hT', k)), ...(cell ? { c0: ks.map((k) => named('c0', k)), cT: ks.map((k) => named('cT', k)) } : {}) }
+        : undefined;
+      let out: NamedLoweredValues | LoweredValue;
+      try {
+        out = ctx.lowerChild(String(l), layer as unknown as Module<NamedTensors>, [v]);
+      } finally {
+        layer.stateNames = undefined;
+      }
       if (isLoweredValue(out) || !out.output || !out.last) ctx.fail(`layer ${l} lowered to no { output, last }`);
       v = out.output;
       last = out.last;
+      if (r.lowerStates) {
+        ks.forEach((k, d) => {
+          states[named('hT', k)] = out[`hT${d}`] as LoweredValue;
+          if (cell) states[named('cT', k)] = out[`cT${d}`] as LoweredValue;
+        });
+      }
     });
-    return { output: this.options.returnSequences ? v : last };
+    return { output: r.returnSequences ? v : last, ...states };
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, describeValue, type LoweredValue, type LoweringContext } from '@qatjs/core';
+import { Module, describeValue, type LoweredValue, type LoweringContext, type NamedLoweredValues } from '@qatjs/core';
 import { Dense, Embedding, LayerError, positiveInt } from '@qatjs/layers';
 import { LSTM, type LstmOutput } from '../layers/lstm.ts';
 import type { RecurrentState } from '../layers/recurrent-stack.ts';
@@ -16,6 +16,8 @@ export interface CharLstmOptions {
   /** The longest sequence (default 512). */
   readonly maxSteps?: number;
   readonly seed?: number;
+  /** convert() lowers the LSTM states as graph inputs h0, c0 and outputs hT, cT (RecurrentOptions.lowerStates; default false). */
+  readonly lowerStates?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export class CharLstm extends Module {
     const embed = positiveInt(o.embed, where, 'embed');
     const hidden = positiveInt(o.hidden, where, 'hidden');
     this.embedding = this.registerModule('embedding', new Embedding({ vocab: this.vocabSize, dim: embed, seed }));
-    this.rnn = this.registerModule('rnn', new LSTM({ inputSize: embed, hidden, numLayers: o.layers ?? 1, ...(o.maxSteps === undefined ? {} : { maxSteps: o.maxSteps }), seed: seed + 1 }));
+    this.rnn = this.registerModule('rnn', new LSTM({ inputSize: embed, hidden, numLayers: o.layers ?? 1, ...(o.maxSteps === undefined ? {} : { maxSteps: o.maxSteps }), ...(o.lowerStates === undefined ? {} : { lowerStates: o.lowerStates }), seed: seed + 1 }));
     this.head = this.registerModule('head', new Dense({ inFeatures: hidden, units: this.vocabSize, rank: 3, seed: seed + 2 }));
   }
 
@@ -67,10 +69,12 @@ export class CharLstm extends Module {
     });
   }
 
-  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
+  /** The logits; with lowerStates, `{ output: logits, hT, cT... }` (the LSTM states as graph inputs and outputs). */
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue | NamedLoweredValues {
     const e = ctx.lowerChild('embedding', this.embedding, inputs);
-    const y = ctx.lowerChild('rnn', this.rnn, [e]).output as LoweredValue;
-    return ctx.lowerChild('head', this.head, [y]);
+    const { output, ...states } = ctx.lowerChild('rnn', this.rnn, [e]);
+    const logits = ctx.lowerChild('head', this.head, [output as LoweredValue]);
+    return Object.keys(states).length === 0 ? logits : { output: logits, ...states };
   }
 }
 

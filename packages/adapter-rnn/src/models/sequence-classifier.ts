@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, describeValue, type LoweredValue, type LoweringContext } from '@qatjs/core';
+import { Module, describeValue, type LoweredValue, type LoweringContext, type NamedLoweredValues } from '@qatjs/core';
 import { Dense, LayerError, positiveInt } from '@qatjs/layers';
 import { GRU } from '../layers/gru.ts';
 import { LSTM } from '../layers/lstm.ts';
@@ -36,9 +36,11 @@ export class SequenceClassifier extends Module {
     return tf.tidy(() => this.head.forward(this.rnn.forward(x).output));
   }
 
-  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
-    const features = ctx.lowerChild('rnn', this.rnn, inputs).output as LoweredValue;
-    return ctx.lowerChild('head', this.head, [features]);
+  /** The logits; with the rnn's lowerStates, `{ output: logits, hT, cT... }` (the states as graph inputs and outputs). */
+  lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue | NamedLoweredValues {
+    const { output, ...states } = ctx.lowerChild('rnn', this.rnn, inputs);
+    const logits = ctx.lowerChild('head', this.head, [output as LoweredValue]);
+    return Object.keys(states).length === 0 ? logits : { output: logits, ...states };
   }
 }
 

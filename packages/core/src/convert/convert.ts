@@ -54,7 +54,8 @@ function graphInputs(options: ConvertOptions): readonly GraphInput[] {
  * (int8, or packed int4/int2), int32 biases, activation grids from the quantizers, fused activations
  * as clamps. The graph inputs (float32 [batch, ...shape], or uint8 codes) go to the root's lower() in
  * order; a model that returns one value has one graph output, one returning named values one output
- * per name; int8 outputs are dequantized unless floatOutput is false. Every layer must implement
+ * per name; int8 outputs are dequantized unless floatOutput is false (or the value keeps its codes:
+ * LoweredValue.keepCodes). Every layer must implement
  * lower() and every quantizer it lowers must be affine (docs/guides/writing-a-quantizer.md); errors
  * are ConvertErrors naming the layer path. The result is validated by @qatjs/ir.
  */
@@ -77,7 +78,7 @@ export function convert(model: Module<ModuleOutput>, options: ConvertOptions): I
     }
     const out = ctx.lowerAt('', model, inputs);
     const finish = (v: LoweredValue, name: string): string =>
-      (v.dtype === 'int8' || v.dtype === 'uint8') && options.floatOutput !== false ? builder.dequantize(v.name, { name }) : v.name;
+      (v.dtype === 'int8' || v.dtype === 'uint8') && options.floatOutput !== false && v.keepCodes !== true ? builder.dequantize(v.name, { name }) : v.name;
     try {
       if (isLoweredValue(out)) {
         builder.output(finish(out, options.outputName ?? 'output'));

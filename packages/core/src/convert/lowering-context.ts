@@ -16,6 +16,8 @@ export interface LoweredValue {
    */
   readonly dtype: 'float32' | 'int8' | 'uint8' | 'int16' | 'int32';
   readonly quant?: IrQuant;
+  /** As a graph output, left as codes even when convert() dequantizes the outputs (a recurrent state the next run takes back as an input). */
+  readonly keepCodes?: boolean;
 }
 
 /** Several lowered values by name, as a module returning named tensors lowers (an LSTM's { output, h, c }). */

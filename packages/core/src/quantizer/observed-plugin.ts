@@ -9,6 +9,8 @@ import type { QuantizerPlugin } from './quantizer.ts';
 export interface ObservedPluginOptions extends CommonOptions {
   /** The observer; undefined means the role's default. */
   readonly observer: ObserverConfig | undefined;
+  /** Symmetric plugins: round each scale up to a power of two (default false); affine plugins have no such option. */
+  readonly powerOfTwoScale?: boolean;
 }
 
 export interface ObservedPluginDefinition {
@@ -24,7 +26,8 @@ const roleDefault = (point: QuantPoint): string => (point.role === 'activation' 
 
 /**
  * Builds an observer-driven quantizer plugin: the common options plus `observer` (a name or
- * { name, ...observerOptions }), each point getting an ObservedQuantizer.
+ * { name, ...observerOptions }), and for symmetric grids `powerOfTwoScale` (each observed scale
+ * rounded up to a power of two), each point getting an ObservedQuantizer.
  */
 export function observedQuantizerPlugin(def: ObservedPluginDefinition): QuantizerPlugin<ObservedPluginOptions> {
   const owner = `quantizer '${def.name}'`;
@@ -33,12 +36,16 @@ export function observedQuantizerPlugin(def: ObservedPluginDefinition): Quantize
     name: def.name,
     description: def.description,
     validate(raw) {
-      const o = readOptions(owner, raw, { ...commonOptions, observer: option.optional(option.custom('an observer name or { name, ...options }', (v) => v)) });
+      const observer = option.optional(option.custom('an observer name or { name, ...options }', (v) => v));
+      const o = def.symmetric
+        ? readOptions(owner, raw, { ...commonOptions, observer, powerOfTwoScale: option.boolean(false) })
+        : readOptions(owner, raw, { ...commonOptions, observer });
       return { ...o, observer: o.observer === undefined ? undefined : resolveObserver(o.observer, owner) };
     },
     create(options, point) {
       const spec = specForPoint(owner, options, point, def.symmetric);
-      return new ObservedQuantizer(def.name, point, spec, options.observer ?? resolveObserver(point.observer ?? pickObserver(point), owner));
+      const observer = options.observer ?? resolveObserver(point.observer ?? pickObserver(point), owner);
+      return new ObservedQuantizer(def.name, point, spec, observer, { powerOfTwoScale: options.powerOfTwoScale === true });
     },
   };
 }

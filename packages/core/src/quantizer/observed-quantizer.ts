@@ -6,6 +6,7 @@ import { fakeQuantize } from '../ops/fake-quantize.ts';
 import type { QuantSpec } from '../spec/quant-spec.ts';
 import { QatjsError } from '../util/errors.ts';
 import { atPoint } from './at-point.ts';
+import { powerOfTwoCeil } from './power-of-two.ts';
 import type { QuantPoint, QuantizeContext } from './quant-point.ts';
 import type { Quantizer, QuantizerState } from './quantizer.ts';
 
@@ -17,6 +18,9 @@ import type { Quantizer, QuantizerState } from './quantizer.ts';
  * the weights as they train. Activations accumulate across batches as the observer says (running
  * min/max, moving average, mean of percentiles...). A weight point never observed yet observes on
  * first use, even outside training; an activation point must be calibrated or trained first.
+ *
+ * With `powerOfTwoScale` (symmetric specs only) each scale is the observed one rounded up to a power
+ * of two: the grid still spans the range, and the integer model's divisions by it are exact.
  */
 export class ObservedQuantizer implements Quantizer {
   readonly variables: readonly tf.Variable[] = [];
@@ -25,13 +29,20 @@ export class ObservedQuantizer implements Quantizer {
   private readonly observer: Observer;
   private cached: QParams | undefined;
   private isFrozen = false;
+  /** Each scale rounded up to a power of two. */
+  readonly powerOfTwoScale: boolean;
 
   constructor(
     readonly quantizer: string,
     readonly point: QuantPoint,
     readonly spec: QuantSpec,
     observer: ObserverConfig,
+    options: { readonly powerOfTwoScale?: boolean } = {},
   ) {
+    this.powerOfTwoScale = options.powerOfTwoScale === true;
+    if (this.powerOfTwoScale && !spec.symmetric) {
+      throw new QatjsError(`quantizer '${quantizer}' at '${point.label}': powerOfTwoScale needs a symmetric grid (zero point 0)`);
+    }
     this.observer = createObserver(observer, { spec, label: point.label });
   }
 
@@ -73,7 +84,8 @@ export class ObservedQuantizer implements Quantizer {
         `quantizer '${this.quantizer}' at '${this.point.label}' has no statistics yet: run calibrate(model, batches) or train a step first`,
       );
     }
-    this.cached = qparamsFromRange(this.observer.range(), this.spec);
+    const p = qparamsFromRange(this.observer.range(), this.spec);
+    this.cached = this.powerOfTwoScale ? { ...p, scale: p.scale.map(powerOfTwoCeil) } : p;
     return this.cached;
   }
 
