@@ -53,7 +53,7 @@ describe('quantizer registry', () => {
       [{ bits: 1 }, /quantizer 'test-observed': option 'bits' must be an integer in 2\.\.16, got 1/],
       [{ bits: -4 }, /option 'bits' must be an integer in 2\.\.16, got -4/],
       [{ bits: 8, signed: 'no' }, /option 'signed' must be true or false, got "no"/],
-      [{ bits: 8, bitz: 8 }, /unknown option 'bitz' \(known options: bits, signed, narrowRange, perChannel, observer, powerOfTwoScale\)/],
+      [{ bits: 8, bitz: 8 }, /unknown option 'bitz' \(known options: bits, signed, narrowRange, perChannel, observer\)/],
       [{ bits: 8, observer: 'median' }, /option 'observer': unknown observer "median"/],
       [{ bits: 8, observer: { name: 'movingAverageMinMax', momentum: 2 } }, /option 'momentum' must be a number in \(0, 1\], got 2/],
     ];
