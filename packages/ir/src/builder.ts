@@ -11,7 +11,8 @@ import type { QuantParams } from './types.ts';
 
 /** The output of an op that rescales: its dtype and quant params are the caller's choice. */
 export interface QuantizedOutput extends OutputOptions {
-  readonly dtype: 'int8' | 'uint8';
+  /** int16: 16-bit codes (bits 9..16), for a quantize onto a wide grid (a 16-bit residual stream). */
+  readonly dtype: 'int8' | 'uint8' | 'int16';
   readonly quant: QuantParams;
 }
 

@@ -128,10 +128,10 @@ describe('add / mul validation', () => {
     })();
     const noClamp = mutableCopy(model);
     delete noClamp.nodes[0].attrs.clamp;
-    expectModelError(() => validateModel(noClamp), 'nodes[0].attrs.clamp', /int8\/uint8 add needs attribute clamp/);
-    expectModelError(() => b.add(x, i, {}, { dtype: 'int8', quant: q(1) }), 'nodes[0].inputs', /both int8\/uint8 or both float32/);
+    expectModelError(() => validateModel(noClamp), 'nodes[0].attrs.clamp', /quantized add needs attribute clamp/);
+    expectModelError(() => b.add(x, i, {}, { dtype: 'int8', quant: q(1) }), 'nodes[0].inputs', /both quantized \(codes\) or both float32/);
     expectModelError(() => b.add(i, i), 'nodes[0].outputs[0]', /add needs the dtype \(and quant\)/);
-    expectModelError(() => b.add(i, i, { clamp: [-128, 127] }, { dtype: 'float32' }), 'nodes[0].outputs[0]', /quantized add gives int8\/uint8/);
+    expectModelError(() => b.add(i, i, { clamp: [-128, 127] }, { dtype: 'float32' }), 'nodes[0].outputs[0]', /quantized add gives codes/);
     expectModelError(() => b.add(x, x, {}, { dtype: 'int8', quant: q(1) }), 'nodes[0].outputs[0]', /float32 add gives float32/);
   });
 

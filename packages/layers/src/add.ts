@@ -5,10 +5,13 @@ import { Elementwise, type ElementwiseOptions } from './elementwise.ts';
 
 /**
  * Elementwise sum with numpy broadcasting (a residual connection, a bias of another layer's output):
- * the integer model rescales both inputs to the output's grid.
+ * the integer model rescales both inputs to the output's grid. Inputs may be int8 or int16 codes, and
+ * an output point of 9..16 bits gives int16 codes (a 16-bit residual stream, docs/numerics.md).
  */
 export class Add extends Elementwise {
   readonly kind = 'Add';
+
+  protected override readonly wideCodes = true;
 
   constructor(o: ElementwiseOptions = {}) {
     super(o, 'Add');
@@ -18,7 +21,7 @@ export class Add extends Elementwise {
     return tf.add(a, b);
   }
 
-  protected lowerOp(ctx: LoweringContext, a: string, b: string, clamp: Clamp, out: QuantParams): string {
-    return ctx.builder.add(a, b, { clamp }, { name: ctx.name('output'), dtype: 'int8', quant: out });
+  protected lowerOp(ctx: LoweringContext, a: string, b: string, clamp: Clamp, out: QuantParams, dtype: 'int8' | 'int16'): string {
+    return ctx.builder.add(a, b, { clamp }, { name: ctx.name('output'), dtype, quant: out });
   }
 }

@@ -40,7 +40,9 @@ export abstract class Elementwise extends Module {
   /** The float operation (tfjs broadcasts). */
   protected abstract op(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
   /** Adds this layer's IR node; returns its output value's name. */
-  protected abstract lowerOp(ctx: LoweringContext, a: string, b: string, clamp: Clamp, out: QuantParams): string;
+  protected abstract lowerOp(ctx: LoweringContext, a: string, b: string, clamp: Clamp, out: QuantParams, dtype: 'int8' | 'int16'): string;
+  /** True when the IR op takes and gives int16 codes too (add: a 16-bit residual stream). */
+  protected readonly wideCodes: boolean = false;
 
   override quantPoints(): QuantPointDecl[] {
     return [{ name: 'output', role: 'activation', ...(this.axis === undefined ? {} : { channelAxis: this.axis }), nonNegative: this.activation !== 'none' }];
@@ -55,8 +57,14 @@ export abstract class Elementwise extends Module {
 
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
     if (inputs.length !== 2) ctx.fail(`${this.kind} takes two inputs, got ${inputs.length}`);
-    const [a, b] = [ctx.requireInt8(inputs[0]), ctx.requireInt8(inputs[1])];
-    const out = ctx.activationQuant(this, 'output');
-    return { name: this.lowerOp(ctx, a.name, b.name, activationClamp(this.activation, out), out), dtype: 'int8', quant: out };
+    if (!this.wideCodes) {
+      const [a, b] = [ctx.requireInt8(inputs[0]), ctx.requireInt8(inputs[1])];
+      const out = ctx.activationQuant(this, 'output');
+      return { name: this.lowerOp(ctx, a.name, b.name, activationClamp(this.activation, out), out, 'int8'), dtype: 'int8', quant: out };
+    }
+    // int8 or int16 inputs, and an int16 output for a 9..16-bit output point (a 16-bit residual stream)
+    const [a, b] = [ctx.requireCodes(inputs[0]), ctx.requireCodes(inputs[1])];
+    const { dtype, quant } = ctx.activationGrid(this, 'output');
+    return { name: this.lowerOp(ctx, a.name, b.name, activationClamp(this.activation, quant, dtype), quant, dtype), dtype, quant };
   }
 }

@@ -200,9 +200,10 @@ export class ExportContext {
     if (quant.scale.length !== 1) this.fail(`'${name}' has per-channel activation params; ONNX QuantizeLinear here is per-tensor`);
     [f, layout] = this.#outputLayout(name, f, layout);
     const type = this.storage(decl);
-    const grid = codeRange(quant.bits, decl.dtype === 'int8');
+    if (type === DataType.INT16 && this.settings.opset < 21) this.fail(`'${name}' holds int16 codes (a 16-bit grid); QuantizeLinear gives int16 from opset 21 (export with { opset: 21 })`);
+    const grid = codeRange(quant.bits, decl.dtype !== 'uint8');
     const [lo, hi] = clamp ?? [grid.qmin, grid.qmax];
-    const t = type === DataType.INT4 ? codeRange(4, true) : codeRange(8, decl.dtype === 'int8');
+    const t = type === DataType.INT4 ? codeRange(4, true) : type === DataType.INT16 ? codeRange(16, true) : codeRange(8, decl.dtype === 'int8');
     const z = quant.zeroPoint[0];
     const s = quant.scale[0];
     const relu = lo === z && lo > t.qmin;

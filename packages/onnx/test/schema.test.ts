@@ -35,7 +35,7 @@ describe('tensor helpers', () => {
     expect(() => floatTensor('', [1], [1])).toThrow(/name must be a non-empty string/);
     expect(() => floatTensor('s', [2, 2], [1, 2, 3])).toThrow(/dims \[2, 2\] hold 4 elements, got 3 values/);
     expect(() => codeTensor('w', [1], DataType.INT8, [128])).toThrow(/code 128 at 0 is outside -128..127/);
-    expect(() => codeTensor('w', [1], DataType.FLOAT, [1])).toThrow(/codes are INT8, UINT8 or INT4/);
+    expect(() => codeTensor('w', [1], DataType.FLOAT, [1])).toThrow(/codes are INT8, UINT8, INT16 or INT4/);
     expect(() => int64Tensor('shape', [1], [0.5])).toThrow(/safe integers/);
   });
 });

@@ -48,13 +48,16 @@ export class PositionalEmbedding extends Module {
     });
   }
 
-  /** One IR positionalAdd: the table quantized by the weight quantizer (per row), the sum on the output grid. */
+  /**
+   * One IR positionalAdd: the table quantized by the weight quantizer (per row), the sum on the output
+   * grid: int8 codes, or int16 for a 9..16-bit output (the start of a 16-bit residual stream).
+   */
   lower(ctx: LoweringContext, inputs: readonly LoweredValue[]): LoweredValue {
     if (inputs.length !== 1) ctx.fail(`PositionalEmbedding takes one input, got ${inputs.length}`);
     const x = ctx.requireInt8(inputs[0]);
     const p = ctx.weightConstant(this, this.weight, 0);
-    const out = ctx.activationQuant(this, 'output');
-    const name = ctx.builder.node('positionalAdd', [x.name, p.name], {}, [{ name: ctx.name('output'), dtype: 'int8', quant: out }])[0];
-    return { name, dtype: 'int8', quant: out };
+    const { dtype, quant } = ctx.activationGrid(this, 'output');
+    const name = ctx.builder.node('positionalAdd', [x.name, p.name], {}, [{ name: ctx.name('output'), dtype, quant }])[0];
+    return { name, dtype, quant };
   }
 }

@@ -36,7 +36,8 @@ export interface BroadcastLoops {
   readonly size: number;
 }
 
-function stridesOf(shape: readonly number[], out: readonly number[]): number[] {
+/** Per dim of `out`, the element stride of an operand of `shape` broadcast to it (0 where it broadcasts). */
+export function stridesOf(shape: readonly number[], out: readonly number[]): number[] {
   const rank = out.length;
   const s = new Array<number>(rank).fill(0);
   let step = 1;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { IntModelError, biasQuant, codeRange, packCodes, roundHalfEven, sameQuant, type ModelBuilder, type QuantParams as IrQuant } from '@qatjs/ir';
 import type { Module, ModuleOutput, NamedTensors } from '../module/module.ts';
 import type { Quantizer } from '../quantizer/quantizer.ts';
-import { MAX_INT_RUNTIME_BITS } from '../spec/quant-spec.ts';
+import { MAX_INT_RUNTIME_BITS, MAX_WIDE_ACTIVATION_BITS } from '../spec/quant-spec.ts';
 import { QatjsError } from '../util/errors.ts';
 import { activationGridProblem, affineProblem, weightCodes, weightMismatchProblem } from './quantizer-checks.ts';
 import { TracingBuilder } from './tracing-builder.ts';
@@ -12,7 +12,7 @@ export interface LoweredValue {
   readonly name: string;
   /**
    * int8 for what most layers produce; uint8 only for a raw-pixel graph input; int32 for token ids
-   * (an Embedding's input); int16 for a recurrent cell state.
+   * (an Embedding's input); int16 for a recurrent cell state and a 16-bit residual stream.
    */
   readonly dtype: 'float32' | 'int8' | 'uint8' | 'int16' | 'int32';
   readonly quant?: IrQuant;
@@ -153,23 +153,38 @@ export class LoweringContext {
    * The grid of a layer's activation point as int8 codes: unsigned b-bit grids [0, 2^b - 1] become
    * the signed grid [-2^(b-1), 2^(b-1) - 1] with the zero point moved by 2^(b-1), which represents
    * exactly the same real values. The quantizer must be affine and its [qmin, qmax] the whole grid.
+   * More than 8 bits is refused here: only the ops of a residual stream take wider codes (activationGrid).
    */
   activationQuant(layer: Module<ModuleOutput>, point: string): IrQuant {
+    return this.activationGrid(layer, point, MAX_INT_RUNTIME_BITS).quant;
+  }
+
+  /**
+   * The grid of an activation point and the codes that hold it: int8 up to 8 bits, int16 for 9..16
+   * bits (at most `maxBits`, default 16), for the ops that take int16 codes (add, positionalAdd,
+   * quantize, dequantize: a 16-bit residual stream, docs/numerics.md). Otherwise as activationQuant.
+   */
+  activationGrid(layer: Module<ModuleOutput>, point: string, maxBits = MAX_WIDE_ACTIVATION_BITS): { dtype: 'int8' | 'int16'; quant: IrQuant } {
     const q = this.convertible(layer, point, `its '${point}' point has no quantizer; the integer model needs it quantized`);
     const p = q.qparams();
     if (p.scale.length !== 1) this.fail(`the '${point}' quantizer is per-channel; activations run per-tensor on the integer runtime`, point);
-    if (q.spec.bits > MAX_INT_RUNTIME_BITS) this.fail(`the '${point}' quantizer has ${q.spec.bits} bits; the integer runtime holds at most ${MAX_INT_RUNTIME_BITS}`, point);
+    if (q.spec.bits > maxBits) this.fail(`the '${point}' quantizer has ${q.spec.bits} bits; the integer runtime holds at most ${maxBits}`, point);
     const shift = q.spec.signed ? 0 : 2 ** (q.spec.bits - 1);
     const problem = activationGridProblem(q, p, shift);
     if (problem) this.fail(problem, point);
-    return { scale: Float32Array.of(p.scale[0]), zeroPoint: Int32Array.of(p.zeroPoint[0] - shift), bits: q.spec.bits };
+    const quant: IrQuant = { scale: Float32Array.of(p.scale[0]), zeroPoint: Int32Array.of(p.zeroPoint[0] - shift), bits: q.spec.bits };
+    return { dtype: q.spec.bits > MAX_INT_RUNTIME_BITS ? 'int16' : 'int8', quant };
   }
 
-  /** Casts a value to the grid `quant`: float values are quantized; int8 values on another grid are requantized (dequantize, quantize: what two fake quantizers in a row compute). */
-  toGrid(v: LoweredValue, quant: IrQuant): LoweredValue {
-    if (v.dtype === 'int8' && v.quant && sameQuant(v.quant, quant)) return v;
-    const float = v.dtype === 'float32' ? v.name : this.builder.dequantize(v.name, { name: this.name('dequantize') }); // int8 or uint8
-    return { name: this.builder.quantize(float, { name: this.name('quantize'), dtype: 'int8', quant }), dtype: 'int8', quant };
+  /**
+   * Casts a value to the grid `quant` held as `dtype` codes: float values are quantized; codes on
+   * another grid (int8, uint8, int16) are requantized (dequantize, quantize: what two fake quantizers
+   * in a row compute).
+   */
+  toGrid(v: LoweredValue, quant: IrQuant, dtype: 'int8' | 'int16' = 'int8'): LoweredValue {
+    if (v.dtype === dtype && v.quant && sameQuant(v.quant, quant)) return v;
+    const float = v.dtype === 'float32' ? v.name : this.builder.dequantize(v.name, { name: this.name('dequantize') }); // int8, uint8 or int16
+    return { name: this.builder.quantize(float, { name: this.name('quantize'), dtype, quant }), dtype, quant };
   }
 
   /**
@@ -182,6 +197,12 @@ export class LoweringContext {
       if (v.dtype !== 'int8' || !v.quant) this.fail(`its ${point} is ${v.dtype}, not the int8 output of a quantized layer, and it has no '${point}' quantizer (add an ${point} rule for the first layer)`);
       return v;
     });
+  }
+
+  /** The codes (int8, or int16 of a 16-bit residual stream) of an op that rescales them itself (add). */
+  requireCodes(v: LoweredValue): LoweredValue & { quant: IrQuant; dtype: 'int8' | 'int16' } {
+    if ((v.dtype !== 'int8' && v.dtype !== 'int16') || !v.quant) this.fail(`its input is ${v.dtype}, not int8 or int16 codes: quantize the layer before it`);
+    return v as LoweredValue & { quant: IrQuant; dtype: 'int8' | 'int16' };
   }
 
   /** The int8 input of an op that keeps or averages its input's grid (pools, flatten). */

@@ -25,8 +25,10 @@ export interface QRange {
 
 export const MIN_BITS = 2;
 export const MAX_BITS = 16;
-/** The integer runtime and the IntModel format hold at most 8-bit codes. */
+/** The integer runtime's int8 ops (gemm, conv, matmul, the float ops' quantize) hold at most 8-bit codes. */
 export const MAX_INT_RUNTIME_BITS = 8;
+/** Activations held as int16 codes (a 16-bit residual stream: add, positionalAdd) have at most 16 bits. */
+export const MAX_WIDE_ACTIVATION_BITS = 16;
 
 /** The integer range of a spec: signed [-2^(b-1) (+1 if narrow), 2^(b-1)-1], unsigned [0, 2^b-1]. */
 export function qrange(spec: QuantSpec): QRange {

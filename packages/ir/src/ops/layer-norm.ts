@@ -8,7 +8,7 @@ import { input } from './schema.ts';
  *   mean = sum(x) / D;  var = sum((x - mean)^2) / D   (biased)
  *   y = (x - mean) / sqrt(var + eps) * gamma + beta
  * The reference computes it in float64 from the float32 inputs and rounds y once to float32; a
- * runtime kernel (float32 sums) is within LAYER_NORM_TOLERANCE of it (float-numerics.ts).
+ * runtime kernel (float32 sums) is within FLOAT_REDUCTION_TOLERANCE of it (float-numerics.ts: |y - ref| <= 1e-5 (1 + |ref|)).
  */
 export const layerNorm: OpSchema = {
   op: 'layerNorm',

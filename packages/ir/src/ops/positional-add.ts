@@ -5,7 +5,7 @@ import { input } from './schema.ts';
 /**
  * positionalAdd (a learned positional embedding): x [B, T, D] (int8/uint8, s_x, z_x; T may be a
  * run-time size, at most N), constant table P [N, D] (int8/int4, per-tensor or per-row scales s_p[t]
- * and zero points z_p[t] along axis 0) -> y [B, T, D] (int8/uint8, s_y, z_y). Position t adds row t:
+ * and zero points z_p[t] along axis 0) -> y [B, T, D] (int8/uint8, or int16 for a 16-bit residual stream; s_y, z_y). Position t adds row t:
  *   v = fround(fround((x - z_x) * s_x) + fround((P[t, d] - z_p[t]) * s_p[t]))
  *   y = clamp(roundHalfEven(fround(v / s_y)) + z_y, qmin, qmax)
  * in float32, which is what the fake-quant model computes (fq_y(x + fq_P(P)[t])), so it is exact.
@@ -17,7 +17,7 @@ export const positionalAdd: OpSchema = {
     { name: 'x', kind: 'activation', dtypes: ['int8', 'uint8'] },
     { name: 'table', kind: 'constant', dtypes: ['int8', 'int4'] },
   ],
-  outputs: [{ name: 'y', dtypes: ['int8', 'uint8'] }],
+  outputs: [{ name: 'y', dtypes: ['int8', 'uint8', 'int16'] }],
   attrs: {},
   infer(ctx) {
     const x = input(ctx, 0);

@@ -2,7 +2,7 @@ import type { OpSchema } from './schema.ts';
 import { input } from './schema.ts';
 
 /**
- * quantize: float32 x -> int8/uint8 y, same shape, with y's (per-tensor) scale s and zero point zp.
+ * quantize: float32 x -> int8/uint8/int16 y, same shape, with y's (per-tensor) scale s and zero point zp.
  *
  *   y[i] = clamp(roundHalfEven(fround(x[i] / s)) + zp, qmin, qmax)      (numerics.quantizeValue)
  *
@@ -12,7 +12,7 @@ import { input } from './schema.ts';
 export const quantize: OpSchema = {
   op: 'quantize',
   inputs: [{ name: 'x', kind: 'activation', dtypes: ['float32'] }],
-  outputs: [{ name: 'y', dtypes: ['int8', 'uint8'] }],
+  outputs: [{ name: 'y', dtypes: ['int8', 'uint8', 'int16'] }],
   attrs: {},
   infer: (ctx) => [{ shape: input(ctx, 0).shape }],
 };

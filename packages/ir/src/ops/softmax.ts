@@ -9,7 +9,7 @@ import { input } from './schema.ts';
  * are 0 in y). Per row, over the visible columns:
  *   z = scale * x;  y = exp(z - max z) / sum exp(z - max z)
  * The reference computes it in float64 from the float32 inputs and rounds once to float32; a runtime
- * kernel is within SOFTMAX_TOLERANCE of it (float-numerics.ts).
+ * kernel is within FLOAT_REDUCTION_TOLERANCE of it (float-numerics.ts: |y - ref| <= 1e-5 (1 + |ref|)).
  */
 export const softmax: OpSchema = {
   op: 'softmax',

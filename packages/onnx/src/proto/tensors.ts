@@ -43,12 +43,17 @@ export function int64Tensor(name: string, dims: readonly number[], values: reado
 /** Integer codes as an int8, uint8 or int4 tensor (int4 packed two per byte, low nibble first, as onnx.proto and @qatjs/ir pack them). */
 export function codeTensor(name: string, dims: readonly number[], type: DataTypeCode, codes: ArrayLike<number>): TensorProto {
   check(name, dims, codes?.length);
-  const range = type === DataType.INT8 ? codeRange(8, true) : type === DataType.UINT8 ? codeRange(8, false) : type === DataType.INT4 ? codeRange(4, true) : undefined;
-  if (!range) throw new OnnxExportError(`tensor '${name}': codes are INT8, UINT8 or INT4, got data type ${describeValue(type)}`);
+  const range = type === DataType.INT8 ? codeRange(8, true) : type === DataType.UINT8 ? codeRange(8, false) : type === DataType.INT4 ? codeRange(4, true) : type === DataType.INT16 ? codeRange(16, true) : undefined;
+  if (!range) throw new OnnxExportError(`tensor '${name}': codes are INT8, UINT8, INT16 or INT4, got data type ${describeValue(type)}`);
   for (let i = 0; i < codes.length; i++) {
     if (!Number.isInteger(codes[i]) || codes[i] < range.qmin || codes[i] > range.qmax) throw new OnnxExportError(`tensor '${name}': code ${codes[i]} at ${i} is outside ${range.qmin}..${range.qmax}`);
   }
   if (type === DataType.INT4) return { name, dims, data_type: type, raw_data: packCodes('int4', codes) };
+  if (type === DataType.INT16) {
+    const view = new DataView(new ArrayBuffer(2 * codes.length));
+    for (let i = 0; i < codes.length; i++) view.setInt16(2 * i, codes[i], true); // little-endian, as raw_data is
+    return { name, dims, data_type: type, raw_data: new Uint8Array(view.buffer) };
+  }
   const raw = type === DataType.INT8 ? new Uint8Array(Int8Array.from(codes).buffer) : Uint8Array.from(codes);
   return { name, dims, data_type: type, raw_data: raw };
 }
