@@ -1,15 +1,20 @@
 // The e2e rows of the transformer: one pre-LN block (sequence 128, d_model 128, 4 heads) on the int
 // runtime (W8A8, converted) against the same block in float on tfjs-backend-wasm, batch 1 and 16; and
 // greedy generation with charTransformer (4x128, context 64), int8 against float, in tokens per second.
-// The int model takes exactly `context` tokens (padded at the end), the float model the real window.
+// The float model runs the real window; the int model, converted at the sequence lengths 8, 16, 32 and
+// 64 (lengthBuckets), runs the window on the shortest that holds it, padded at the end (the integer
+// ops need static lengths). Both generate the same tokens (checked before timing). `npm run bench --
+// e2e-transformer` writes these rows alone (results/e2e-transformer.json, the e2e format).
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, Sequential, calibrate, convert, prepare, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import { loadSession } from '@qatjs/backend-wasm';
-import { TransformerBlock, charTransformer, generateGreedy, nextLogitsOf, transformerPreset } from '@qatjs/adapter-transformer';
+import { TransformerBlock, bucketedNextLogits, charTransformer, convertAtLengths, generateGreedy, lengthBuckets, nextLogitsOf, transformerPreset } from '@qatjs/adapter-transformer';
+import { initBackend } from '@qatjs/core';
 import { medianMs } from '../measure.ts';
 import type { Row } from '../results.ts';
+import type { Suite } from '../suite.ts';
 
 /** Quantizes a float input (its `input` point), so that a block can be converted on its own. */
 class QuantizedInput extends Module {
@@ -68,15 +73,13 @@ async function generationRows(smoke: boolean): Promise<Row[]> {
   const calib = [tf.tensor2d(Int32Array.from({ length: 8 * size.context }, (_, i) => (i * 13) % vocab), [8, size.context], 'int32')];
   await calibrate(quant, calib);
   quant.eval();
-  const session = await loadSession(convert(quant, { inputShape: [size.context], input: { dtype: 'int32' } }));
-  const out = session.outputs[0]?.name ?? 'output';
-  const intNext = (window: Int32Array) => {
-    const padded = new Int32Array(size.context);
-    padded.set(window);
-    const logits = session.run({ input: padded })[out] as Float32Array;
-    return logits.subarray((window.length - 1) * vocab, window.length * vocab);
-  };
+  const lengths = lengthBuckets(size.context, smoke ? 4 : 8);
+  const buckets = await Promise.all(convertAtLengths(quant, lengths).map(async (c) => ({ length: c.length, session: await loadSession(c.model) })));
+  const intNext = bucketedNextLogits(buckets, { vocab });
   const prompt = Int32Array.of(1, 2, 3);
+  // does the int8 model generate what its fake-quant model does? (the float model, another network, need not)
+  const [want, got] = [generateGreedy(nextLogitsOf(quant), prompt, tokens, size.context), generateGreedy(intNext, prompt, tokens, size.context)];
+  const matchesFakeQuant = want.join() === got.join();
   const ms = await medianMs(
     [
       { name: 'tfjs-wasm-f32', fn: () => generateGreedy(nextLogitsOf(float), prompt, tokens, size.context) },
@@ -87,9 +90,11 @@ async function generationRows(smoke: boolean): Promise<Row[]> {
   const rows: Row[] = [];
   for (const engine of ['tfjs-wasm-f32', 'qatjs-int8']) {
     const msPerToken = (ms.get(engine) as number) / tokens;
-    rows.push({ model: 'char-transformer-gen', batch: 1, engine, weights: engine === 'qatjs-int8' ? 'int8' : 'float32', layers: size.layers, dModel: size.dModel, context: size.context, tokens, msPerBatch: msPerToken, tokensPerSecond: 1000 / msPerToken });
+    const speedup = (ms.get('tfjs-wasm-f32') as number) / (ms.get(engine) as number);
+    const int = engine === 'qatjs-int8';
+    rows.push({ model: 'char-transformer-gen', batch: 1, engine, weights: int ? 'int8' : 'float32', ...(int ? { recipe: 'transformer-w8a8', lengths: lengths.join(' '), matchesFakeQuant } : {}), layers: size.layers, dModel: size.dModel, context: size.context, tokens, msPerBatch: msPerToken, tokensPerSecond: 1000 / msPerToken, speedup });
   }
-  session.dispose();
+  for (const b of buckets) b.session.dispose();
   tf.dispose(calib);
   float.dispose();
   quant.dispose();
@@ -100,3 +105,13 @@ async function generationRows(smoke: boolean): Promise<Row[]> {
 export async function transformerE2eRows(smoke: boolean): Promise<Row[]> {
   return [...(await blockRows(smoke)), ...(await generationRows(smoke))];
 }
+
+export const suite: Suite = {
+  name: 'e2e-transformer',
+  description: 'transformer inference: one block (seq 128, d 128, 4 heads) batch 1 and 16, and char-transformer generation, qatjs int8 vs tfjs-backend-wasm float32',
+  async run({ smoke }) {
+    tf.enableProdMode();
+    await initBackend('wasm');
+    return transformerE2eRows(smoke);
+  },
+};

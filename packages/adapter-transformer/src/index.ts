@@ -16,3 +16,4 @@ export { trainLanguageModel, type TrainLanguageModelOptions, type TrainLanguageM
 export { bitsPerChar } from './train/bits-per-char.ts';
 export type { TokenBatch } from './train/sequence-batch.ts';
 export { generateGreedy, nextLogitsOf, type NextLogits } from './models/generate.ts';
+export { bucketedNextLogits, convertAtLengths, lengthBuckets, type LengthBucket, type TokenSession } from './models/length-buckets.ts';

@@ -5,7 +5,7 @@ import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import { loadSession } from '@qatjs/backend-wasm';
 import { runReference } from '@qatjs/ir';
-import { charTransformer, generateGreedy, nextLogitsOf, trainLanguageModel, transformerPreset, transformerRecipe, type CharTransformer } from '@qatjs/adapter-transformer';
+import { bucketedNextLogits, charTransformer, convertAtLengths, generateGreedy, lengthBuckets, nextLogitsOf, trainLanguageModel, transformerPreset, transformerRecipe, type CharTransformer } from '@qatjs/adapter-transformer';
 import { loadTinyShakespeare, type CharCorpus } from '@qatjs/datasets';
 
 // A character transformer trained briefly on tiny-shakespeare, QAT at W8A8, converted to an IntModel
@@ -82,6 +82,29 @@ describe('convert(): a character transformer on the int runtime equals the fake-
       expect(new Set(fake).size).toBeGreaterThanOrEqual(4); // it generates text, not one repeated character
     } finally {
       session.dispose();
+    }
+  });
+
+  it('generation over length buckets (models converted at 8, 16, 32 tokens) equals the fake-quant greedy output', async () => {
+    const lengths = lengthBuckets(CONTEXT);
+    expect(lengths).toEqual([8, 16, 32]);
+    const buckets = await Promise.all(convertAtLengths(model, lengths).map(async (c) => ({ length: c.length, session: await loadSession(c.model) })));
+    try {
+      const next = bucketedNextLogits(buckets, { vocab: corpus.vocabSize });
+      // a 5-token window on the 8-token model: the same logits as on the full-context model, padded
+      const window = corpus.encode('ROMEO');
+      const padded = new Int32Array(CONTEXT);
+      padded.set(window);
+      const full = buckets[2].session.run({ input: padded }).output as Float32Array;
+      const v = corpus.vocabSize;
+      expect(Array.from(next(window))).toEqual(Array.from(full.subarray(4 * v, 5 * v)));
+      const prompt = corpus.encode('ROMEO:\n');
+      const fake = generateGreedy(nextLogitsOf(model), prompt, 200, CONTEXT);
+      const int = generateGreedy(next, prompt, 200, CONTEXT);
+      expect(corpus.decode(int)).toBe(corpus.decode(fake));
+      expect(() => next(new Int32Array(CONTEXT + 1))).toThrow(/33 tokens; the buckets hold 1 to 32/);
+    } finally {
+      for (const b of buckets) b.session.dispose();
     }
   });
 });

@@ -17,6 +17,7 @@ export { unary_f32 } from './float/unary-f32';
 export { binary_f32 } from './float/binary-f32';
 export { lstm_gates_s16_f32x4 } from './recurrent/lstm-gates-s16-f32x4';
 export { gru_gates_s8_f32x4 } from './recurrent/gru-gates-s8-f32x4';
+export { layer_norm_f32x4, softmax_f32x4, gelu_f32x4 } from './float/rows-f32x4';
 
 /** First byte after the module's static data: the TypeScript heap starts at or above it. */
 export function heap_base(): usize {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FLOAT_REDUCTION_TOLERANCE, ModelBuilder, makeQuant, runReference, type IntModel } from '@qatjs/ir';
+import { FLOAT_REDUCTION_TOLERANCE, ModelBuilder, makeQuant, runReference, withinFloatTolerance, type IntModel } from '@qatjs/ir';
 import { loadSession } from '@qatjs/backend-wasm';
 import { randomNormal } from '@qatjs/test-utils';
 
 // The transformer ops' runtime kernels against @qatjs/ir's references: layerNorm and softmax within
-// FLOAT_REDUCTION_TOLERANCE, gelu equal (the same float64 function rounded once), transpose and
+// FLOAT_REDUCTION_TOLERANCE, gelu within FLOAT_KERNEL_TOLERANCE (its f32x4 kernel), transpose and
 // positionalAdd code for code.
 const q = (scale: number, zeroPoint = 0) => makeQuant({ scale, zeroPoint, bits: 8 });
 
@@ -40,7 +40,7 @@ describe('transformer ops on the runtime', () => {
     const { ref, run } = await both(model, inputs);
     expect(worstRelative(run.ln, ref.ln)).toBeLessThanOrEqual(FLOAT_REDUCTION_TOLERANCE.relative);
     expect(worstRelative(run.sm, ref.sm)).toBeLessThanOrEqual(FLOAT_REDUCTION_TOLERANCE.relative);
-    expect(Array.from(run.ge)).toEqual(Array.from(ref.ge));
+    expect(Array.from(run.ge).every((v, i) => withinFloatTolerance(v, ref.ge[i]))).toBe(true);
     // the causal mask: row 0 of each 5x5 block sees one column
     expect(Array.from(run.sm.slice(0, 5))).toEqual([1, 0, 0, 0, 0]);
   });

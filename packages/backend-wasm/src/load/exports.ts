@@ -50,6 +50,9 @@ export interface Simd128Exports {
     batch: I, hp: I, h: I, ax: I, axStride: I, ah: I, p: I, xlo: number, xhi: number, plo: number, phi: number,
     hs: I, sh: number, zh: I, qlo: number, qhi: number, y: I, yStride: I,
   ): void;
+  layer_norm_f32x4(rows: I, d: I, x: I, gamma: I, beta: I, eps: number, y: I): void;
+  softmax_f32x4(rows: I, t: I, s: I, scale: number, causal: I, x: I, y: I): void;
+  gelu_f32x4(n: I, x: I, y: I): void;
 }
 
 /** The relaxed-SIMD module's exports (assembly/relaxed/index.ts), over the same memory. */
