@@ -12,6 +12,7 @@ export const SUITES: Record<string, () => Promise<Suite>> = {
   e2e: async () => (await import('./e2e.ts')).suite,
   'e2e-rnn': async () => (await import('./e2e-rnn.ts')).suite,
   'e2e-transformer': async () => (await import('./e2e-transformer.ts')).suite,
+  'e2e-threads': async () => (await import('./e2e-threads.ts')).suite,
   size: async () => (await import('./size.ts')).suite,
   'accuracy-shakespeare-transformer': async () => (await import('./accuracy-shakespeare-transformer.ts')).suite,
 };
