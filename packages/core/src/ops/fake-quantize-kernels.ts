@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { HOST_MEMORY_BACKENDS, hostMemory, type HostMemory, type HostMemoryBackendName } from '../backend/backend-memory.ts';
-import { heapOffset, simdKernelsFor, type SimdFakeQuantize } from '../backend/wasm-simd.ts';
+import { asWasmBackend, wasmHeapMemory } from '@qatjs/tfjs-wasm-training';
+import { heapOffset, simdKernelsFor, simdPerChannelKernelsFor, type SimdFakeQuantize, type SimdFakeQuantizePerChannel } from '../backend/wasm-simd.ts';
 import { NonFiniteError } from '../util/errors.ts';
 import { splitAroundAxis } from '../util/shape.ts';
 import {
@@ -62,6 +63,51 @@ function simdFor(name: HostMemoryBackendName, backend: unknown, axis: number): S
   return name === 'wasm' && axis < 0 ? simdKernelsFor(backend as KernelBackend) : undefined;
 }
 
+/** The per-channel SIMD kernels when the wasm backend can run them and the op is per-channel. */
+function simdPerChannelFor(name: HostMemoryBackendName, backend: unknown, axis: number): SimdFakeQuantizePerChannel | undefined {
+  return name === 'wasm' && axis >= 0 ? simdPerChannelKernelsFor(backend as KernelBackend) : undefined;
+}
+
+/** Parameter tables longer than this (channels x inner, inner > 1) run in TypeScript instead. */
+const MAX_TABLE_PERIOD = 1 << 16;
+
+/** Heap offsets of the per-channel kernels' tables (see the .wat): s, lo, hi over a period, and float64 sums. */
+interface Tables {
+  readonly sP: number;
+  readonly loP: number;
+  readonly hiP: number;
+  readonly acc: number;
+}
+
+/**
+ * Writes s, lo = qmin - zp, hi = qmax - zp for elements 0..period+2 (channel floor(j / inner) mod C)
+ * into a scratch buffer on the wasm heap, with `sums` zeroed float64 after them, runs `body`, and
+ * frees the scratch. Returns body's result and a copy of the sums.
+ */
+function withTables<T>(backend: KernelBackend, grid: GridParams, inner: number, period: number, sums: number, body: (t: Tables) => T): [T, Float64Array] {
+  const wasm = asWasmBackend(backend, 'qatjs kernel');
+  const tableLength = period + 3;
+  const scratch = wasm.makeOutput([3 * tableLength + 2 * sums + 2], 'float32');
+  try {
+    const base = heapOffset(backend, scratch);
+    const f = wasm.typedArrayFromHeap(scratch) as Float32Array;
+    const channels = grid.scale.length;
+    for (let j = 0; j < tableLength; j++) {
+      const c = Math.floor((j % period) / inner) % channels;
+      f[j] = grid.scale[c];
+      f[tableLength + j] = grid.qmin - grid.zeroPoint[c];
+      f[2 * tableLength + j] = grid.qmax - grid.zeroPoint[c];
+    }
+    const acc = Math.ceil((base + 12 * tableLength) / 8) * 8;
+    f.fill(0, (acc - base) / 4, (acc - base) / 4 + 2 * sums);
+    const result = body({ sP: base, loP: base + 4 * tableLength, hiP: base + 8 * tableLength, acc });
+    const memory = wasmHeapMemory(backend) as WebAssembly.Memory;
+    return [result, new Float64Array(memory.buffer, acc, sums).slice()];
+  } finally {
+    wasm.disposeData(scratch.dataId, true);
+  }
+}
+
 /** The per-tensor grid as the SIMD kernels take it: s, lo = qmin - zp, hi = qmax - zp. */
 function perTensorGrid(mem: HostMemory, inputs: NamedTensorInfoMap, a: FakeQuantizeAttrs): [number, number, number] {
   const g = gridOf(mem.read(inputs.scale as TensorInfo), mem.read(inputs.zeroPoint as TensorInfo), a);
@@ -83,9 +129,23 @@ function forwardKernel(name: HostMemoryBackendName) {
         return nonFiniteError(xs, xs.findIndex((v) => !Number.isFinite(v)));
       });
     }
+    const layout = layoutOf(x.shape, a.axis);
+    const perChannel = simdPerChannelFor(name, backend, a.axis);
+    if (perChannel && sizeOf(x.shape) > 0 && (layout.inner === 1 || layout.channels * layout.inner <= MAX_TABLE_PERIOD)) {
+      const grid = gridOf(mem.read(inputs.scale as TensorInfo), mem.read(inputs.zeroPoint as TensorInfo), a);
+      return mem.output([...x.shape], (_out, info) => {
+        const kb = backend as KernelBackend;
+        const [finite] = withTables(kb, grid, layout.inner, layout.channels * layout.inner, 0, (t) =>
+          perChannel.forwardLanes(heapOffset(kb, x), heapOffset(kb, info), sizeOf(x.shape), t.sP, t.loP, t.hiP, layout.channels * layout.inner),
+        );
+        if (finite) return undefined;
+        const xs = mem.read(x);
+        return nonFiniteError(xs, xs.findIndex((v) => !Number.isFinite(v)));
+      });
+    }
     return mem.output([...x.shape], (out) => {
       const grid = gridOf(mem.read(inputs.scale as TensorInfo), mem.read(inputs.zeroPoint as TensorInfo), a);
-      const bad = fakeQuantizeForward(mem.read(x), out, layoutOf(x.shape, a.axis), grid);
+      const bad = fakeQuantizeForward(mem.read(x), out, layout, grid);
       return bad < 0 ? undefined : nonFiniteError(mem.read(x), bad);
     });
   };
@@ -107,6 +167,26 @@ function gradKernel(name: HostMemoryBackendName) {
       if (a.wrt === 'x') return mem.output(shape, (_out, info) => void simd.gradX(dy, xo, heapOffset(kb, info), n, s, lo, hi));
       const sum = a.wrt === 'scale' ? simd.gradScale(dy, xo, n, s, lo, hi) : -s * simd.gradZeroPoint(dy, xo, n, s, lo, hi);
       return mem.output(shape, (out) => void out.fill(sum));
+    }
+    const perChannel = simdPerChannelFor(name, backend, a.axis);
+    const period = layout.channels * layout.inner;
+    if (perChannel && sizeOf(x.shape) > 0 && (a.wrt !== 'x' || layout.inner === 1 || period <= MAX_TABLE_PERIOD)) {
+      const grid = gridOf(mem.read(scaleInfo), mem.read(inputs.zeroPoint as TensorInfo), a);
+      const kb = backend as KernelBackend;
+      const [dy, xo, n] = [heapOffset(kb, inputs.dy as TensorInfo), heapOffset(kb, x), sizeOf(x.shape)];
+      if (a.wrt === 'x') {
+        return mem.output(shape, (_out, info) => {
+          withTables(kb, grid, layout.inner, period, 0, (t) => perChannel.gradXLanes(dy, xo, heapOffset(kb, info), n, t.sP, t.loP, t.hiP, period));
+          return undefined;
+        });
+      }
+      const wrt = a.wrt === 'scale' ? 0 : 1;
+      const { outer, channels, inner } = layout;
+      const [, sums] =
+        inner === 1
+          ? withTables(kb, grid, 1, channels, channels, (t) => perChannel.gradParamLanes(dy, xo, n, t.sP, t.loP, t.hiP, channels, t.acc, wrt))
+          : withTables(kb, grid, 1, channels, channels, (t) => perChannel.gradParamRuns(dy, xo, outer, channels, inner, t.sP, t.loP, t.hiP, t.acc, wrt));
+      return mem.output(shape, (out) => void out.set(sums));
     }
     return mem.output(shape, (out) => {
       const grid = gridOf(mem.read(scaleInfo), mem.read(inputs.zeroPoint as TensorInfo), a);
