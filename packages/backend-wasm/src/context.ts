@@ -18,6 +18,8 @@ export interface KernelContext extends TensorOwner {
   readonly raw: Simd128Exports;
   /** The relaxed-SIMD kernels, when requested and the runtime passed the known-answer check. */
   readonly relaxed: RelaxedExports | null;
+  /** GEMMs are split over threads (src/threads), which divide im2col + packing + GEMM calls, not the fused conv kernel. */
+  readonly threaded?: boolean;
   /** A block of at least `bytes` for this slot (contents undefined); valid until the slot's next call. */
   scratch(slot: Scratch, bytes: number): number;
   /** Copies `data` into a new heap block; the caller frees it. */

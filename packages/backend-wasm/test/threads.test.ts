@@ -35,7 +35,7 @@ describe('threads: 2 computes what threads: 1 computes, bit for bit', () => {
         const two = await loadSession(bytes, { relaxedSimd, threads: 2, threadMinMacs: 0 });
         expect(one.threads).toBe(1);
         expect(two.threads).toBe(2);
-        expect(two.features.relaxedSimd.used).toBe(one.features.relaxedSimd.used);
+        expect(two.features.relaxedSimd.used).toBe(false); // threads run the plain kernels, bit-identical to relaxed
         const r = new Rand(seed);
         for (const batch of [1, 5, 16]) {
           const x = inputFor(model, batch, r);

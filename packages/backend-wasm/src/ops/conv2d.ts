@@ -2,7 +2,8 @@
 // path no im2col is materialized: one kernel call gathers, packs and multiplies L1-sized chunks of
 // output pixels (assembly/conv/conv2d-s8s8-nhwc-dot16.ts; a 1x1, stride 1, unpadded conv packs
 // straight from x). The relaxed (rdot) path gathers the whole im2col into the scratch, then runs the
-// shared GEMM. A grouped conv runs one GEMM a group over its channel slice, writing its slice of the
+// shared GEMM, as does a threaded session's SIMD128 path (src/threads splits those calls, not the
+// fused kernel). A grouped conv runs one GEMM a group over its channel slice, writing its slice of the
 // output channels.
 import { Scratch, type KernelContext } from '../context.ts';
 import type { WasmTensor } from '../tensor.ts';
@@ -62,7 +63,7 @@ export class Conv2dOp extends PackedWeightsOp {
     const outBytes = this.outputDType === 'int8' ? 1 : 4;
     const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && g.padTop + g.padLeft + g.padBottom + g.padRight === 0;
     const [xp, yp, zpIn, out] = [x.byteOffset, y.byteOffset, this.#p.zpIn, this.#p.out];
-    if (this.path === 'dot16') {
+    if (this.path === 'dot16' && !this.ctx.threaded) {
       const mc = lhsChunkRows(k);
       const nc = columnBlock(k, ng);
       const [acc32, zp, lo, hi, ldc] = out.dtype === 'int8' ? [0, out.zeroPoint, out.lo, out.hi, cout] : [1, 0, 0, 0, cout * 4];

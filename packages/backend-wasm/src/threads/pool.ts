@@ -29,7 +29,11 @@ async function spawn(): Promise<WorkerHandle> {
   const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
   // Deno's Web Workers cannot be unref'd (a session left undisposed would keep the process alive
   // forever), its node:worker_threads can: Deno takes the worker_threads path.
-  if (typeof WebWorker === 'function' && (globalThis as { Deno?: unknown }).Deno === undefined) {
+  // Node decides by runtime, not by a global Worker: a library (onnxruntime-web) may install
+  // node:worker_threads' Worker as globalThis.Worker, which refuses a Blob URL.
+  const g = globalThis as { Deno?: unknown; Bun?: unknown; process?: { versions?: { node?: string } } };
+  const nodeOrDeno = g.Deno !== undefined || (g.Bun === undefined && typeof g.process?.versions?.node === 'string');
+  if (typeof WebWorker === 'function' && !nodeOrDeno) {
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
     // The URL stays valid until the worker has answered: Bun reads it after the constructor returns.
     const w = new WebWorker(url, { type: 'module' });
