@@ -25,8 +25,12 @@ type NodeWorker = {
   terminate(): Promise<number>;
 };
 
+// The runtime's own Worker, taken when this module loads: onnxruntime-web, loaded later, replaces
+// globalThis.Worker with node:worker_threads' on Bun, which refuses a Blob URL.
+const NATIVE_WORKER = (globalThis as { Worker?: typeof Worker }).Worker;
+
 async function spawn(): Promise<WorkerHandle> {
-  const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
+  const WebWorker = NATIVE_WORKER;
   // Deno's Web Workers cannot be unref'd (a session left undisposed would keep the process alive
   // forever), its node:worker_threads can: Deno takes the worker_threads path.
   // Node decides by runtime, not by a global Worker: a library (onnxruntime-web) may install
@@ -36,28 +40,43 @@ async function spawn(): Promise<WorkerHandle> {
   if (typeof WebWorker === 'function' && !nodeOrDeno) {
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
     // The URL stays valid until the worker has answered: Bun reads it after the constructor returns.
-    const w = new WebWorker(url, { type: 'module' });
     const revoke = () => URL.revokeObjectURL(url);
-    return {
-      post: (m) => w.postMessage(m),
-      listen(onMessage, onFailure) {
-        w.onmessage = (e: MessageEvent) => {
-          revoke();
-          onMessage(e.data);
-        };
-        w.onerror = (e: ErrorEvent) => {
-          revoke();
-          e.preventDefault(); // Deno would otherwise end the process
-          onFailure(new Error(e.message));
-        };
-      },
-      unref: () => (w as unknown as { unref?: () => void }).unref?.(),
-      terminate: () => {
-        revoke();
-        w.terminate();
-      },
-    };
+    let w: Worker | undefined;
+    try {
+      w = new WebWorker(url, { type: 'module' });
+    } catch {
+      // globalThis.Worker replaced by node:worker_threads' (onnxruntime-web does it on Bun), which
+      // refuses a Blob URL: take the worker_threads path below
+      revoke();
+    }
+    if (w) return webWorker(w, revoke);
   }
+  return nodeWorker();
+}
+
+function webWorker(w: Worker, revoke: () => void): WorkerHandle {
+  return {
+    post: (m) => w.postMessage(m),
+    listen(onMessage, onFailure) {
+      w.onmessage = (e: MessageEvent) => {
+        revoke();
+        onMessage(e.data);
+      };
+      w.onerror = (e: ErrorEvent) => {
+        revoke();
+        e.preventDefault(); // Deno would otherwise end the process
+        onFailure(new Error(e.message));
+      };
+    },
+    unref: () => (w as unknown as { unref?: () => void }).unref?.(),
+    terminate: () => {
+      revoke();
+      w.terminate();
+    },
+  };
+}
+
+async function nodeWorker(): Promise<WorkerHandle> {
   // A specifier in a variable: no Node types needed to build, and bundlers for browsers leave it alone.
   const specifier = 'node:worker_threads';
   let NodeWorkerClass: new (src: string, o: { eval: true }) => NodeWorker;
