@@ -91,6 +91,23 @@ describe('threads: the option and the workers', () => {
     await expect(loadSession(bytes, { threads: 2, threadMinMacs: -1 })).rejects.toThrow(BackendWasmError);
   });
 
+  it('starts its workers when a library has replaced globalThis.Worker with node:worker_threads\' (onnxruntime-web on Bun)', async () => {
+    const g = globalThis as { Worker?: unknown };
+    const before = g.Worker;
+    g.Worker = (await import('node:worker_threads')).Worker;
+    try {
+      const model = randomModel(3, { input: 'uint8' });
+      const input = inputFor(model, 4, new Rand(2));
+      const s = await loadSession(encodeModel(model), { threads: 2, threadMinMacs: 0 });
+      const one = await loadSession(encodeModel(model));
+      expectSame(s.run({ image: input }), one.run({ image: input }));
+      s.dispose();
+      one.dispose();
+    } finally {
+      g.Worker = before;
+    }
+  });
+
   it('dispose() stops the workers; run() afterwards throws; dispose is idempotent', async () => {
     const model = randomModel(2, { input: 'uint8' });
     const s = await loadSession(encodeModel(model), { threads: 2, threadMinMacs: 0 });

@@ -2,8 +2,8 @@
 // then runs the calls it is handed through its control block (protocol.ts), synchronously from the
 // main thread's point of view: post() hands every worker its part, the main thread runs its own,
 // wait() returns when all are done (or throws the first worker's error).
-// Bun and browsers start a Web Worker from a Blob URL; Node (no global Worker in Node 20) and Deno
-// (see spawn) run the same source as an eval'd node:worker_threads script.
+// Node, Deno and Bun run the source as an eval'd node:worker_threads script; a browser starts a Web
+// Worker from a Blob URL (see spawn).
 import { BackendWasmError } from '../errors.ts';
 import { CTL_INTS, Ctl, type KernelCall } from './protocol.ts';
 import { WORKER_SOURCE } from './worker-source.ts';
@@ -25,33 +25,35 @@ type NodeWorker = {
   terminate(): Promise<number>;
 };
 
-// The runtime's own Worker, taken when this module loads: onnxruntime-web, loaded later, replaces
-// globalThis.Worker with node:worker_threads' on Bun, which refuses a Blob URL.
-const NATIVE_WORKER = (globalThis as { Worker?: typeof Worker }).Worker;
-
+// Node, Deno and Bun all run an eval'd node:worker_threads script, and their workers can be unref'd
+// (a session left undisposed does not keep the process alive). Only a runtime without
+// node:worker_threads (a browser) starts a Web Worker from a Blob URL. The global Worker is never
+// trusted on a server runtime: onnxruntime-web replaces it with node:worker_threads' on Bun, which
+// refuses a Blob URL.
 async function spawn(): Promise<WorkerHandle> {
-  const WebWorker = NATIVE_WORKER;
-  // Deno's Web Workers cannot be unref'd (a session left undisposed would keep the process alive
-  // forever), its node:worker_threads can: Deno takes the worker_threads path.
-  // Node decides by runtime, not by a global Worker: a library (onnxruntime-web) may install
-  // node:worker_threads' Worker as globalThis.Worker, which refuses a Blob URL.
-  const g = globalThis as { Deno?: unknown; Bun?: unknown; process?: { versions?: { node?: string } } };
-  const nodeOrDeno = g.Deno !== undefined || (g.Bun === undefined && typeof g.process?.versions?.node === 'string');
-  if (typeof WebWorker === 'function' && !nodeOrDeno) {
-    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-    // The URL stays valid until the worker has answered: Bun reads it after the constructor returns.
-    const revoke = () => URL.revokeObjectURL(url);
-    let w: Worker | undefined;
-    try {
-      w = new WebWorker(url, { type: 'module' });
-    } catch {
-      // globalThis.Worker replaced by node:worker_threads' (onnxruntime-web does it on Bun), which
-      // refuses a Blob URL: take the worker_threads path below
-      revoke();
-    }
-    if (w) return webWorker(w, revoke);
+  const NodeWorkerClass = await workerThreads();
+  if (NodeWorkerClass) return nodeWorker(new NodeWorkerClass(WORKER_SOURCE, { eval: true }));
+  const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
+  if (typeof WebWorker !== 'function') {
+    throw new BackendWasmError('loadSession: this runtime has neither node:worker_threads nor a global Worker');
   }
-  return nodeWorker();
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  // The URL stays valid until the worker has answered: some engines read it after the constructor returns.
+  return webWorker(new WebWorker(url, { type: 'module' }), () => URL.revokeObjectURL(url));
+}
+
+type NodeWorkerClass = new (src: string, o: { eval: true }) => NodeWorker;
+
+async function workerThreads(): Promise<NodeWorkerClass | null> {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown; process?: { versions?: { node?: string } } };
+  if (g.Deno === undefined && g.Bun === undefined && typeof g.process?.versions?.node !== 'string') return null;
+  // A specifier in a variable: no Node types needed to build, and bundlers for browsers leave it alone.
+  const specifier = 'node:worker_threads';
+  try {
+    return ((await import(/* @vite-ignore */ specifier)) as { Worker: NodeWorkerClass }).Worker;
+  } catch {
+    return null;
+  }
 }
 
 function webWorker(w: Worker, revoke: () => void): WorkerHandle {
@@ -76,16 +78,7 @@ function webWorker(w: Worker, revoke: () => void): WorkerHandle {
   };
 }
 
-async function nodeWorker(): Promise<WorkerHandle> {
-  // A specifier in a variable: no Node types needed to build, and bundlers for browsers leave it alone.
-  const specifier = 'node:worker_threads';
-  let NodeWorkerClass: new (src: string, o: { eval: true }) => NodeWorker;
-  try {
-    ({ Worker: NodeWorkerClass } = (await import(/* @vite-ignore */ specifier)) as { Worker: typeof NodeWorkerClass });
-  } catch (e) {
-    throw new BackendWasmError(`loadSession: this runtime has neither a global Worker nor node:worker_threads (${(e as Error).message})`);
-  }
-  const w = new NodeWorkerClass(WORKER_SOURCE, { eval: true });
+function nodeWorker(w: NodeWorker): WorkerHandle {
   return {
     post: (m) => w.postMessage(m),
     listen(onMessage, onFailure) {
@@ -102,6 +95,9 @@ async function nodeWorker(): Promise<WorkerHandle> {
 export function sharedMemoryAvailable(): boolean {
   return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
 }
+
+// How long a starting worker may take to compile the kernels and say 'ready' (tens of ms when well).
+const START_TIMEOUT_MS = 30_000;
 
 // Polls of the Done slot before the main thread sleeps: the worker's part is about as long as its own.
 const SPIN = 20000;
@@ -133,11 +129,18 @@ export class WorkerPool {
         const control = new SharedArrayBuffer(CTL_INTS * 4);
         ctl.push(new Int32Array(control));
         return new Promise<void>((resolve, reject) => {
+          // A worker that never answers would leave loadSession pending forever: give up, by name.
+          const timer = setTimeout(() => reject(new Error(`no answer within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+          const done = (e?: Error) => {
+            clearTimeout(timer);
+            if (e) reject(e);
+            else resolve();
+          };
           w.listen(
-            (m) => (m.type === 'ready' ? resolve() : reject(new Error(m.message ?? String(m.type)))),
+            (m) => done(m.type === 'ready' ? undefined : new Error(m.message ?? String(m.type))),
             (e) => {
               p.#failure ??= e;
-              reject(e);
+              done(e);
             },
           );
           w.post({ simd, relaxed, memory, control });

@@ -1,5 +1,5 @@
-// The worker's program, as text: a worker is started from a Blob URL (Deno, Bun, browsers) or as an
-// eval'd script (Node's worker_threads), so nothing is read from a file at run time and the same
+// The worker's program, as text: a worker is started as an eval'd node:worker_threads script (Node,
+// Deno, Bun) or from a Blob URL (browsers), so nothing is read from a file at run time and the same
 // code runs everywhere. Plain JavaScript, no imports. It compiles the shared-memory kernels,
 // instantiates them on the session's memory, says 'ready', then runs commands from its control
 // block (protocol.ts) until told to quit.
@@ -64,11 +64,10 @@ function start(post, listen, close) {
     );
   });
 }
-if (typeof self !== 'undefined' && typeof self.postMessage === 'function') {
-  start((m) => self.postMessage(m), (f) => { self.onmessage = (e) => f(e.data); }, () => self.close());
-} else {
-  import('node:worker_threads').then(({ parentPort }) => {
-    start((m) => parentPort.postMessage(m), (f) => parentPort.once('message', f), () => { if (typeof parentPort.close === 'function') parentPort.close(); });
-  });
-}
+// node:worker_threads' port first: Bun's worker_threads workers also have a self whose messages do not
+// reach the parent's 'message' listeners. A browser has no such module: its Web Worker uses self.
+import('node:worker_threads').then(({ parentPort }) => parentPort, () => null).then((port) => {
+  if (port) start((m) => port.postMessage(m), (f) => port.once('message', f), () => { if (typeof port.close === 'function') port.close(); });
+  else start((m) => self.postMessage(m), (f) => { self.onmessage = (e) => f(e.data); }, () => self.close());
+});
 `;
