@@ -2,6 +2,11 @@
 // f32 matMul (XNNPACK) and onnxruntime-web QLinearMatMul (uint8 x int8 and int8 x int8), all
 // single-threaded in one process. Weights are prepacked by every engine (our op at creation, ORT
 // at session creation); each timed call takes int8 activations in and gives requantized int8 out.
+// Beside them, in the same rounds, the engine's plain-SIMD peaks (assembly/gemm/peak-dot16-4x8.ts):
+// wasm-simd-peak, the GEMM's own 4x8 microkernel on an A block and a W panel that stay in L1 (the
+// practical peak: every load, dot and add of the GEMM, none of its packing, edges or cache misses),
+// and wasm-simd-peak-registers, the same dots and adds on registers only. The qatjs-int8 row's
+// ofPeak is its fraction of wasm-simd-peak, measured under the same load.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import * as ort from 'onnxruntime-web';
@@ -20,7 +25,11 @@ const SHAPES: Array<[number, number, number]> = [
 ];
 const SMOKE_SHAPES: Array<[number, number, number]> = [[13, 24, 40]];
 
-const ENGINES = ['qatjs-int8', 'qatjs-int8-relaxed', 'tfjs-wasm-f32', 'ort-web-u8s8', 'ort-web-s8s8'] as const;
+const ENGINES = ['qatjs-int8', 'qatjs-int8-relaxed', 'tfjs-wasm-f32', 'ort-web-u8s8', 'ort-web-s8s8', 'wasm-simd-peak', 'wasm-simd-peak-registers'] as const;
+// Peak loops: K pairs of the L1 block (2 KiB of A, 4 KiB of W), calls a timed run, register steps.
+const PEAK_KSTEPS = 128;
+const PEAK_REPS = 1000;
+const PEAK_STEPS = 100_000;
 const ROUNDS = 5;
 const ROUND_MS = 600;
 
@@ -54,6 +63,15 @@ export const suite: Suite = {
     const relaxedKernels = await createKernels({ relaxedSimd: true });
     const relaxed = relaxedKernels.features.relaxedSimd.used;
     const rows: Row[] = [];
+    // The peaks' operands: one packed A block, one W panel, int32 C (values do not matter for speed).
+    const peakA = kernels.tensor('int8', [PEAK_KSTEPS * 16], int8Data(PEAK_KSTEPS * 16, 11));
+    const peakW = kernels.tensor('int8', [64 + PEAK_KSTEPS * 32], int8Data(64 + PEAK_KSTEPS * 32, 13));
+    const peakC = kernels.tensor('int8', [128]);
+    const peakOps = { l1: (smoke ? 1 : PEAK_REPS) * PEAK_KSTEPS * 128, registers: (smoke ? 100 : PEAK_STEPS) * 128 };
+    const peakTasks = [
+      { name: 'wasm-simd-peak', fn: () => kernels.raw.peak_dot16_4x8_l1(smoke ? 1 : PEAK_REPS, PEAK_KSTEPS, peakA.byteOffset, peakW.byteOffset, peakC.byteOffset) },
+      { name: 'wasm-simd-peak-registers', fn: () => kernels.raw.peak_dot16_4x8_registers(smoke ? 100 : PEAK_STEPS, peakW.byteOffset, peakC.byteOffset) },
+    ];
     for (const [m, n, k] of smoke ? SMOKE_SHAPES : SHAPES) {
       const a = int8Data(m * k, m + 3 * k);
       // narrow-range int8 weights ([-127, 127]), as the presets quantize them
@@ -107,6 +125,7 @@ export const suite: Suite = {
         { name: 'tfjs-wasm-f32', fn: () => tf.matMul(ta, tb).dispose() },
         { name: 'ort-web-u8s8', fn: async () => (await runOrt('u8')).dispose() },
         { name: 'ort-web-s8s8', fn: async () => (await runOrt('s8')).dispose() },
+        ...peakTasks,
       ];
       // Rounds of the engines back to back, then the median over rounds of each engine's median:
       // a burst of load from other processes then skews one round, not one engine. ort-web-s8s8 is
@@ -116,9 +135,16 @@ export const suite: Suite = {
       for (let r = 0; r < (smoke ? 1 : ROUNDS); r++) {
         rounds.push(await medianMs(r === 0 ? tasks : tasks.filter((t) => t.name !== 'ort-web-s8s8'), { smoke, timeMs: ROUND_MS }));
       }
-      for (const engine of ENGINES.filter((e) => tasks.some((t) => t.name === e))) {
+      const gops = new Map<string, number>();
+      const engines = ENGINES.filter((e) => tasks.some((t) => t.name === e));
+      for (const engine of engines) {
         const ms = median(rounds.filter((t) => t.has(engine)).map((t) => t.get(engine) as number));
-        rows.push({ m, n, k, engine, gops: (2 * m * n * k) / (ms * 1e6) });
+        const ops = engine === 'wasm-simd-peak' ? peakOps.l1 : engine === 'wasm-simd-peak-registers' ? peakOps.registers : 2 * m * n * k;
+        gops.set(engine, ops / (ms * 1e6));
+      }
+      for (const engine of engines) {
+        const g = gops.get(engine) as number;
+        rows.push({ m, n, k, engine, gops: g, ...(engine === 'qatjs-int8' ? { ofPeak: g / (gops.get('wasm-simd-peak') as number) } : {}) });
       }
 
       for (const t of [op, x, y, opR, xR, yR]) t.dispose();
@@ -126,6 +152,7 @@ export const suite: Suite = {
       await sessions.u8.release();
       await sessions.s8.release();
     }
+    for (const t of [peakA, peakW, peakC]) t.dispose();
     kernels.dispose();
     relaxedKernels.dispose();
     return rows;
