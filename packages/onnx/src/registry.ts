@@ -8,7 +8,7 @@ import { exportFlatten, exportMatmul, exportReshape } from './ops/reshape.ts';
 import { exportGru } from './ops/recurrent/gru.ts';
 import { exportLstm } from './ops/recurrent/lstm.ts';
 import { exportConcat, exportEmbedding } from './ops/sequence.ts';
-import { exportGelu, exportLayerNorm, exportPositionalAdd, exportSoftmax, exportTranspose } from './ops/transformer.ts';
+import { exportGelu, exportLayerNorm, exportPositionalAdd, exportSoftmax, exportTranspose, refuseIntegerOnly } from './ops/transformer.ts';
 import { exportConv2d, exportDepthwiseConv2d, exportGemm } from './ops/weighted.ts';
 
 /**
@@ -48,6 +48,9 @@ const BUILTIN: ReadonlyArray<[string, OnnxOpExporter]> = [
   ['softmax', exportSoftmax],
   ['gelu', exportGelu],
   ['transpose', exportTranspose],
+  ['iGelu', refuseIntegerOnly],
+  ['iSoftmax', refuseIntegerOnly],
+  ['iLayerNorm', refuseIntegerOnly],
 ];
 
 const registry = new Map<string, OnnxOpExporter>(BUILTIN);

@@ -25,6 +25,7 @@ import { softmax } from './softmax.ts';
 import { gelu } from './gelu.ts';
 import { transpose } from './transpose.ts';
 import { positionalAdd } from './positional-add.ts';
+import { iGelu, iLayerNorm, iSoftmax } from './integer-only.ts';
 
 // Op kinds by name. The CNN slice, the first float32 ops (float add and mul, sigmoid, tanh, exp) and the
 // sequence ops (embedding, lstm, gru, concat) and the transformer ops (layerNorm, softmax, gelu,
@@ -33,6 +34,7 @@ import { positionalAdd } from './positional-add.ts';
 const BUILTIN: readonly OpSchema[] = [
   quantize, dequantize, conv2d, depthwiseConv2d, gemm, matmul, add, maxPool, avgPool, globalAvgPool, reshape, flatten,
   mul, sigmoid, tanh, exp, embedding, lstm, gru, concat, layerNorm, softmax, gelu, transpose, positionalAdd,
+  iGelu, iSoftmax, iLayerNorm,
 ];
 
 const registry = new Map<string, OpSchema>(BUILTIN.map((s) => [s.op, s]));

@@ -25,6 +25,7 @@ import { softmaxReference } from './ops/softmax.ts';
 import { geluReference } from './ops/gelu.ts';
 import { transposeReference } from './ops/transpose.ts';
 import { positionalAddReference } from './ops/positional-add.ts';
+import { iGeluReference, iLayerNormReference, iSoftmaxReference } from './ops/integer-only.ts';
 
 // Reference kernels by op name, beside the op schemas (ops/registry.ts). The CNN slice is built in;
 // a package that registers an op with registerOp adds its reference with registerReferenceOp.
@@ -55,6 +56,9 @@ const kernels = new Map<string, ReferenceKernel>([
   ['gelu', geluReference],
   ['transpose', transposeReference],
   ['positionalAdd', positionalAddReference],
+  ['iGelu', iGeluReference],
+  ['iSoftmax', iSoftmaxReference],
+  ['iLayerNorm', iLayerNormReference],
 ]);
 
 /**

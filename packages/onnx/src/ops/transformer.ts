@@ -101,3 +101,12 @@ export function exportGelu(node: Node, ctx: ExportContext): void {
   const half = ctx.emit('Mul', [x, scalar(ctx, `${n}/half`, 0.5)]);
   ctx.floatOutput(node.outputs[0], 'ir', 'Mul', [half, ctx.emit('Add', [th, scalar(ctx, `${n}/one`, 1)])]);
 }
+
+/**
+ * I-BERT's integer-only ops (iGelu, iSoftmax, iLayerNorm): refused. Their integer polynomials, floors
+ * and shifts have no exact composition from standard ONNX ops that runtimes execute bit for bit, and
+ * exporting the float form would silently compute another model.
+ */
+export function refuseIntegerOnly(node: Node, ctx: ExportContext): void {
+  ctx.fail(`'${node.op}' is an I-BERT integer-only op (integer polynomial, floors and shifts); ONNX has no exact form of it. Export a model converted without integerOnly (the float ${node.op.slice(1, 2).toLowerCase()}${node.op.slice(2)} between a dequantize and a quantize)`);
+}

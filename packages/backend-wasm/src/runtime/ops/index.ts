@@ -18,6 +18,7 @@ import { positionalAddStep } from './positional-add.ts';
 import { lstmStep } from './lstm.ts';
 import { gruStep } from './gru.ts';
 import { concatStep } from './concat.ts';
+import { iGeluStep, iLayerNormStep, iSoftmaxStep } from './integer-only.ts';
 
 export const BUILTIN_RUNTIME_OPS: readonly (readonly [string, RuntimeOpBuilder])[] = [
   ['conv2d', conv2dStep],
@@ -45,4 +46,7 @@ export const BUILTIN_RUNTIME_OPS: readonly (readonly [string, RuntimeOpBuilder])
   ['lstm', lstmStep],
   ['gru', gruStep],
   ['concat', concatStep],
+  ['iGelu', iGeluStep],
+  ['iSoftmax', iSoftmaxStep],
+  ['iLayerNorm', iLayerNormStep],
 ];
