@@ -9,7 +9,7 @@ export { Mlp, type MlpOptions } from './layers/mlp.ts';
 export { TransformerBlock, type TransformerBlockOptions } from './layers/transformer-block.ts';
 export { CharTransformer, charTransformer, type CharTransformerOptions } from './models/char-transformer.ts';
 export { transformerPreset, TRANSFORMER_PRESETS, type TransformerPresetName, type TransformerPresetOptions } from './recipes/transformer-presets.ts';
-export { transformerRecipe, RESIDUAL_STREAM, FIRST_LAST, type TransformerRecipeOptions } from './recipes/transformer-recipe.ts';
+export { transformerRecipe, RESIDUAL_STREAM, FIRST_LAST, INTEGER_ONLY_KINDS, type TransformerRecipeOptions } from './recipes/transformer-recipe.ts';
 export { lmLoss } from './train/lm-loss.ts';
 export { AdamW } from './train/adamw.ts';
 export { trainLanguageModel, type TrainLanguageModelOptions, type TrainLanguageModelResult } from './train/train-language-model.ts';

@@ -47,8 +47,9 @@ describe('transformer recipes', () => {
   });
 
   it('unknown presets and bad widths are refused', () => {
-    expect(() => transformerPreset('w3a3' as never)).toThrow(/unknown preset "w3a3" \(presets: w8a8, w8a8-res16, w4a8-lsq, w4a4-lsq\)/);
+    expect(() => transformerPreset('w3a3' as never)).toThrow(/unknown preset "w3a3" \(presets: w8a8, w8a8-res16, w8a8-ibert, w4a8-lsq, w4a4-lsq\)/);
     expect(() => transformerRecipe({ wbits: 9, abits: 8 })).toThrow(/wbits must be an integer in 2\.\.8, got 9/);
     expect(() => transformerRecipe({ wbits: 8, abits: 8, weightQuantizer: 'pact' as never })).toThrow(/weightQuantizer must be 'uniform' or 'lsq'/);
+    expect(() => transformerRecipe({ wbits: 8, abits: 8, integerOnly: 1 as never })).toThrow(/integerOnly must be true or false, got 1/);
   });
 });

@@ -37,6 +37,8 @@ export interface PrepareReport {
   readonly layers: readonly PreparedLayer[];
   /** Layers that declare points but got no quantizer. */
   readonly unquantizedLayers: readonly string[];
+  /** Paths of the layers whose nonlinearity runs integer-only (rules' `integerOnly`). */
+  readonly integerOnlyLayers: readonly string[];
   readonly warnings: readonly string[];
 }
 
@@ -59,12 +61,16 @@ interface Resolved {
   rules: number[];
 }
 
+function ruleMatches(rule: Recipe['rules'][number], compiled: RegExp[], layer: Layer): boolean {
+  const patterns = typeof rule.match === 'string' ? [rule.match] : rule.match;
+  return patterns.some((p, j) => matchesLayer(p, compiled[j], layer));
+}
+
 /** Applies the rules in order to one layer: the merged settings of each rule key it meets. */
 function resolveKeys(layer: Layer, recipe: Recipe, compiled: RegExp[][], used: boolean[], touched: boolean[], wanted: Set<string>): Map<string, Resolved | null> {
   const out = new Map<string, Resolved | null>();
   recipe.rules.forEach((rule, i) => {
-    const patterns = typeof rule.match === 'string' ? [rule.match] : rule.match;
-    if (!patterns.some((p, j) => matchesLayer(p, compiled[i][j], layer))) return;
+    if (!ruleMatches(rule, compiled[i], layer)) return;
     used[i] = true;
     if (rule.skip) {
       out.clear();
@@ -83,6 +89,17 @@ function resolveKeys(layer: Layer, recipe: Recipe, compiled: RegExp[][], used: b
     }
   });
   return out;
+}
+
+/** The last `integerOnly` the rules matching this layer set, if any (marking those rules used and touched). */
+function resolveIntegerOnly(layer: Layer, recipe: Recipe, compiled: RegExp[][], touched: boolean[]): boolean | undefined {
+  let on: boolean | undefined;
+  recipe.rules.forEach((rule, i) => {
+    if (rule.integerOnly === undefined || !layer.module.hasIntegerOnlyForm || !ruleMatches(rule, compiled[i], layer)) return;
+    touched[i] = true;
+    on = rule.integerOnly;
+  });
+  return on;
 }
 
 /**
@@ -147,7 +164,10 @@ export function prepare(model: Module<ModuleOutput>, recipe: Recipe | string, op
   const touched = r.rules.map(() => false);
   const planned: Array<{ layer: Layer; point: QuantPoint; resolved: Resolved }> = [];
   const unquantizedLayers: string[] = [];
+  const integerOnly: Array<[Layer, boolean]> = [];
   for (const layer of layers) {
+    const io = resolveIntegerOnly(layer, r, compiled, touched);
+    if (io !== undefined) integerOnly.push([layer, io]);
     const settings = resolveLayer(layer, r, compiled, used, touched);
     let any = false;
     for (const point of layer.points) {
@@ -158,6 +178,13 @@ export function prepare(model: Module<ModuleOutput>, recipe: Recipe | string, op
     }
     if (!any) unquantizedLayers.push(layer.path || '<root>');
   }
+
+  // A switch that reaches no layer would leave the user believing the model is integer-only.
+  r.rules.forEach((rule, i) => {
+    if (rule.integerOnly === true && !integerOnly.some(([l]) => ruleMatches(rule, compiled[i], l))) {
+      throw new RecipeError(`recipe ${describeRule(rule, i)}: integerOnly matches no layer with an integer-only form (layers that have one: ${layers.filter((l) => l.module.hasIntegerOnlyForm).map((l) => l.kind).filter((k, j, a) => a.indexOf(k) === j).join(', ') || 'none in this model'})`);
+    }
+  });
 
   // Make every quantizer before attaching any, so an error leaves the model as it was.
   const made: Array<{ layer: Layer; point: QuantPoint; q: Quantizer; resolved: Resolved }> = [];
@@ -184,13 +211,14 @@ export function prepare(model: Module<ModuleOutput>, recipe: Recipe | string, op
   const controller = new QuantController();
   model.setController(controller);
   for (const { layer, point, q } of made) layer.module.attachQuantizer(point.name, q);
+  for (const [layer, on] of integerOnly) layer.module.setIntegerOnly(on);
   controller.schedule = r.schedule ?? {};
 
   const warnings: string[] = [];
   r.rules.forEach((rule, i) => {
     if (!used[i]) warnings.push(`recipe ${describeRule(rule, i)} matches no layer with quantization points`);
     else if (!touched[i]) {
-      const names = ruleEntries(rule).map(([n]) => `'${n}'`).join(', ');
+      const names = [...ruleEntries(rule).map(([n]) => `'${n}'`), ...(rule.integerOnly === undefined ? [] : ['an integer-only form'])].join(', ');
       warnings.push(`recipe ${describeRule(rule, i)} matches layers, but none declares ${names}`);
     }
   });
@@ -208,6 +236,7 @@ export function prepare(model: Module<ModuleOutput>, recipe: Recipe | string, op
     })),
     layers: preparedLayers(made),
     unquantizedLayers,
+    integerOnlyLayers: integerOnly.filter(([, on]) => on).map(([l]) => l.path || '<root>'),
     warnings,
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Module, QatjsError, RecipeError, Sequential, applySchedule, calibrate, prepare, registerQuantizer, unprepare, unregisterQuantizer, type Recipe } from '@qatjs/core';
+import { Module, QatjsError, RecipeError, Sequential, applySchedule, calibrate, prepare, registerQuantizer, unprepare, unregisterQuantizer, type QuantPointDecl, type Recipe } from '@qatjs/core';
 import { randomNormal, useBackend } from '@qatjs/test-utils';
 import { TestDense, TestScale, testObservedQuantizer } from './helpers/test-layers.ts';
 
@@ -228,6 +228,41 @@ describe('calibrate and the schedule', () => {
     expect(r.batches).toBe(2);
     expect(m.training).toBe(true);
     expect(m.quantController?.calibrating).toBe(false);
+    m.dispose();
+  });
+
+  it('integerOnly switches the layers that have an integer-only form, the last matching rule winning; unprepare switches it off', () => {
+    class Act extends Module {
+      readonly kind: string = 'Act';
+      override quantPoints(): QuantPointDecl[] {
+        return [{ name: 'output', role: 'activation' }];
+      }
+      forward(x: tf.Tensor): tf.Tensor {
+        return this.quantize('output', x);
+      }
+    }
+    class WithForm extends Act {
+      override readonly kind = 'WithForm';
+      override get hasIntegerOnlyForm(): boolean {
+        return true;
+      }
+    }
+    const [a, b, c] = [new WithForm(), new Act(), new WithForm()];
+    const m = new Sequential({ a, b, c });
+    const rules: Recipe['rules'] = [
+      { match: '*', output: { quantizer: Q, bits: 8 } },
+      { match: '*', integerOnly: true },
+      { match: 'c', integerOnly: false },
+    ];
+    const report = prepare(m, { rules }, silent());
+    expect(report.integerOnlyLayers).toEqual(['a']);
+    expect([a.integerOnly, b.integerOnly, c.integerOnly]).toEqual([true, false, false]);
+    unprepare(m);
+    expect(a.integerOnly).toBe(false);
+    // a switch that reaches no layer with the form is refused, and leaves the model unprepared
+    expect(() => prepare(m, { rules: [rules[0], { match: 'b', integerOnly: true }] }, silent())).toThrow(/rule 1 \(match "b"\): integerOnly matches no layer with an integer-only form \(layers that have one: WithForm\)/);
+    expect(m.quantController).toBeUndefined();
+    expect(() => b.setIntegerOnly(true)).toThrow(/Act: this layer has no integer-only form/);
     m.dispose();
   });
 

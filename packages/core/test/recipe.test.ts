@@ -45,6 +45,7 @@ describe('parseRecipe', () => {
     [{ rules: [{ match: 'a', wieght: { bits: 8 } }] }, /rule 0 \(match "a"\): unknown key 'wieght'/],
     [{ rules: [{ match: 'a' }] }, /rule 0 \(match "a"\): sets nothing/],
     [{ rules: [{ match: 'a', skip: 'yes' }] }, /skip must be true or false/],
+    [{ rules: [{ match: 'a', integerOnly: 1 }] }, /rule 0 \(match "a"\): integerOnly must be true or false, got 1/],
     [{ rules: [{ match: 'a', points: [1] }] }, /points must be an object of point name -> config/],
     [{ rules: [{ match: 'a', skip: true }], schedule: { freezeAt: 3 } }, /schedule: unknown key 'freezeAt'/],
     [{ rules: [{ match: 'a', skip: true }], schedule: { freezeObserversAt: -1 } }, /freezeObserversAt must be a step number \(an integer >= 0\) or a fraction of the run \(a number between 0 and 1\), got -1/],

@@ -46,4 +46,4 @@ export {
   type ReferenceTensor, type ReferenceOutput, type ActivationArray,
 } from './reference/index.ts';
 export { seededRandom, seededUint32 } from './random.ts';
-export { iPoly, iErf, iGelu, iExp, iSqrt, iSoftmaxRow, iLayerNormRow, I_ERF, I_EXP, INTEGER_ONLY_FRACTION_BITS, type ScaledInt } from './integer-only.ts';
+export { iPoly, iErf, iGelu, iExp, iSqrt, iSoftmaxRow, iSoftmaxFixedRow, iLayerNormRow, iLayerNormFixedRow, I_ERF, I_EXP, INTEGER_ONLY_FRACTION_BITS, type ScaledInt } from './integer-only.ts';

@@ -71,35 +71,39 @@ export function iSqrt(n: number): number {
 }
 
 /**
- * i-softmax of one row: codes q (x = q·S; the visible columns first, `visible` of them) -> output
- * codes on the grid (s_y, z_y, [lo, hi]). d_j = q_j − max q (<= 0), e_j = i-exp(d_j, S).q,
- * p_j = floor(e_j 2^16 / Σ e), y_j = quantizeValue(p_j 2^-16, s_y, z_y, lo, hi); hidden columns give
- * quantizeValue(0, ...). `out` receives the row.
+ * i-softmax's probabilities of one row in fixed point 2^-16: codes q (x = q·S; the visible columns
+ * first, `visible` of them) -> out[j] = p_j, d_j = q_j − max q (<= 0), e_j = i-exp(d_j, S).q,
+ * p_j = floor(e_j 2^16 / Σ e); hidden columns get 0. The training forward uses p_j 2^-16 as it is.
  */
-export function iSoftmaxRow(q: ArrayLike<number>, visible: number, s: number, sY: number, zY: number, lo: number, hi: number, out: { [i: number]: number }): void {
+export function iSoftmaxFixedRow(q: ArrayLike<number>, visible: number, s: number, out: { [i: number]: number }): void {
   let max = -Infinity;
   for (let j = 0; j < visible; j++) max = Math.max(max, q[j]);
-  const e = new Array<number>(visible);
   let sum = 0;
   for (let j = 0; j < visible; j++) {
-    e[j] = iExp(q[j] - max, s).q;
-    sum += e[j];
+    out[j] = iExp(q[j] - max, s).q;
+    sum += out[j];
   }
   const one = 2 ** INTEGER_ONLY_FRACTION_BITS;
-  for (let j = 0; j < q.length; j++) {
-    const p = j < visible && sum > 0 ? Math.floor((e[j] * one) / sum) : 0;
-    out[j] = quantizeValue(p / one, sY, zY, lo, hi);
-  }
+  for (let j = 0; j < q.length; j++) out[j] = j < visible && sum > 0 ? Math.floor((out[j] * one) / sum) : 0;
 }
 
 /**
- * i-layerNorm of one row of D codes q (x = q·S), in integers exact below 2^53 (D² · 2^(2 bits) < 2^53):
- * N = D Σq² − (Σq)² (= D² · variance in codes²), σ_D = max(1, iSqrt(N + floor(eps D² / S²))) (= floor(D σ)),
- * c_j = D q_j − Σq (= D (q_j − mean)), normalized h_j = floor(c_j 2^16 / σ_D) (fixed point 2^-16);
- * then γ and β in float32 and the output grid:
- * y_j = quantizeValue(fround(fround(fround(h_j 2^-16) γ_j) + β_j), s_y, z_y, lo, hi).
+ * i-softmax of one row: iSoftmaxFixedRow's p_j, then output codes on the grid (s_y, z_y, [lo, hi]):
+ * y_j = quantizeValue(p_j 2^-16, s_y, z_y, lo, hi). `out` receives the row.
  */
-export function iLayerNormRow(q: ArrayLike<number>, s: number, eps: number, gamma: ArrayLike<number>, beta: ArrayLike<number>, sY: number, zY: number, lo: number, hi: number, out: { [i: number]: number }): void {
+export function iSoftmaxRow(q: ArrayLike<number>, visible: number, s: number, sY: number, zY: number, lo: number, hi: number, out: { [i: number]: number }): void {
+  iSoftmaxFixedRow(q, visible, s, out);
+  const one = 2 ** INTEGER_ONLY_FRACTION_BITS;
+  for (let j = 0; j < q.length; j++) out[j] = quantizeValue(out[j] / one, sY, zY, lo, hi);
+}
+
+/**
+ * i-layerNorm's normalized values of one row of D codes q (x = q·S) in fixed point 2^-16, in integers
+ * exact below 2^53 (D² · 2^(2 bits) < 2^53): N = D Σq² − (Σq)² (= D² · variance in codes²),
+ * σ_D = max(1, iSqrt(N + floor(eps D² / S²))) (= floor(D σ)), c_j = D q_j − Σq (= D (q_j − mean)),
+ * out[j] = h_j = floor(c_j 2^16 / σ_D). The training forward uses h_j 2^-16 as it is.
+ */
+export function iLayerNormFixedRow(q: ArrayLike<number>, s: number, eps: number, out: { [i: number]: number }): void {
   const d = q.length;
   let sum = 0;
   let sq = 0;
@@ -109,9 +113,16 @@ export function iLayerNormRow(q: ArrayLike<number>, s: number, eps: number, gamm
   }
   const sigma = Math.max(1, iSqrt(d * sq - sum * sum + Math.floor((eps * d * d) / (s * s))));
   const one = 2 ** INTEGER_ONLY_FRACTION_BITS;
+  for (let j = 0; j < d; j++) out[j] = Math.floor(((d * q[j] - sum) * one) / sigma);
+}
+
+/**
+ * i-layerNorm of one row: iLayerNormFixedRow's h_j, then γ and β in float32 and the output grid:
+ * y_j = quantizeValue(fround(fround(fround(h_j 2^-16) γ_j) + β_j), s_y, z_y, lo, hi).
+ */
+export function iLayerNormRow(q: ArrayLike<number>, s: number, eps: number, gamma: ArrayLike<number>, beta: ArrayLike<number>, sY: number, zY: number, lo: number, hi: number, out: { [i: number]: number }): void {
+  iLayerNormFixedRow(q, s, eps, out);
+  const one = 2 ** INTEGER_ONLY_FRACTION_BITS;
   const f32 = Math.fround;
-  for (let j = 0; j < d; j++) {
-    const h = Math.floor(((d * q[j] - sum) * one) / sigma);
-    out[j] = quantizeValue(f32(f32(f32(h / one) * gamma[j]) + beta[j]), sY, zY, lo, hi);
-  }
+  for (let j = 0; j < q.length; j++) out[j] = quantizeValue(f32(f32(f32(out[j] / one) * gamma[j]) + beta[j]), sY, zY, lo, hi);
 }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, describeValue, type LoweredValue, type LoweringContext, type QuantPointDecl } from '@qatjs/core';
+import { Module, describeValue, gridOf, type LoweredValue, type LoweringContext, type QuantPointDecl, type TensorGrid } from '@qatjs/core';
 import { Dense, LayerError, checkSeed, positiveInt } from '@qatjs/layers';
+import { customOp } from './custom-op.ts';
+import { iSoftmaxValues } from './integer-only.ts';
 import { checkContext, checkFeatures, initNormal } from './options.ts';
 
 export interface CausalSelfAttentionOptions {
@@ -24,6 +26,9 @@ export interface CausalSelfAttentionOptions {
  * Points of this layer (kind 'CausalSelfAttention'): `scores`, `probs`, `context`. The 1/sqrt(d_head)
  * is applied inside the softmax (the IR's softmax `scale` attribute), so `scores` holds exactly what
  * the integer matmul produces.
+ * Integer-only (a recipe rule's `integerOnly`): the softmax is I-BERT's i-softmax (i-exp: a
+ * polynomial on (-ln 2, 0] and a shift) on the scores' codes, lowered to the IR's `iSoftmax`; the
+ * gradient stays the float softmax's.
  */
 export class CausalSelfAttention extends Module {
   readonly kind = 'CausalSelfAttention';
@@ -58,6 +63,10 @@ export class CausalSelfAttention extends Module {
     this.proj = dense('proj', seed + 3, 0.02 / Math.sqrt(2 * layers));
   }
 
+  override get hasIntegerOnlyForm(): boolean {
+    return true;
+  }
+
   override quantPoints(): QuantPointDecl[] {
     return [
       { name: 'scores', role: 'activation' },
@@ -81,7 +90,9 @@ export class CausalSelfAttention extends Module {
       const k = this.split(this.k.forward(x), b, t);
       const v = this.split(this.v.forward(x), b, t);
       const s = this.quantize('scores', tf.matMul(q, k, false, true));
-      const p = this.quantize('probs', tf.softmax(tf.add(tf.mul(s, 1 / Math.sqrt(this.headDim)), mask)));
+      const grid = this.integerOnly ? gridOf(s) : undefined;
+      const scale = 1 / Math.sqrt(this.headDim);
+      const p = this.quantize('probs', grid ? integerSoftmax(s, grid, scale, mask) : tf.softmax(tf.add(tf.mul(s, scale), mask)));
       const c = tf.reshape(tf.transpose(tf.matMul(p, v), [0, 2, 1, 3]), [b, t, this.dModel]);
       return this.proj.forward(this.quantize('context', c));
     });
@@ -108,15 +119,44 @@ export class CausalSelfAttention extends Module {
     const [qh, kh, vh] = [split(q, 'q'), split(k, 'k'), split(v, 'v')];
     const sq = ctx.activationQuant(this, 'scores');
     const scores = b.matmul(qh.name, kh.name, { transposeB: true }, { name: ctx.name('scores'), dtype: 'int8', quant: sq });
-    const real = b.dequantize(scores, { name: ctx.name('scores_real') });
-    const soft = b.node('softmax', [real], { scale: 1 / Math.sqrt(this.headDim), causal: true }, [{ name: ctx.name('softmax') }])[0];
-    const probs = ctx.toGrid({ name: soft, dtype: 'float32' }, ctx.activationQuant(this, 'probs'));
+    const probs = this.lowerSoftmax(ctx, scores);
     const cq = ctx.activationQuant(this, 'context');
     const c = b.matmul(probs.name, vh.name, {}, { name: ctx.name('context_bhtd'), dtype: 'int8', quant: cq });
     const merged = b.node('transpose', [c], { perm: [0, 2, 1, 3] }, [{ name: ctx.name('context_bthd') }])[0];
     const context = b.reshape(merged, [batch, t, this.dModel], { name: ctx.name('context') });
     return ctx.lowerChild('proj', this.proj, [{ name: context, dtype: 'int8', quant: cq }]);
   }
+
+  /**
+   * The softmax of the scaled scores (causal) on the `probs` grid: in float32 between a dequantize
+   * and a quantize, or integer-only from the scores' codes to the probabilities' (iSoftmax).
+   */
+  private lowerSoftmax(ctx: LoweringContext, scores: string): LoweredValue {
+    const b = ctx.builder;
+    const attrs = { scale: 1 / Math.sqrt(this.headDim), causal: true };
+    if (this.integerOnly) {
+      const quant = ctx.activationQuant(this, 'probs');
+      return { name: b.node('iSoftmax', [scores], attrs, [{ name: ctx.name('iSoftmax'), dtype: 'int8', quant }])[0], dtype: 'int8', quant };
+    }
+    const real = b.dequantize(scores, { name: ctx.name('scores_real') });
+    const soft = b.node('softmax', [real], attrs, [{ name: ctx.name('softmax') }])[0];
+    return ctx.toGrid({ name: soft, dtype: 'float32' }, ctx.activationQuant(this, 'probs'));
+  }
+}
+
+/**
+ * softmax(scores · scale + mask) with I-BERT's i-softmax as the value (iSoftmaxValues, causal) and the
+ * float softmax's gradient: d scores = scale · p (dy − Σ dy p), p the float probabilities.
+ */
+function integerSoftmax(scores: tf.Tensor, grid: TensorGrid, scale: number, mask: tf.Tensor): tf.Tensor {
+  return customOp(([s], save) => {
+    const p = tf.softmax(tf.add(tf.mul(s, scale), mask));
+    save([p]);
+    return {
+      value: iSoftmaxValues(s, grid, scale),
+      gradFunc: (dy, [pf]) => [tf.mul(tf.mul(pf, tf.sub(dy, tf.sum(tf.mul(dy, pf), -1, true))), scale)],
+    };
+  })(scores);
 }
 
 /** [t, t]: 0 on and below the diagonal, -1e9 above (added to the scaled scores before the softmax). */

@@ -4,6 +4,8 @@ import { QatjsError, describeValue, type PointConfig, type Recipe, type RecipeRu
 export const RESIDUAL_STREAM: readonly string[] = ['pos', 'blocks.*.add1', 'blocks.*.add2'];
 /** Layers whose weights are the model's first and last: token and position tables, output head. */
 export const FIRST_LAST: readonly string[] = ['embed', 'pos', 'head'];
+/** The layer kinds with an integer-only form (I-BERT): GELU, layer norm, the attention's softmax. */
+export const INTEGER_ONLY_KINDS: readonly string[] = ['Gelu', 'LayerNorm', 'CausalSelfAttention'];
 
 export interface TransformerRecipeOptions {
   /** Weight bits (2..8), per-channel (per row for the embeddings). */
@@ -22,6 +24,8 @@ export interface TransformerRecipeOptions {
   readonly observer?: string;
   /** Training steps after which observers and first-batch initializations freeze (default: never). */
   readonly freezeObserversAt?: number;
+  /** GELU, softmax and layer norm integer-only (I-BERT's polynomials and integer square root), default false. */
+  readonly integerOnly?: boolean;
   readonly name?: string;
 }
 
@@ -50,6 +54,7 @@ export function transformerRecipe(o: TransformerRecipeOptions): Recipe {
   if (fz !== undefined && !(Number.isInteger(fz) && fz >= 0)) throw new QatjsError(`transformerRecipe: freezeObserversAt must be an integer >= 0, got ${describeValue(fz)}`);
   if (o.observer !== undefined && typeof o.observer !== 'string') throw new QatjsError(`transformerRecipe: observer must be an observer's name, got ${describeValue(o.observer)}`);
   const obs = aq === 'asymmetric' && o.observer ? { observer: o.observer } : {};
+  if (o.integerOnly !== undefined && typeof o.integerOnly !== 'boolean') throw new QatjsError(`transformerRecipe: integerOnly must be true or false, got ${describeValue(o.integerOnly)}`);
 
   const weight: PointConfig = wq === 'lsq' ? { quantizer: 'lsq', bits: wbits, perChannel: true } : { quantizer: 'uniform', bits: wbits, perChannel: true, narrowRange: wbits === 8 };
   const act: PointConfig = aq === 'lsq' ? { quantizer: 'lsq', bits: abits } : { quantizer: 'asymmetric', bits: abits, ...obs };
@@ -60,6 +65,7 @@ export function transformerRecipe(o: TransformerRecipeOptions): Recipe {
   ];
   if (residual !== undefined && residual !== abits) rules.push({ match: RESIDUAL_STREAM, output: { bits: residual } });
   if (fl !== undefined && fl !== wbits) rules.push({ match: FIRST_LAST, weight: { bits: fl } });
-  const name = o.name ?? `transformer-w${wbits}a${abits}${residual !== undefined && residual !== abits ? `-res${residual}` : ''}${fl !== undefined && fl !== wbits ? `-fl${fl}` : ''}${wq === 'lsq' || aq === 'lsq' ? '-lsq' : ''}`;
+  if (o.integerOnly) rules.push({ match: INTEGER_ONLY_KINDS, integerOnly: true });
+  const name = o.name ?? `transformer-w${wbits}a${abits}${residual !== undefined && residual !== abits ? `-res${residual}` : ''}${fl !== undefined && fl !== wbits ? `-fl${fl}` : ''}${wq === 'lsq' || aq === 'lsq' ? '-lsq' : ''}${o.integerOnly ? '-ibert' : ''}`;
   return { name, rules, ...(fz === undefined ? {} : { schedule: { freezeObserversAt: fz } }) };
 }

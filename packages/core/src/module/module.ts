@@ -40,6 +40,7 @@ export abstract class Module<Out extends ModuleOutput = tf.Tensor> {
   private readonly children = new Map<string, Module<ModuleOutput>>();
   private readonly quantizers = new Map<string, Quantizer>();
   private controller: QuantController | undefined;
+  private integerOnlyMode = false;
 
   abstract forward(...inputs: unknown[]): Out;
 
@@ -60,6 +61,26 @@ export abstract class Module<Out extends ModuleOutput = tf.Tensor> {
 
   eval(): this {
     return this.train(false);
+  }
+
+  /**
+   * True for layers with an integer-only form of their nonlinearity (I-BERT's GELU, softmax, layer
+   * norm), which a recipe rule's `integerOnly` switches on. Such a layer computes that form in its
+   * forward pass (on its input's grid, gridOf) and lowers it to the IR's integer-only op.
+   */
+  get hasIntegerOnlyForm(): boolean {
+    return false;
+  }
+
+  /** Whether this layer computes its nonlinearity in integers (set by prepare() from the recipe). */
+  get integerOnly(): boolean {
+    return this.integerOnlyMode;
+  }
+
+  /** Used by prepare(): switches the integer-only form on or off (only on layers that have one). */
+  setIntegerOnly(on: boolean): void {
+    if (on && !this.hasIntegerOnlyForm) throw new QatjsError(`${this.kind}: this layer has no integer-only form`);
+    this.integerOnlyMode = on;
   }
 
   /** Creates a parameter from `value`, which it takes over (and disposes). */
@@ -148,6 +169,7 @@ export abstract class Module<Out extends ModuleOutput = tf.Tensor> {
       for (const q of m.quantizers.values()) q.dispose();
       m.quantizers.clear();
       m.controller = undefined;
+      m.integerOnlyMode = false;
     }
   }
 

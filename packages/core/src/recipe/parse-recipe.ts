@@ -4,7 +4,7 @@ import { compileGlob } from './glob.ts';
 import { getPreset, listPresets } from './presets.ts';
 import { POINT_KEYS, SCHEDULE_KEYS, isScheduleValue, compose, describeRule, type PointConfig, type Recipe, type RecipeRule, type Schedule } from './recipe.ts';
 
-const RULE_KEYS = new Set<string>(['match', 'skip', 'points', ...POINT_KEYS]);
+const RULE_KEYS = new Set<string>(['match', 'skip', 'integerOnly', 'points', ...POINT_KEYS]);
 const RECIPE_KEYS = new Set(['name', 'rules', 'schedule', 'extends']);
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -43,6 +43,8 @@ function parseRule(v: unknown, index: number): RecipeRule {
   if (v.skip !== undefined && typeof v.skip !== 'boolean') throw new RecipeError(`${where}: skip must be true or false, got ${describeValue(v.skip)}`);
   const rule: Record<string, unknown> = { match: typeof v.match === 'string' ? v.match : [...(matches as string[])] };
   if (v.skip !== undefined) rule.skip = v.skip;
+  if (v.integerOnly !== undefined && typeof v.integerOnly !== 'boolean') throw new RecipeError(`${where}: integerOnly must be true or false, got ${describeValue(v.integerOnly)}`);
+  if (v.integerOnly !== undefined) rule.integerOnly = v.integerOnly;
   for (const key of POINT_KEYS) if (v[key] !== undefined) rule[key] = parsePointConfig(v[key], `${where}: ${key}`);
   if (v.points !== undefined) {
     if (!isObject(v.points)) throw new RecipeError(`${where}: points must be an object of point name -> config, got ${describeValue(v.points)}`);
@@ -53,8 +55,8 @@ function parseRule(v: unknown, index: number): RecipeRule {
     }
     rule.points = points;
   }
-  if (!rule.skip && POINT_KEYS.every((k) => rule[k] === undefined) && rule.points === undefined) {
-    throw new RecipeError(`${where}: sets nothing (give weight, input, output, points or skip)`);
+  if (!rule.skip && rule.integerOnly === undefined && POINT_KEYS.every((k) => rule[k] === undefined) && rule.points === undefined) {
+    throw new RecipeError(`${where}: sets nothing (give weight, input, output, points, integerOnly or skip)`);
   }
   return rule as unknown as RecipeRule;
 }

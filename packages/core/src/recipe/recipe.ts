@@ -24,6 +24,12 @@ export interface RecipeRule {
   readonly points?: Readonly<Record<string, PointConfig | null>>;
   /** Matched layers get no quantizers from earlier rules (later rules may still add some). */
   readonly skip?: boolean;
+  /**
+   * Matched layers with an integer-only form of their nonlinearity (Module.hasIntegerOnlyForm: I-BERT's
+   * GELU, softmax and layer norm in the transformer adapter) compute it in integers, in training and
+   * in the converted model; false switches it back off. A later rule wins.
+   */
+  readonly integerOnly?: boolean;
 }
 
 /**
