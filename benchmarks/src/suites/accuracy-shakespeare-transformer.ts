@@ -1,7 +1,8 @@
 // Tiny-shakespeare character transformer (charTransformer, the last 10% of the text for validation):
 // FP32 trained from scratch within a 30-minute wall-clock budget; PTQ (calibration only) at W8A8,
-// W4A8 and W4A4; QAT fine-tuned from the FP32 weights at W8A8, W8A8 with a 16-bit residual stream,
-// W4A8 with LSQ weights and W4A4 with LSQ. Metric: validation bits per character. Finished rows and
+// W8A8 with a 16-bit residual stream (alone, and with I-BERT's integer-only GELU, softmax and layer
+// norm), W4A8 and W4A4; QAT fine-tuned from the FP32 weights at the two W8A8 16-bit-residual
+// settings, W8A8, W4A8 with LSQ weights and W4A4 with LSQ. Metric: validation bits per character. Finished rows and
 // the FP32 weights are cached under benchmarks/.cache/accuracy-shakespeare-transformer, so a rerun
 // resumes. QATJS_TRANSFORMER_ROWS (a comma list of row ids or prefixes, e.g. "fp32,qat/w8a8") runs a
 // slice; QATJS_TRANSFORMER_BUDGET_MIN changes the FP32 budget (minutes; 0: exactly 3600 steps).
@@ -36,20 +37,25 @@ interface Setting {
   readonly abits: number;
   readonly quantizer: string;
   readonly residualBits?: number;
+  /** GELU, softmax and layer norm integer-only (I-BERT). */
+  readonly integerOnly?: boolean;
   readonly recipe: (method: 'ptq' | 'qat') => Recipe;
 }
 
 const SETTINGS: Setting[] = [
   { id: 'w8a8', wbits: 8, abits: 8, quantizer: 'uniform', recipe: (m) => transformerRecipe({ wbits: 8, abits: 8, ...(m === 'ptq' ? { observer: 'minMax' } : {}) }) },
   { id: 'w8a8-res16', wbits: 8, abits: 8, quantizer: 'uniform', residualBits: 16, recipe: (m) => transformerPreset('w8a8-res16', m === 'ptq' ? { observer: 'minMax' } : {}) },
+  { id: 'w8a8-ibert', wbits: 8, abits: 8, quantizer: 'uniform', residualBits: 16, integerOnly: true, recipe: (m) => transformerPreset('w8a8-ibert', m === 'ptq' ? { observer: 'minMax' } : {}) },
   { id: 'w4a8', wbits: 4, abits: 8, quantizer: 'uniform', recipe: () => transformerRecipe({ wbits: 4, abits: 8, observer: 'minMax' }) },
   { id: 'w4a8-lsq', wbits: 4, abits: 8, quantizer: 'lsq', recipe: () => transformerPreset('w4a8-lsq') },
   { id: 'w4a4', wbits: 4, abits: 4, quantizer: 'uniform', residualBits: 8, recipe: () => transformerRecipe({ wbits: 4, abits: 4, residualBits: 8, observer: 'minMax' }) },
   { id: 'w4a4-lsq', wbits: 4, abits: 4, quantizer: 'lsq', residualBits: 8, recipe: () => transformerPreset('w4a4-lsq') },
 ];
 /** Which settings each method runs: PTQ with observer-calibrated grids, QAT with the presets. */
-const PTQ_SETTINGS = ['w8a8', 'w8a8-res16', 'w4a8', 'w4a4'];
-const QAT_SETTINGS = ['w8a8', 'w8a8-res16', 'w4a8-lsq', 'w4a4-lsq'];
+const PTQ_SETTINGS = ['w8a8', 'w8a8-res16', 'w8a8-ibert', 'w4a8', 'w4a4'];
+const QAT_SETTINGS = ['w8a8', 'w8a8-res16', 'w8a8-ibert', 'w4a8-lsq', 'w4a4-lsq'];
+/** The rows a smoke run computes (one PTQ, two QAT: the LSQ and the integer-only training paths). */
+const SMOKE_ROWS = ['ptq/w4a8', 'qat/w4a8-lsq', 'qat/w8a8-ibert'];
 
 export const suite: Suite = {
   name: 'accuracy-shakespeare-transformer',
@@ -110,8 +116,8 @@ export const suite: Suite = {
       return { ...base, method: 'fp32-continued', quantizer: 'none', wbits: 32, abits: 32, firstLastBits: 32, value, ...trained, learningRate: cfg.learningRate };
     });
     for (const s of SETTINGS) {
-      const row = { ...base, quantizer: s.quantizer, wbits: s.wbits, abits: s.abits, firstLastBits: s.wbits, ...(s.residualBits ? { residualBits: s.residualBits } : {}) };
-      if (PTQ_SETTINGS.includes(s.id) && (!smoke || s.id === 'w4a8')) {
+      const row = { ...base, quantizer: s.quantizer, wbits: s.wbits, abits: s.abits, firstLastBits: s.wbits, ...(s.residualBits ? { residualBits: s.residualBits } : {}), ...(s.integerOnly ? { integerOnly: true } : {}) };
+      if (PTQ_SETTINGS.includes(s.id) && (!smoke || SMOKE_ROWS.includes(`ptq/${s.id}`))) {
         await record(`ptq/${s.id}`, async () => {
           const m = await fp32Model();
           await ptq(m, s.recipe('ptq'), corpus, size, smoke ? 1 : 8);
@@ -121,7 +127,7 @@ export const suite: Suite = {
           return { ...row, method: 'ptq', value, ...int };
         });
       }
-      if (QAT_SETTINGS.includes(s.id) && (!smoke || s.id === 'w4a8-lsq')) {
+      if (QAT_SETTINGS.includes(s.id) && (!smoke || SMOKE_ROWS.includes(`qat/${s.id}`))) {
         await record(`qat/${s.id}`, async () => {
           const m = await fp32Model(); // QAT fine-tunes the FP32 weights
           prepare(m, s.recipe('qat'), { onWarning: () => {} });
