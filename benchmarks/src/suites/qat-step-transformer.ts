@@ -9,7 +9,8 @@ import { charTransformer, lmLoss, transformerPreset, type TransformerPresetName 
 import { medianMs } from '../measure.ts';
 import type { Row } from '../results.ts';
 
-const PRESETS: TransformerPresetName[] = ['w8a8-res16', 'w4a8-lsq'];
+// w8a8-ibert: the integer-only nonlinearities' cost (their forward reads activations back to JavaScript)
+const PRESETS: TransformerPresetName[] = ['w8a8-res16', 'w8a8-ibert', 'w4a8-lsq'];
 
 export async function transformerStepRows(smoke: boolean): Promise<Row[]> {
   const size = smoke ? { dModel: 16, heads: 2, layers: 1, context: 8 } : { dModel: 128, heads: 4, layers: 4, context: 64 };
