@@ -1,6 +1,6 @@
 // The entry point: createKernels() instantiates the embedded SIMD128 module over a fresh memory and
 // returns a WasmKernels, which allocates tensors in that memory and runs the int8 ops on them.
-import { Scratch, type KernelContext } from './context.ts';
+import type { KernelContext } from './context.ts';
 import { BackendWasmError, valueText } from './errors.ts';
 import { KERNELS_RELAXED_BASE64 } from './generated/kernels-relaxed.ts';
 import { KERNELS_SIMD128_BASE64 } from './generated/kernels-simd128.ts';
@@ -122,16 +122,13 @@ export async function createKernels(options: KernelsOptions = {}, shared?: Share
   const simd = await WebAssembly.instantiate(await compile(shared?.simd128Base64 ?? KERNELS_SIMD128_BASE64, 'WebAssembly SIMD128 (is SIMD supported?)'), env);
   const status = await detectRelaxedSimd();
   let relaxed: RelaxedExports | null = null;
-  // A threaded session runs the plain kernels: two threads over the relaxed family gave outputs that
-  // differed from one thread now and then on Deno (a race between the threads' relaxed packing, not
-  // yet found), and the splitter does not divide rdot2 GEMMs at all. Plain and relaxed are bit-identical.
-  if (shared === undefined && (options.relaxedSimd ?? relaxedSimdByDefault(status)) && status.passed) {
-    relaxed = (await WebAssembly.instantiate(await compile(KERNELS_RELAXED_BASE64, 'relaxed-SIMD'), env)).exports as unknown as RelaxedExports;
+  if ((options.relaxedSimd ?? relaxedSimdByDefault(status)) && status.passed) {
+    relaxed = (await WebAssembly.instantiate(await compile(shared?.relaxedBase64 ?? KERNELS_RELAXED_BASE64, 'relaxed-SIMD'), env)).exports as unknown as RelaxedExports;
   }
   const features: KernelFeatures = { simd128: true, relaxedSimd: { ...status, used: relaxed !== null } };
   let raw = simd.exports as unknown as Simd128Exports;
   if (shared) ({ simd: raw, relaxed } = await shared.attach(memory, raw, relaxed));
-  return new WasmKernels(memory, raw, relaxed, maxPages * PAGE, features, shared !== undefined);
+  return new WasmKernels(memory, raw, relaxed, maxPages * PAGE, features);
 }
 
 export class WasmKernels implements KernelContext {
@@ -146,15 +143,7 @@ export class WasmKernels implements KernelContext {
   #disposed = false;
 
   /** Use createKernels(). */
-  constructor(
-    memory: WebAssembly.Memory,
-    raw: Simd128Exports,
-    relaxed: RelaxedExports | null,
-    maxBytes: number,
-    features: KernelFeatures,
-    /** The exports split GEMMs over threads (src/threads): convolutions take the im2col + GEMM calls it splits. */
-    readonly threaded = false,
-  ) {
+  constructor(memory: WebAssembly.Memory, raw: Simd128Exports, relaxed: RelaxedExports | null, maxBytes: number, features: KernelFeatures) {
     this.memory = memory;
     this.raw = raw;
     this.relaxed = relaxed;
@@ -185,8 +174,8 @@ export class WasmKernels implements KernelContext {
     return this.heap.stats();
   }
 
-  /** @internal A scratch block for one slot, reused across calls and grown on demand. */
-  scratch(slot: Scratch, bytes: number): number {
+  /** @internal A scratch block for one slot (a Scratch, or from Scratch.Workers on), reused across calls and grown on demand. */
+  scratch(slot: number, bytes: number): number {
     const s = this.#scratch[slot];
     if (s && s.bytes >= bytes) return s.ptr;
     if (s) this.heap.free(s.ptr);
