@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convert, initBackend, prepare } from '@qatjs/core';
+import { compareLogits, convert, initBackend, prepare } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import { loadSession } from '@qatjs/backend-wasm';
@@ -12,22 +12,6 @@ import { loadTinyShakespeare, type CharCorpus } from '@qatjs/datasets';
 // and run on the int8 runtime: logits within 1 output quantum of the fake-quant model's, the same
 // argmax almost everywhere, and the same 200 greedily generated characters.
 const CONTEXT = 32;
-
-/** Worst |int - fake| in output quanta and argmax agreements over the rows of [rows, v] logits. */
-function compareLogits(int: ArrayLike<number>, fake: ArrayLike<number>, v: number, scale: number): { worst: number; agree: number; rows: number } {
-  let [worst, agree] = [0, 0];
-  const rows = int.length / v;
-  for (let r = 0; r < rows; r++) {
-    let [ai, af] = [0, 0];
-    for (let c = 0; c < v; c++) {
-      worst = Math.max(worst, Math.abs(int[r * v + c] - fake[r * v + c]) / scale);
-      if (int[r * v + c] > int[r * v + ai]) ai = c;
-      if (fake[r * v + c] > fake[r * v + af]) af = c;
-    }
-    agree += ai === af ? 1 : 0;
-  }
-  return { worst, agree, rows };
-}
 
 /** The int model takes `context` tokens: a shorter window is padded at the end, which the causal mask hides from the positions before it. */
 function intNextOf(session: { run(inputs: Record<string, Int32Array>): Record<string, ArrayLike<number>> }, out: string, context: number, v: number) {
@@ -57,7 +41,8 @@ describe('convert(): a character transformer on the int runtime equals the fake-
     const ir = convert(model, { inputShape: [CONTEXT], input: { dtype: 'int32' } });
     expect(ir.nodes.map((n) => n.op)).toEqual(expect.arrayContaining(['embedding', 'positionalAdd', 'layerNorm', 'matmul', 'softmax', 'transpose', 'gelu', 'gemm', 'add']));
     const head = ir.values.find((v) => v.name === ir.nodes[ir.nodes.length - 1].inputs[0]);
-    const scale = head?.quant?.scale[0] as number;
+    const quant = head?.quant;
+    if (!quant) throw new Error('a quantized head expected');
     const session = await loadSession(ir);
     try {
       const out = ir.outputs[0];
@@ -68,8 +53,8 @@ describe('convert(): a character transformer on the int runtime equals the fake-
       for (const b of batches) {
         const int = session.run({ input: b.x })[out] as Float32Array;
         const fake = tf.tidy(() => model.forward(tf.tensor2d(b.x, b.shape, 'int32')).dataSync());
-        const c = compareLogits(int, fake, corpus.vocabSize, scale);
-        [worst, agree, rows] = [Math.max(worst, c.worst), agree + c.agree, rows + c.rows];
+        const c = compareLogits(fake, int, corpus.vocabSize, quant.scale[0], quant.zeroPoint[0], { dequantized: true });
+        [worst, agree, rows] = [Math.max(worst, c.worstQuanta), agree + c.sameArgmax, rows + c.codeArgmax.length];
       }
       expect(worst).toBeLessThanOrEqual(1); // measured: 0 (bit-exact) on 2048 positions
       expect(agree / rows).toBeGreaterThanOrEqual(0.99);
@@ -131,7 +116,8 @@ describe('convert(): w8a8-res16 lowers the residual stream to int16 codes', () =
     expect(wide).toEqual(['pos.output', 'blocks.0.add1.output', 'blocks.0.add2.output', 'blocks.1.add1.output', 'blocks.1.add2.output']);
     expect(ir.values.find((v) => v.name === 'pos.output')?.quant?.bits).toBe(16);
     const head = ir.values.find((v) => v.name === ir.nodes[ir.nodes.length - 1].inputs[0]);
-    const scale = head?.quant?.scale[0] as number;
+    const quant = head?.quant;
+    if (!quant) throw new Error('a quantized head expected');
     const session = await loadSession(ir);
     try {
       const out = ir.outputs[0];
@@ -144,8 +130,8 @@ describe('convert(): w8a8-res16 lowers the residual stream to int16 codes', () =
         const ref = runReference(ir, { input: { data: b.x, shape: b.shape } })[out] as Float32Array;
         expect(Array.from(int)).toEqual(Array.from(ref));
         const fake = tf.tidy(() => m.forward(tf.tensor2d(b.x, b.shape, 'int32')).dataSync());
-        const c = compareLogits(int, fake, v, scale);
-        [worst, agree, rows] = [Math.max(worst, c.worst), agree + c.agree, rows + c.rows];
+        const c = compareLogits(fake, int, v, quant.scale[0], quant.zeroPoint[0], { dequantized: true });
+        [worst, agree, rows] = [Math.max(worst, c.worstQuanta), agree + c.sameArgmax, rows + c.codeArgmax.length];
       }
       expect(worst).toBeLessThanOrEqual(1); // measured: 0 quanta on 512 positions
       expect(agree / rows).toBeGreaterThanOrEqual(0.99);
