@@ -1,6 +1,6 @@
 // The 1-layer LSTM and GRU of the e2e-rnn suite, each twice from the same weights: as an IntModel
 // (quantize x, one lstm or gru node, the last hidden state into a dense layer, dequantize) and as the
-// float32 model on tfjs-core ops with the dequantized weights prepared once (FloatLstm, FloatGru).
+// float32 model on tfjs-core ops with the dequantized weights prepared once (FloatRnn with lstmCell or gruCell).
 // Random weights: speed does not depend on training.
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelBuilder, makeQuant, seededRandom, type IntModel } from '@qatjs/ir';
@@ -53,18 +53,26 @@ export function gruWeights(inputSize: number, hidden: number, classes: number, s
   return randomWeights(inputSize, hidden, classes, seed, 3);
 }
 
+/**
+ * A builder holding input x (float32 [-1, -2, I], pixels in [0, 1]) quantized to int8, and the W, U
+ * constants of a `gates`-gate cell; `bias` adds an int32 bias in units of fround(sIn · s[n]); `hidden`
+ * is the int8 grid of h.
+ */
+function recurrentInputs(k: LstmWeights, gates: number) {
+  const b = new ModelBuilder();
+  const rows = gates * k.hidden;
+  const x = b.quantize(b.input('x', 'float32', [-1, -2, k.inputSize]), { dtype: 'int8', quant: makeQuant({ scale: SX, zeroPoint: -128 }) });
+  const w = b.constant({ name: 'W', dtype: 'int8', shape: [k.inputSize, rows], quant: makeQuant({ scale: k.sw, axis: 1 }), data: k.w });
+  const u = b.constant({ name: 'U', dtype: 'int8', shape: [k.hidden, rows], quant: makeQuant({ scale: k.su, axis: 1 }), data: k.u });
+  const bias = (name: string, data: Int32Array, sIn: number, s: Float32Array) =>
+    b.constant({ name, dtype: 'int32', shape: [rows], quant: { scale: Float32Array.from(s, (v) => Math.fround(sIn * v)), zeroPoint: new Int32Array(rows), bits: 32, axis: 0 }, data });
+  return { b, x, w, u, bias, hidden: { dtype: 'int8' as const, quant: makeQuant({ scale: SH }) } };
+}
+
 /** float32 [-1, -2, I] (pixels in [0, 1]) -> logits [-1, classes]. */
 export function intLstm(k: LstmWeights): IntModel {
-  const b = new ModelBuilder();
-  const rows = 4 * k.hidden;
-  const xq = makeQuant({ scale: SX, zeroPoint: -128 });
-  const hq = makeQuant({ scale: SH });
-  const x = b.quantize(b.input('x', 'float32', [-1, -2, k.inputSize]), { dtype: 'int8', quant: xq });
-  const wq = makeQuant({ scale: k.sw, axis: 1 });
-  const w = b.constant({ name: 'W', dtype: 'int8', shape: [k.inputSize, rows], quant: wq, data: k.w });
-  const u = b.constant({ name: 'U', dtype: 'int8', shape: [k.hidden, rows], quant: makeQuant({ scale: k.su, axis: 1 }), data: k.u });
-  const bias = b.constant({ name: 'b', dtype: 'int32', shape: [rows], quant: { scale: Float32Array.from(k.sw, (s) => Math.fround(SX * s)), zeroPoint: new Int32Array(rows), bits: 32, axis: 0 }, data: k.bias });
-  const { hT } = b.lstm(x, w, u, { bias, gates: makeQuant({ scale: 8 / 32768, bits: 16 }), maxSteps: 64 }, { hidden: { dtype: 'int8', quant: hq }, cell: makeQuant({ scale: 2 ** -11, bits: 16 }) });
+  const { b, x, w, u, bias, hidden } = recurrentInputs(k, 4);
+  const { hT } = b.lstm(x, w, u, { bias: bias('b', k.bias, SX, k.sw), gates: makeQuant({ scale: 8 / 32768, bits: 16 }), maxSteps: 64 }, { hidden, cell: makeQuant({ scale: 2 ** -11, bits: 16 }) });
   return denseHead(b, hT, k);
 }
 
@@ -79,18 +87,10 @@ function denseHead(b: ModelBuilder, hT: string, k: LstmWeights): IntModel {
 
 /** float32 [-1, -2, I] (pixels in [0, 1]) -> logits [-1, classes], one gru node (16-bit gate grids). */
 export function intGru(k: GruWeights): IntModel {
-  const b = new ModelBuilder();
-  const rows = 3 * k.hidden;
-  const xq = makeQuant({ scale: SX, zeroPoint: -128 });
-  const hq = makeQuant({ scale: SH });
-  const x = b.quantize(b.input('x', 'float32', [-1, -2, k.inputSize]), { dtype: 'int8', quant: xq });
-  const w = b.constant({ name: 'W', dtype: 'int8', shape: [k.inputSize, rows], quant: makeQuant({ scale: k.sw, axis: 1 }), data: k.w });
-  const u = b.constant({ name: 'U', dtype: 'int8', shape: [k.hidden, rows], quant: makeQuant({ scale: k.su, axis: 1 }), data: k.u });
-  const biasQuant = (s: number, ws: Float32Array) => ({ scale: Float32Array.from(ws, (v) => Math.fround(s * v)), zeroPoint: new Int32Array(rows), bits: 32, axis: 0 });
-  const biasX = b.constant({ name: 'bx', dtype: 'int32', shape: [rows], quant: biasQuant(SX, k.sw), data: k.bias });
-  const biasH = b.constant({ name: 'bh', dtype: 'int32', shape: [rows], quant: biasQuant(SH, k.su), data: k.biasH });
+  const { b, x, w, u, bias, hidden } = recurrentInputs(k, 3);
+  const [biasX, biasH] = [bias('bx', k.bias, SX, k.sw), bias('bh', k.biasH, SH, k.su)];
   const gates = makeQuant({ scale: 8 / 32768, bits: 16 });
-  const { hT } = b.gru(x, w, u, { biasX, biasH, inputGates: gates, recurrentGates: gates, maxSteps: 64 }, { hidden: { dtype: 'int8', quant: hq } });
+  const { hT } = b.gru(x, w, u, { biasX, biasH, inputGates: gates, recurrentGates: gates, maxSteps: 64 }, { hidden });
   return denseHead(b, hT, k);
 }
 
@@ -111,6 +111,8 @@ function floatWeights(k: LstmWeights, gates: number) {
   };
 }
 
+type FloatWeights = ReturnType<typeof floatWeights>;
+
 /** Step t of x [batch, steps, I] as rows [batch, I]. */
 function stepRows(x: Float32Array, batch: number, steps: number, inputSize: number, t: number): Float32Array {
   const xt = new Float32Array(batch * inputSize);
@@ -119,91 +121,81 @@ function stepRows(x: Float32Array, batch: number, steps: number, inputSize: numb
 }
 
 /**
- * The same LSTM in float32 on tfjs (dequantized weights, prepared once, one W_k, U_k, b_k per gate).
- * Per step and gate: x_t.W_k + h.U_k + b_k, then the nonlinearities and the state update. The gates
- * are separate matrices and x_t comes from JS: tfjs-backend-wasm's Slice and Split of the fused
- * [B, 4H] projection measured ~10x the cost of the whole rest of the step here (they copy through JS).
+ * A cell of FloatRnn: how many gates and state tensors it has, the biases it prepares once (from
+ * floatWeights' `bias`), and one step: the state after x_t from the state before it, h first.
  */
-export class FloatLstm {
-  readonly #w: tf.Tensor2D[];
-  readonly #u: tf.Tensor2D[];
-  readonly #b: tf.Tensor1D[];
-  readonly #d: tf.Tensor2D;
-  readonly #k: LstmWeights;
-
-  constructor(k: LstmWeights) {
-    const f = floatWeights(k, 4);
-    this.#k = k;
-    [this.#w, this.#u, this.#b, this.#d] = [f.w, f.u, f.bias(k.bias, SX, k.sw), f.d];
-  }
-
-  /** x [batch * steps * I] pixels in [0, 1] -> logits [batch, classes]. */
-  forward(x: Float32Array, batch: number, steps: number): Float32Array {
-    const { inputSize: I, hidden: H } = this.#k;
-    let h: tf.Tensor2D = tf.zeros([batch, H]);
-    let c: tf.Tensor2D = tf.zeros([batch, H]);
-    for (let t = 0; t < steps; t++) {
-      const [h2, c2] = tf.tidy(() => {
-        const xt = tf.tensor2d(stepRows(x, batch, steps, I, t), [batch, I]);
-        const gate = (g: number) => tf.add(tf.add(tf.matMul(xt, this.#w[g]), tf.matMul(h, this.#u[g])), this.#b[g]);
-        const cNext = tf.add(tf.mul(tf.sigmoid(gate(1)), c), tf.mul(tf.sigmoid(gate(0)), tf.tanh(gate(2)))) as tf.Tensor2D;
-        return [tf.mul(tf.sigmoid(gate(3)), tf.tanh(cNext)) as tf.Tensor2D, cNext];
-      });
-      tf.dispose([h, c]);
-      [h, c] = [h2, c2];
-    }
-    const logits = tf.tidy(() => tf.matMul(h, this.#d).dataSync() as Float32Array);
-    tf.dispose([h, c]);
-    return logits;
-  }
-
-  dispose(): void {
-    tf.dispose([...this.#w, ...this.#u, ...this.#b, this.#d]);
-  }
+export interface FloatCell<K extends LstmWeights> {
+  readonly gates: number;
+  readonly states: number;
+  biases(k: K, bias: FloatWeights['bias']): tf.Tensor1D[][];
+  step(xt: tf.Tensor2D, state: tf.Tensor2D[], w: tf.Tensor2D[], u: tf.Tensor2D[], biases: tf.Tensor1D[][]): tf.Tensor2D[];
 }
 
+/** The LSTM (gates i, f, g, o; state h, c): c = σ(f)·c + σ(i)·tanh(g), h = σ(o)·tanh(c), each gate x_t·W_k + h·U_k + b_k. */
+export const lstmCell: FloatCell<LstmWeights> = {
+  gates: 4,
+  states: 2,
+  biases: (k, bias) => [bias(k.bias, SX, k.sw)],
+  step(xt, [h, c], w, u, [b]) {
+    const gate = (g: number) => tf.add(tf.add(tf.matMul(xt, w[g]), tf.matMul(h, u[g])), b[g]);
+    const cNext = tf.add(tf.mul(tf.sigmoid(gate(1)), c), tf.mul(tf.sigmoid(gate(0)), tf.tanh(gate(2)))) as tf.Tensor2D;
+    return [tf.mul(tf.sigmoid(gate(3)), tf.tanh(cNext)) as tf.Tensor2D, cNext];
+  },
+};
+
 /**
- * The same GRU ("reset after") in float32 on tfjs, one W_k, U_k and both biases per gate (z, r, n),
- * as FloatLstm: z = σ(x·W_z + b_xz + h·U_z + b_hz), r likewise, n = tanh(x·W_n + b_xn + r·(h·U_n + b_hn)),
- * h = (1 - z)·n + z·h.
+ * The GRU ("reset after"), both biases per gate (z, r, n): z = σ(x·W_z + b_xz + h·U_z + b_hz), r
+ * likewise, n = tanh(x·W_n + b_xn + r·(h·U_n + b_hn)), h = (1 - z)·n + z·h.
  */
-export class FloatGru {
+export const gruCell: FloatCell<GruWeights> = {
+  gates: 3,
+  states: 1,
+  biases: (k, bias) => [bias(k.bias, SX, k.sw), bias(k.biasH, SH, k.su)],
+  step(xt, [h], w, u, [bx, bh]) {
+    const vx = (g: number) => tf.add(tf.matMul(xt, w[g]), bx[g]);
+    const vh = (g: number) => tf.add(tf.matMul(h, u[g]), bh[g]);
+    const z = tf.sigmoid(tf.add(vx(0), vh(0)));
+    const r = tf.sigmoid(tf.add(vx(1), vh(1)));
+    const n = tf.tanh(tf.add(vx(2), tf.mul(r, vh(2))));
+    return [tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D];
+  },
+};
+
+/**
+ * The same LSTM or GRU in float32 on tfjs (dequantized weights, prepared once, one W_k, U_k and the
+ * biases per gate), a step of `cell` per row of x. The gates are separate matrices and x_t comes from
+ * JS: tfjs-backend-wasm's Slice and Split of the fused [B, G·H] projection measured ~10x the cost of
+ * the whole rest of the step here (they copy through JS).
+ */
+export class FloatRnn<K extends LstmWeights> {
   readonly #w: tf.Tensor2D[];
   readonly #u: tf.Tensor2D[];
-  readonly #bx: tf.Tensor1D[];
-  readonly #bh: tf.Tensor1D[];
+  readonly #b: tf.Tensor1D[][];
   readonly #d: tf.Tensor2D;
-  readonly #k: GruWeights;
+  readonly #k: K;
+  readonly #cell: FloatCell<K>;
 
-  constructor(k: GruWeights) {
-    const f = floatWeights(k, 3);
-    this.#k = k;
-    [this.#w, this.#u, this.#bx, this.#bh, this.#d] = [f.w, f.u, f.bias(k.bias, SX, k.sw), f.bias(k.biasH, SH, k.su), f.d];
+  constructor(k: K, cell: FloatCell<K>) {
+    const f = floatWeights(k, cell.gates);
+    [this.#k, this.#cell] = [k, cell];
+    [this.#w, this.#u, this.#b, this.#d] = [f.w, f.u, cell.biases(k, f.bias), f.d];
   }
 
   /** x [batch * steps * I] pixels in [0, 1] -> logits [batch, classes]. */
   forward(x: Float32Array, batch: number, steps: number): Float32Array {
     const { inputSize: I, hidden: H } = this.#k;
-    let h: tf.Tensor2D = tf.zeros([batch, H]);
+    let state: tf.Tensor2D[] = Array.from({ length: this.#cell.states }, () => tf.zeros([batch, H]));
     for (let t = 0; t < steps; t++) {
-      const h2 = tf.tidy(() => {
-        const xt = tf.tensor2d(stepRows(x, batch, steps, I, t), [batch, I]);
-        const vx = (g: number) => tf.add(tf.matMul(xt, this.#w[g]), this.#bx[g]);
-        const vh = (g: number) => tf.add(tf.matMul(h, this.#u[g]), this.#bh[g]);
-        const z = tf.sigmoid(tf.add(vx(0), vh(0)));
-        const r = tf.sigmoid(tf.add(vx(1), vh(1)));
-        const n = tf.tanh(tf.add(vx(2), tf.mul(r, vh(2))));
-        return tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D;
-      });
-      h.dispose();
-      h = h2;
+      const next = tf.tidy(() => this.#cell.step(tf.tensor2d(stepRows(x, batch, steps, I, t), [batch, I]), state, this.#w, this.#u, this.#b));
+      tf.dispose(state);
+      state = next;
     }
-    const logits = tf.tidy(() => tf.matMul(h, this.#d).dataSync() as Float32Array);
-    h.dispose();
+    const logits = tf.tidy(() => tf.matMul(state[0], this.#d).dataSync() as Float32Array);
+    tf.dispose(state);
     return logits;
   }
 
   dispose(): void {
-    tf.dispose([...this.#w, ...this.#u, ...this.#bx, ...this.#bh, this.#d]);
+    tf.dispose([...this.#w, ...this.#u, ...this.#b.flat(), this.#d]);
   }
 }

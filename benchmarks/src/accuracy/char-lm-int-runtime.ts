@@ -2,7 +2,7 @@
 // validation windows: its bits per character beside the fake-quant model's, and how closely its
 // logits follow them (argmax agreement, the largest difference in output quanta).
 import * as tf from '@tensorflow/tfjs-core';
-import { convert, type Module } from '@qatjs/core';
+import { compareLogits, convert, type Module } from '@qatjs/core';
 import { loadSession } from '@qatjs/backend-wasm';
 import type { CharCorpus } from '@qatjs/datasets';
 import type { Row } from '../results.ts';
@@ -31,7 +31,7 @@ export async function intRuntimeBpcFields(model: Module, corpus: CharCorpus, siz
     return { intRuntimeValue: null, intRuntimeNote: `not convertible: ${(e as Error).message.slice(0, 200)}` };
   }
   const head = ir.values.find((v) => v.name === ir.nodes[ir.nodes.length - 1].inputs[0]);
-  const scale = head?.quant?.scale[0] ?? NaN;
+  const [scale, zeroPoint] = [head?.quant?.scale[0] ?? NaN, head?.quant?.zeroPoint[0] ?? 0]; // compareLogits refuses NaN
   const session = await loadSession(ir);
   const v = corpus.vocabSize;
   let [bits, count, agree, worst, seen] = [0, 0, 0, 0, 0];
@@ -42,15 +42,9 @@ export async function intRuntimeBpcFields(model: Module, corpus: CharCorpus, siz
       const fake = tf.tidy(() => model.forward(tf.tensor2d(b.x, b.shape, 'int32')).dataSync());
       bits += bitsOf(int, b.y, v);
       count += b.y.length;
-      for (let r = 0; r < b.y.length; r++) {
-        let [ai, af] = [0, 0];
-        for (let c = 0; c < v; c++) {
-          worst = Math.max(worst, Math.abs(int[r * v + c] - fake[r * v + c]) / scale);
-          if (int[r * v + c] > int[r * v + ai]) ai = c;
-          if (fake[r * v + c] > fake[r * v + af]) af = c;
-        }
-        agree += ai === af ? 1 : 0;
-      }
+      const cmp = compareLogits(fake, int, v, scale, zeroPoint, { dequantized: true });
+      worst = Math.max(worst, cmp.worstQuanta);
+      agree += cmp.sameArgmax;
     }
   } finally {
     session.dispose();

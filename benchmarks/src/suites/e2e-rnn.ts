@@ -10,7 +10,7 @@ import type { IntModel } from '@qatjs/ir';
 import { medianMs } from '../measure.ts';
 import type { Row } from '../results.ts';
 import type { Suite } from '../suite.ts';
-import { FloatGru, FloatLstm, gruWeights, intGru, intLstm, lstmWeights } from '../rnn-models.ts';
+import { FloatRnn, gruCell, gruWeights, intGru, intLstm, lstmCell, lstmWeights } from '../rnn-models.ts';
 
 const [T, I, CLASSES] = [28, 28, 10];
 
@@ -21,11 +21,11 @@ interface RnnPair {
 }
 const lstm = (hidden: number): RnnPair => {
   const k = lstmWeights(I, hidden, CLASSES, 7);
-  return { float: new FloatLstm(k), int: intLstm(k) };
+  return { float: new FloatRnn(k, lstmCell), int: intLstm(k) };
 };
 const gru = (hidden: number): RnnPair => {
   const k = gruWeights(I, hidden, CLASSES, 7);
-  return { float: new FloatGru(k), int: intGru(k) };
+  return { float: new FloatRnn(k, gruCell), int: intGru(k) };
 };
 const MODELS: Record<string, () => RnnPair> = {
   'lstm-h128': () => lstm(128),

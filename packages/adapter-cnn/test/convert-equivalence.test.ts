@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { calibrate, convert, fit, getPreset, prepare, type Recipe, initBackend } from '@qatjs/core';
+import { convert, fit, getPreset, type Recipe } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import '@qatjs/quantizer-lsq';
@@ -8,8 +8,8 @@ import { runReference, type IntModel } from '@qatjs/ir';
 import { loadSession } from '@qatjs/backend-wasm';
 import { lenet, residualCnn } from '@qatjs/adapter-cnn';
 import { batches, loadMnist, type MnistSet } from '@qatjs/datasets';
-import { useBackend } from '@qatjs/test-utils';
 import { compareLogits } from '@qatjs/test-models';
+import { calibratedOn, mnistOnWasm } from './helpers/mnist.ts';
 
 let train: MnistSet;
 let test: MnistSet;
@@ -20,10 +20,7 @@ async function trainedQat(make: () => ReturnType<typeof lenet>, recipe: Recipe) 
   const m = make();
   const opts = { epochs: 1, batches: (e: number) => batches(train, { batchSize: 32, seed: 2, epoch: e, dropLast: true }), optimizer: { kind: 'adam' as const }, learningRate: 2e-3 };
   await fit(m, { ...opts, maxSteps: 80 });
-  prepare(m, recipe, { onWarning: () => {} });
-  const calib = [...batches(train, { batchSize: 64 })].slice(0, 2).map((b) => tf.tensor(b.x, b.shape));
-  await calibrate(m, calib);
-  tf.dispose(calib);
+  await calibratedOn(m, recipe, train, 64);
   await fit(m, { ...opts, learningRate: 2e-4, maxSteps: 20 });
   return m;
 }
@@ -74,10 +71,7 @@ function argmax(v: ArrayLike<number>, offset: number, n: number): number {
 
 describe('converted models compute what the fake-quant models compute', () => {
   beforeAll(async () => {
-    await initBackend('wasm');
-    await useBackend('wasm');
-    train = await loadMnist({ split: 'train', limit: 3000 });
-    test = await loadMnist({ split: 'test', limit: IMAGES });
+    ({ train, test } = await mnistOnWasm({ train: 3000, test: IMAGES }));
   });
 
   const cases: Array<[string, () => ReturnType<typeof lenet>, Recipe]> = [

@@ -1,23 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConvertError, calibrate, convert, getPreset, prepare, type Recipe, initBackend } from '@qatjs/core';
+import { ConvertError, convert, getPreset, type Recipe, initBackend } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import { decodeModel, encodeModel, runReference } from '@qatjs/ir';
 import { lenet, residualCnn } from '@qatjs/adapter-cnn';
-import { batches, loadMnist, type MnistSet } from '@qatjs/datasets';
+import { loadMnist, type MnistSet } from '@qatjs/datasets';
 import { useBackend } from '@qatjs/test-utils';
+import { calibratedOn } from './helpers/mnist.ts';
 
 let mnist: MnistSet;
-const calibration = () => [...batches(mnist, { batchSize: 32 })].slice(0, 2).map((b) => tf.tensor(b.x, b.shape));
-
-async function calibrated(model: ReturnType<typeof lenet>, recipe: Recipe | string) {
-  prepare(model, recipe, { onWarning: () => {} });
-  const data = calibration();
-  await calibrate(model, data);
-  tf.dispose(data);
-  return model;
-}
+const calibrated = (model: ReturnType<typeof lenet>, recipe: Recipe | string) => calibratedOn(model, recipe, mnist, 32);
 
 describe('convert', () => {
   beforeAll(async () => {

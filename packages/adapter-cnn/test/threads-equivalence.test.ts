@@ -1,26 +1,21 @@
 // The int runtime on two threads (loadSession(bytes, { threads: 2 })) gives the one-thread outputs
 // bit for bit on the CNNs users convert: LeNet-BN and the residual CNN, calibrated on MNIST and
 // converted, at batch 64 (where the GEMMs split) and small batches (where most do not).
-import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { calibrate, convert, getPreset, prepare, initBackend, type Recipe } from '@qatjs/core';
+import { convert, getPreset, type Recipe } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
 import { encodeModel } from '@qatjs/ir';
 import { loadSession } from '@qatjs/backend-wasm';
 import { lenet, residualCnn } from '@qatjs/adapter-cnn';
-import { batches, loadMnist, type MnistSet } from '@qatjs/datasets';
-import { useBackend } from '@qatjs/test-utils';
+import type { MnistSet } from '@qatjs/datasets';
+import { calibratedOn, mnistOnWasm } from './helpers/mnist.ts';
 
 let train: MnistSet;
 let test: MnistSet;
 
 async function converted(make: () => ReturnType<typeof lenet>, recipe: Recipe): Promise<Uint8Array> {
-  const m = make();
-  prepare(m, recipe, { onWarning: () => {} });
-  const calib = [...batches(train, { batchSize: 64 })].slice(0, 2).map((b) => tf.tensor(b.x, b.shape));
-  await calibrate(m, calib);
-  tf.dispose(calib);
+  const m = await calibratedOn(make(), recipe, train, 64);
   m.eval();
   const bytes = encodeModel(convert(m, { inputShape: [28, 28, 1], floatOutput: false }));
   m.dispose();
@@ -29,10 +24,7 @@ async function converted(make: () => ReturnType<typeof lenet>, recipe: Recipe): 
 
 describe('threads: 2 equals threads: 1 on converted MNIST CNNs', () => {
   beforeAll(async () => {
-    await initBackend('wasm');
-    await useBackend('wasm');
-    train = await loadMnist({ split: 'train', limit: 128 });
-    test = await loadMnist({ split: 'test', limit: 64 });
+    ({ train, test } = await mnistOnWasm({ train: 128, test: 64 }));
   });
 
   const cases: Array<[string, () => ReturnType<typeof lenet>, Recipe, boolean]> = [

@@ -1,30 +1,34 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convert, initBackend, prepare } from '@qatjs/core';
+import { compareLogits, convert, initBackend, prepare } from '@qatjs/core';
 import '@qatjs/quantizer-uniform';
 import '@qatjs/quantizer-asymmetric';
-import { loadSession } from '@qatjs/backend-wasm';
-import { runReference } from '@qatjs/ir';
+import { loadSession, type IntSession } from '@qatjs/backend-wasm';
+import { runReference, type IntModel } from '@qatjs/ir';
 import { bucketedNextLogits, charTransformer, convertAtLengths, generateGreedy, lengthBuckets, nextLogitsOf, trainLanguageModel, transformerPreset, transformerRecipe, type CharTransformer } from '@qatjs/adapter-transformer';
-import { loadTinyShakespeare, type CharCorpus } from '@qatjs/datasets';
+import { loadTinyShakespeare, type CharCorpus, type SequenceBatch } from '@qatjs/datasets';
+import { res16CharTransformer, trainedCharTransformer, trainWindows } from './helpers/char-transformer.ts';
 
 // A character transformer trained briefly on tiny-shakespeare, QAT at W8A8, converted to an IntModel
 // and run on the int8 runtime: logits within 1 output quantum of the fake-quant model's, the same
 // argmax almost everywhere, and the same 200 greedily generated characters.
 const CONTEXT = 32;
 
-/** Worst |int - fake| in output quanta and argmax agreements over the rows of [rows, v] logits. */
-function compareLogits(int: ArrayLike<number>, fake: ArrayLike<number>, v: number, scale: number): { worst: number; agree: number; rows: number } {
-  let [worst, agree] = [0, 0];
-  const rows = int.length / v;
-  for (let r = 0; r < rows; r++) {
-    let [ai, af] = [0, 0];
-    for (let c = 0; c < v; c++) {
-      worst = Math.max(worst, Math.abs(int[r * v + c] - fake[r * v + c]) / scale);
-      if (int[r * v + c] > int[r * v + ai]) ai = c;
-      if (fake[r * v + c] > fake[r * v + af]) af = c;
-    }
-    agree += ai === af ? 1 : 0;
+/**
+ * The fake-quant model against the int model's session over `batches` (compareLogits on its float
+ * output, on the head's grid): the worst difference in output quanta, argmax agreements, rows.
+ * `each` sees each batch's int output first.
+ */
+function fakeVsInt(model: CharTransformer, ir: IntModel, session: IntSession, batches: SequenceBatch[], v: number, each?: (b: SequenceBatch, int: Float32Array) => void) {
+  const quant = ir.values.find((d) => d.name === ir.nodes[ir.nodes.length - 1].inputs[0])?.quant;
+  if (!quant) throw new Error('a quantized head expected');
+  let [worst, agree, rows] = [0, 0, 0];
+  for (const b of batches) {
+    const int = session.run({ input: b.x })[ir.outputs[0]] as Float32Array;
+    each?.(b, int);
+    const fake = tf.tidy(() => model.forward(tf.tensor2d(b.x, b.shape, 'int32')).dataSync());
+    const c = compareLogits(fake, int, v, quant.scale[0], quant.zeroPoint[0], { dequantized: true });
+    [worst, agree, rows] = [Math.max(worst, c.worstQuanta), agree + c.sameArgmax, rows + c.codeArgmax.length];
   }
   return { worst, agree, rows };
 }
@@ -45,32 +49,20 @@ describe('convert(): a character transformer on the int runtime equals the fake-
     await initBackend('wasm');
     tf.env().set('PROD', true);
     corpus = await loadTinyShakespeare();
-    model = charTransformer({ vocab: corpus.vocabSize, dModel: 32, heads: 2, layers: 2, context: CONTEXT, seed: 5 });
-    const windows = (steps: number, seed: number) => corpus.randomWindows({ split: 'train', seqLen: CONTEXT, batchSize: 8, seed, steps });
-    trainLanguageModel(model, { batches: windows(120, 1), steps: 120, learningRate: 1e-2, warmupSteps: 10 });
+    model = trainedCharTransformer(corpus, CONTEXT, { seed: 5, steps: 120, windowSeed: 1, warmupSteps: 10 });
     prepare(model, transformerPreset('w8a8', { freezeObserversAt: 30 }), { onWarning: () => {} });
-    trainLanguageModel(model, { batches: windows(40, 2), steps: 40, learningRate: 1e-3 });
+    trainLanguageModel(model, { batches: trainWindows(corpus, CONTEXT, 40, 2), steps: 40, learningRate: 1e-3 });
     model.eval();
   });
 
   it('logits within 1 quantum, argmax agreement >= 99%, greedy generation of 200 characters equal', async () => {
     const ir = convert(model, { inputShape: [CONTEXT], input: { dtype: 'int32' } });
     expect(ir.nodes.map((n) => n.op)).toEqual(expect.arrayContaining(['embedding', 'positionalAdd', 'layerNorm', 'matmul', 'softmax', 'transpose', 'gelu', 'gemm', 'add']));
-    const head = ir.values.find((v) => v.name === ir.nodes[ir.nodes.length - 1].inputs[0]);
-    const scale = head?.quant?.scale[0] as number;
     const session = await loadSession(ir);
     try {
       const out = ir.outputs[0];
       const batches = [...corpus.windows({ split: 'validation', seqLen: CONTEXT, batchSize: 16 })].slice(0, 4);
-      let worst = 0;
-      let agree = 0;
-      let rows = 0;
-      for (const b of batches) {
-        const int = session.run({ input: b.x })[out] as Float32Array;
-        const fake = tf.tidy(() => model.forward(tf.tensor2d(b.x, b.shape, 'int32')).dataSync());
-        const c = compareLogits(int, fake, corpus.vocabSize, scale);
-        [worst, agree, rows] = [Math.max(worst, c.worst), agree + c.agree, rows + c.rows];
-      }
+      const { worst, agree, rows } = fakeVsInt(model, ir, session, batches, corpus.vocabSize);
       expect(worst).toBeLessThanOrEqual(1); // measured: 0 (bit-exact) on 2048 positions
       expect(agree / rows).toBeGreaterThanOrEqual(0.99);
 
@@ -119,34 +111,20 @@ describe('convert(): w8a8-res16 lowers the residual stream to int16 codes', () =
     await initBackend('wasm');
     tf.env().set('PROD', true);
     const corpus = await loadTinyShakespeare();
-    const m = charTransformer({ vocab: corpus.vocabSize, dModel: 32, heads: 2, layers: 2, context: T, seed: 7 });
-    const windows = (steps: number, seed: number) => corpus.randomWindows({ split: 'train', seqLen: T, batchSize: 8, seed, steps });
-    trainLanguageModel(m, { batches: windows(100, 3), steps: 100, learningRate: 1e-2, warmupSteps: 10 });
-    prepare(m, transformerPreset('w8a8-res16', { observer: 'minMax' }), { onWarning: () => {} });
-    m.train();
-    for (const b of windows(4, 4)) tf.tidy(() => m.forward(tf.tensor2d(b.x, b.shape, 'int32'))); // calibration
-    m.eval();
+    const m = res16CharTransformer(corpus, T, { seed: 7, steps: 100, windowSeed: 3, warmupSteps: 10, calibration: { batches: 4, seed: 4 } });
     const ir = convert(m, { inputShape: [T], input: { dtype: 'int32' } });
     const wide = ir.values.filter((v) => v.dtype === 'int16').map((v) => v.name);
     expect(wide).toEqual(['pos.output', 'blocks.0.add1.output', 'blocks.0.add2.output', 'blocks.1.add1.output', 'blocks.1.add2.output']);
     expect(ir.values.find((v) => v.name === 'pos.output')?.quant?.bits).toBe(16);
-    const head = ir.values.find((v) => v.name === ir.nodes[ir.nodes.length - 1].inputs[0]);
-    const scale = head?.quant?.scale[0] as number;
     const session = await loadSession(ir);
     try {
       const out = ir.outputs[0];
       const v = corpus.vocabSize;
-      let worst = 0;
-      let agree = 0;
-      let rows = 0;
-      for (const b of [...corpus.windows({ split: 'validation', seqLen: T, batchSize: 16 })].slice(0, 2)) {
-        const int = session.run({ input: b.x })[out] as Float32Array;
+      const batches = [...corpus.windows({ split: 'validation', seqLen: T, batchSize: 16 })].slice(0, 2);
+      const { worst, agree, rows } = fakeVsInt(m, ir, session, batches, v, (b, int) => {
         const ref = runReference(ir, { input: { data: b.x, shape: b.shape } })[out] as Float32Array;
         expect(Array.from(int)).toEqual(Array.from(ref));
-        const fake = tf.tidy(() => m.forward(tf.tensor2d(b.x, b.shape, 'int32')).dataSync());
-        const c = compareLogits(int, fake, v, scale);
-        [worst, agree, rows] = [Math.max(worst, c.worst), agree + c.agree, rows + c.rows];
-      }
+      });
       expect(worst).toBeLessThanOrEqual(1); // measured: 0 quanta on 512 positions
       expect(agree / rows).toBeGreaterThanOrEqual(0.99);
       const intNext = intNextOf(session, out, T, v);

@@ -47,7 +47,7 @@ export { captureModel, checkModelState, restoreModel, type ModelState } from './
 export { listCheckpoints, type StoredCheckpoint } from './train/checkpoint-names.ts';
 
 export { evaluate, predict, scoreLogits, type Metric, type EvaluateOptions, type Evaluation, type LogitsFunction } from './eval/evaluate.ts';
-export { compareLogits, type LogitComparison } from './eval/compare-logits.ts';
+export { compareLogits, type CompareLogitsOptions, type LogitComparison } from './eval/compare-logits.ts';
 
 export { convert, type ConvertOptions } from './convert/convert.ts';
 export type { GraphInput } from './convert/graph-inputs.ts';

@@ -135,6 +135,12 @@ describe('fit: signal, resume checks, schedule fractions; evaluate and predict',
     expect(c.worstQuanta).toBeCloseTo(0.4, 6);
     expect(c.sameArgmax).toBe(2);
     expect(Array.from(c.codeArgmax)).toEqual([1, 0]);
+    // the same codes dequantized, (code - 1) * 0.5: the same comparison; |2.2 - 2| / 0.5 = 0.4 quanta
+    const d = compareLogits([1, 2.2, 0, -1], [1, 2, 0, -1], 2, 0.5, 1, { dequantized: true });
+    expect(d.worstQuanta).toBeCloseTo(0.4, 6);
+    expect(d.sameArgmax).toBe(2);
+    expect(Array.from(d.codeArgmax)).toEqual([1, 0]);
+    expect(compareLogits([0.5, -0.25], [0.5, 0], 2, 0.25, -3, { dequantized: true }).worstQuanta).toBe(1);
     expect(() => compareLogits([1, 2, 3], [1, 2, 3], 2, 0.5, 0)).toThrow('compareLogits: 3 float logits and 3 codes do not make rows of 2');
     expect(() => compareLogits([1, 2], [1, 2], 2, 0, 0)).toThrow('compareLogits: scale must be a positive number, got 0');
   });
