@@ -7,7 +7,7 @@
 //   - im2col fused into the packing: when a filter row's taps are adjacent whole pixels (dilation 1
 //     across, no channel slice), kw * cg is a multiple of 8 and the 4 windows lie inside the image,
 //     each window is kh runs of kw * cg contiguous input bytes; 8 of them from each of the 4 rows are
-//     widened, centred and transposed into the panel straight from x (pack_lhs's own step);
+//     widened, centred and transposed into the panel straight from x (pack_lhs's own step, packRows4x8);
 //   - otherwise (image edges, padding, 1-3 channels) the 4 rows are gathered into a small buffer
 //     first (im2colPixels, padding = the input zero point) and packed from there.
 // A 1x1, stride 1, unpadded conv (and a plain GEMM) has its rows in x already, `lda` bytes apart:
@@ -16,9 +16,8 @@
 // src/threads splits a conv by pixel ranges, each thread with its own `rows` and `packed` buffers.
 // The numbers are the materialized path's exactly: the same bytes packed the same way, the same kernel.
 import { im2colPixels } from './im2col-s8-nhwc';
-import { pack_lhs_s8_4xk2_s16 } from '../pack/pack-lhs-s8-4xk2-s16';
+import { packRows4x8, pack_lhs_s8_4xk2_s16 } from '../pack/pack-lhs-s8-4xk2-s16';
 import { gemm_s8s8_dot16 } from '../gemm/gen/gemm-s8s8-dot16';
-import { storeTransposed4x4 } from '../common/transpose';
 
 /** Address of output pixel p's window origin in x (channel c0 included), or 0 if the window leaves the image. */
 @inline function interiorOrigin(
@@ -70,14 +69,7 @@ export function conv2d_s8s8_nhwc_dot16(
           let q = d;
           for (let ky = 0; ky < kh; ky++) {
             for (let o: usize = 0; o < runBytes; o += 8) {
-              storeTransposed4x4(
-                q,
-                16,
-                i16x8.sub(v128.load8x8_s(s0 + o), vzp),
-                i16x8.sub(v128.load8x8_s(s1 + o), vzp),
-                i16x8.sub(v128.load8x8_s(s2 + o), vzp),
-                i16x8.sub(v128.load8x8_s(s3 + o), vzp),
-              );
+              packRows4x8(q, s0 + o, s1 + o, s2 + o, s3 + o, vzp);
               q += 64;
             }
             s0 += rowStride;

@@ -3,6 +3,21 @@
 // Rows past m and the odd k's partner are zero, so they add nothing to any accumulator.
 import { storeTransposed4x4 } from '../common/transpose';
 
+/**
+ * Eight k (four k-pairs) of four rows, read at r0..r3: widened, zp removed, transposed into the 64
+ * bytes of the panel at d. Inlined: the fused conv packing (conv2d-s8s8-nhwc-dot16) takes the same step.
+ */
+@inline export function packRows4x8(d: usize, r0: usize, r1: usize, r2: usize, r3: usize, vzp: v128): void {
+  storeTransposed4x4(
+    d,
+    16,
+    i16x8.sub(v128.load8x8_s(r0), vzp),
+    i16x8.sub(v128.load8x8_s(r1), vzp),
+    i16x8.sub(v128.load8x8_s(r2), vzp),
+    i16x8.sub(v128.load8x8_s(r3), vzp),
+  );
+}
+
 export function pack_lhs_s8_4xk2_s16(m: i32, k: i32, a: usize, lda: usize, zp: i32, dst: usize): void {
   const kp = (k + 1) >> 1;
   const blockBytes = <usize>kp * 16;
@@ -18,14 +33,7 @@ export function pack_lhs_s8_4xk2_s16(m: i32, k: i32, a: usize, lda: usize, zp: i
       // Eight k (four pairs) of four rows: widen, remove zp, transpose pairs.
       for (; kk + 8 <= k; kk += 8) {
         const o = <usize>kk;
-        storeTransposed4x4(
-          d,
-          16,
-          i16x8.sub(v128.load8x8_s(r0 + o), vzp),
-          i16x8.sub(v128.load8x8_s(r1 + o), vzp),
-          i16x8.sub(v128.load8x8_s(r2 + o), vzp),
-          i16x8.sub(v128.load8x8_s(r3 + o), vzp),
-        );
+        packRows4x8(d, r0 + o, r1 + o, r2 + o, r3 + o, vzp);
         d += 64;
       }
     }
