@@ -6,7 +6,7 @@ import { accuracyTable } from './plots/accuracy-table.ts';
 import { gemmPlot } from './plots/gemm-plot.ts';
 import { e2ePlot } from './plots/e2e-plot.ts';
 import { intRuntimeTable } from './plots/int-runtime-table.ts';
-import { e2eTable, sizeTable } from './plots/size-table.ts';
+import { e2eTable, gemmTable, sizeTable } from './plots/size-table.ts';
 import { renderSvg } from './plots/render.ts';
 import { RESULTS_DIR, type Results } from './results.ts';
 
@@ -73,8 +73,4 @@ if (e2e) {
 }
 const size = await results('size');
 if (size) await writeTable('size', sizeTable(size.rows));
-const gemmRows = gemm?.rows;
-if (gemmRows) {
-  const lines = ['| M x N x K | engine | GOP/s |', '| --- | --- | --- |', ...gemmRows.map((r) => `| ${r.m}x${r.n}x${r.k} | ${r.engine} | ${Number(r.gops).toFixed(1)} |`)];
-  await writeTable('gemm', lines.join('\n') + '\n');
-}
+if (gemm) await writeTable('gemm', gemmTable(gemm.rows));

@@ -4,11 +4,11 @@ import type { Row } from '../results.ts';
 /** Inference speed-up of the int runtime over the float model on tfjs-backend-wasm, per model and batch. */
 export function e2ePlot(rows: readonly Row[]): TopLevelSpec {
   const data = rows
-    .filter((r) => r.engine === 'qatjs-int8')
+    .filter((r) => r.engine === 'qatjs-int8' && (r.runtime === undefined || r.runtime === 'node'))
     .map((r) => ({ case: `${r.model}, batch ${r.batch}`, weights: `${r.weights} weights`, speedup: r.speedup }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: 'MNIST CNN inference: int runtime speed-up over FP32 on tfjs-backend-wasm (higher is better)',
+    title: 'Inference on Node: int runtime speed-up over FP32 on tfjs-backend-wasm (higher is better)',
     width: 520,
     height: 240,
     data: { values: data },
