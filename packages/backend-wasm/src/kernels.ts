@@ -122,11 +122,8 @@ export async function createKernels(options: KernelsOptions = {}, shared?: Share
   const simd = await WebAssembly.instantiate(await compile(shared?.simd128Base64 ?? KERNELS_SIMD128_BASE64, 'WebAssembly SIMD128 (is SIMD supported?)'), env);
   const status = await detectRelaxedSimd();
   let relaxed: RelaxedExports | null = null;
-  // A threaded session runs the plain kernels: two threads over the relaxed family gave outputs that
-  // differed from one thread now and then on Deno (a race between the threads' relaxed packing, not
-  // yet found), and the splitter does not divide rdot2 GEMMs at all. Plain and relaxed are bit-identical.
-  if (shared === undefined && (options.relaxedSimd ?? relaxedSimdByDefault(status)) && status.passed) {
-    relaxed = (await WebAssembly.instantiate(await compile(KERNELS_RELAXED_BASE64, 'relaxed-SIMD'), env)).exports as unknown as RelaxedExports;
+  if ((options.relaxedSimd ?? relaxedSimdByDefault(status)) && status.passed) {
+    relaxed = (await WebAssembly.instantiate(await compile(shared?.relaxedBase64 ?? KERNELS_RELAXED_BASE64, 'relaxed-SIMD'), env)).exports as unknown as RelaxedExports;
   }
   const features: KernelFeatures = { simd128: true, relaxedSimd: { ...status, used: relaxed !== null } };
   let raw = simd.exports as unknown as Simd128Exports;

@@ -3,8 +3,8 @@
 // corr[r] = corrScale * sum_k x[r][k]: -64 undoes the +64 that made the weights 7-bit
 // (pack-rhs-s8-8xk4-rdot); 1 gives the row sums rdot2 multiplies by each column's -offset.
 // Rows past m and k past the end are zero. The input zero point is folded into the bias instead.
-// Uses the staging area STAGE0 (common/layout).
-import { STAGE0 } from '../common/layout';
+// Nothing is staged in memory: src/threads runs this kernel on several threads at once over one
+// shared memory, each on its own rows, so a fixed scratch address would be written by all of them.
 import { storeTransposed4x4 } from '../common/transpose';
 
 @inline function rowSum16(v: v128): v128 {
@@ -13,6 +13,14 @@ import { storeTransposed4x4 } from '../common/transpose';
 
 @inline function hsum(v: v128): i32 {
   return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
+
+/**
+ * The first `kr` (1..16) bytes at src, the other lanes 0. It reads 16 bytes: at most 15 past the
+ * row, which the heap's slack after every block allows (vector kernels may read, never write, there).
+ */
+@inline function loadHead(src: usize, kr: i32): v128 {
+  return v128.and(v128.load(src), i8x16.gt_s(i8x16.splat(<i8>kr), i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)));
 }
 
 /** Stores the first q (1..4) k-quads of the 4x4 transpose of rows x0..x3, 16 bytes apart. */
@@ -30,15 +38,16 @@ import { storeTransposed4x4 } from '../common/transpose';
 export function pack_lhs_s8_4xk4_rdot(m: i32, k: i32, a: usize, lda: usize, corrScale: i32, dst: usize): void {
   const kq = (k + 3) >> 2;
   const blockBytes = <usize>kq * 16 + 16;
+  const zero = i32x4.splat(0);
   for (let i = 0; i < m; i += 4) {
     const r0 = a + <usize>i * lda;
     let d = dst + <usize>(i >> 2) * blockBytes;
     const corr = dst + <usize>(i >> 2) * blockBytes + <usize>kq * 16;
     const rows = min(4, m - i);
-    let s0 = i32x4.splat(0);
-    let s1 = i32x4.splat(0);
-    let s2 = i32x4.splat(0);
-    let s3 = i32x4.splat(0);
+    let s0 = zero;
+    let s1 = zero;
+    let s2 = zero;
+    let s3 = zero;
     let kk = 0;
     if (rows == 4) {
       // Sixteen k of four rows: each 32-bit lane is one row's k-quad, so a 4x4 transpose packs them.
@@ -56,23 +65,15 @@ export function pack_lhs_s8_4xk4_rdot(m: i32, k: i32, a: usize, lda: usize, corr
         d += 64;
       }
     }
-    // The k left over (every k of a partial block): rows staged into zeroed vectors 16 k at a time
-    // (rows past m and k past the end stay 0), then the same transpose, storing only the k-quads
-    // the block has.
+    // The k left over (every k of a partial block): each row's next kr bytes in a vector whose other
+    // lanes are 0 (rows past m are all 0), then the same transpose, storing only the block's k-quads.
     for (; kk < k; kk += 16) {
       const kr = min(16, k - kk);
-      v128.store(STAGE0, i32x4.splat(0));
-      v128.store(STAGE0, i32x4.splat(0), 16);
-      v128.store(STAGE0, i32x4.splat(0), 32);
-      v128.store(STAGE0, i32x4.splat(0), 48);
-      for (let r = 0; r < rows; r++) {
-        const src = r0 + <usize>r * lda + <usize>kk;
-        for (let j = 0; j < kr; j++) store<i8>(STAGE0 + <usize>(16 * r + j), load<i8>(src + <usize>j));
-      }
-      const x0 = v128.load(STAGE0);
-      const x1 = v128.load(STAGE0, 16);
-      const x2 = v128.load(STAGE0, 32);
-      const x3 = v128.load(STAGE0, 48);
+      const o = <usize>kk;
+      const x0 = loadHead(r0 + o, kr);
+      const x1 = rows > 1 ? loadHead(r0 + lda + o, kr) : zero;
+      const x2 = rows > 2 ? loadHead(r0 + 2 * lda + o, kr) : zero;
+      const x3 = rows > 3 ? loadHead(r0 + 3 * lda + o, kr) : zero;
       s0 = i32x4.add(s0, rowSum16(x0));
       s1 = i32x4.add(s1, rowSum16(x1));
       s2 = i32x4.add(s2, rowSum16(x2));

@@ -26,6 +26,7 @@ export const Kernel = {
   Im2col: 2,
   GemmRdot: 3,
   PackLhsRdot: 4,
+  GemmRdot2: 5,
 } as const;
 export type Kernel = (typeof Kernel)[keyof typeof Kernel];
 

@@ -68,6 +68,7 @@ export class GemmSplitter {
       relaxed = passThrough(this.#relaxed);
       relaxed.pack_lhs_s8_4xk4_rdot = (...args: number[]) => this.#hold({ kernel: Kernel.PackLhsRdot, args });
       relaxed.gemm_s8s7_rdot = (...args: number[]) => this.#gemm({ kernel: Kernel.GemmRdot, args });
+      relaxed.gemm_s8s8_rdot2 = (...args: number[]) => this.#gemm({ kernel: Kernel.GemmRdot2, args });
     }
     return { simd: simd as unknown as Simd128Exports, relaxed: relaxed as unknown as RelaxedExports | null };
   }
@@ -88,6 +89,7 @@ export class GemmSplitter {
         case Kernel.Im2col: return this.#simd.im2col_s8_nhwc;
         case Kernel.GemmRdot: return (this.#relaxed as RelaxedExports).gemm_s8s7_rdot;
         case Kernel.PackLhsRdot: return (this.#relaxed as RelaxedExports).pack_lhs_s8_4xk4_rdot;
+        case Kernel.GemmRdot2: return (this.#relaxed as RelaxedExports).gemm_s8s8_rdot2;
       }
     })() as Fn;
     f(...c.args);
@@ -106,7 +108,7 @@ export class GemmSplitter {
     this.#held = [];
     const g = gemm.args;
     const [m, n, k] = [g[GEMM.m], g[GEMM.n], g[GEMM.k]];
-    const rdot = gemm.kernel === Kernel.GemmRdot;
+    const rdot = gemm.kernel !== Kernel.GemmDot16;
     let pack = held[held.length - 1];
     const packs = pack !== undefined && pack.kernel === (rdot ? Kernel.PackLhsRdot : Kernel.PackLhsDot16) && pack.args[pack.args.length - 1] === g[GEMM.a] && pack.args[PACK.m] === m;
     if (!packs) {
@@ -142,7 +144,7 @@ export class GemmSplitter {
     if (n >= 16) {
       const cols = boundaries(n, 8, Math.min(threads, Math.floor(n / 8)));
       const ksteps = Math.ceil(k / (rdot ? 4 : 2));
-      const panelBytes = 64 + 32 * ksteps;
+      const panelBytes = gemm.kernel === Kernel.GemmRdot2 ? 96 + 64 * ksteps : 64 + 32 * ksteps;
       const elemBytes = g[GEMM.acc32] !== 0 ? 4 : 1;
       const parts: KernelCall[][] = [];
       for (let t = 0; t + 1 < cols.length; t++) {
@@ -163,7 +165,7 @@ export class GemmSplitter {
   #rowParts(gemm: KernelCall, pack: KernelCall | undefined, im2col: KernelCall | undefined, rows: number[]): KernelCall[][] {
     const g = gemm.args;
     const k = g[GEMM.k];
-    const rdot = gemm.kernel === Kernel.GemmRdot;
+    const rdot = gemm.kernel !== Kernel.GemmDot16;
     // packedLhsBytes (ops/gemm-core.ts) of one 4-row block
     const blockBytes = rdot ? 16 * Math.ceil(k / 4) + 16 : 16 * Math.ceil(k / 2);
     const parts: KernelCall[][] = [];
