@@ -11,6 +11,8 @@ export const Scratch = {
   Aux: 1,
   /** Small per-call tables (a matmul's per-column zero points and multipliers). */
   Params: 2,
+  /** The first of src/threads' slots: worker t (1, 2, ...) packs a split fused conv in slot Workers + t - 1. */
+  Workers: 3,
 } as const;
 export type Scratch = (typeof Scratch)[keyof typeof Scratch];
 
@@ -18,8 +20,6 @@ export interface KernelContext extends TensorOwner {
   readonly raw: Simd128Exports;
   /** The relaxed-SIMD kernels, when requested and the runtime passed the known-answer check. */
   readonly relaxed: RelaxedExports | null;
-  /** GEMMs are split over threads (src/threads), which divide im2col + packing + GEMM calls, not the fused conv kernel. */
-  readonly threaded?: boolean;
   /** A block of at least `bytes` for this slot (contents undefined); valid until the slot's next call. */
   scratch(slot: Scratch, bytes: number): number;
   /** Copies `data` into a new heap block; the caller frees it. */

@@ -1,6 +1,6 @@
 // The entry point: createKernels() instantiates the embedded SIMD128 module over a fresh memory and
 // returns a WasmKernels, which allocates tensors in that memory and runs the int8 ops on them.
-import { Scratch, type KernelContext } from './context.ts';
+import type { KernelContext } from './context.ts';
 import { BackendWasmError, valueText } from './errors.ts';
 import { KERNELS_RELAXED_BASE64 } from './generated/kernels-relaxed.ts';
 import { KERNELS_SIMD128_BASE64 } from './generated/kernels-simd128.ts';
@@ -128,7 +128,7 @@ export async function createKernels(options: KernelsOptions = {}, shared?: Share
   const features: KernelFeatures = { simd128: true, relaxedSimd: { ...status, used: relaxed !== null } };
   let raw = simd.exports as unknown as Simd128Exports;
   if (shared) ({ simd: raw, relaxed } = await shared.attach(memory, raw, relaxed));
-  return new WasmKernels(memory, raw, relaxed, maxPages * PAGE, features, shared !== undefined);
+  return new WasmKernels(memory, raw, relaxed, maxPages * PAGE, features);
 }
 
 export class WasmKernels implements KernelContext {
@@ -143,15 +143,7 @@ export class WasmKernels implements KernelContext {
   #disposed = false;
 
   /** Use createKernels(). */
-  constructor(
-    memory: WebAssembly.Memory,
-    raw: Simd128Exports,
-    relaxed: RelaxedExports | null,
-    maxBytes: number,
-    features: KernelFeatures,
-    /** The exports split GEMMs over threads (src/threads): convolutions take the im2col + GEMM calls it splits. */
-    readonly threaded = false,
-  ) {
+  constructor(memory: WebAssembly.Memory, raw: Simd128Exports, relaxed: RelaxedExports | null, maxBytes: number, features: KernelFeatures) {
     this.memory = memory;
     this.raw = raw;
     this.relaxed = relaxed;
@@ -182,8 +174,8 @@ export class WasmKernels implements KernelContext {
     return this.heap.stats();
   }
 
-  /** @internal A scratch block for one slot, reused across calls and grown on demand. */
-  scratch(slot: Scratch, bytes: number): number {
+  /** @internal A scratch block for one slot (a Scratch, or from Scratch.Workers on), reused across calls and grown on demand. */
+  scratch(slot: number, bytes: number): number {
     const s = this.#scratch[slot];
     if (s && s.bytes >= bytes) return s.ptr;
     if (s) this.heap.free(s.ptr);

@@ -1,9 +1,12 @@
-// loadSession(bytes, { threads }): the GEMMs split over the main thread and workers on one shared
-// memory give the one-thread outputs bit for bit. threadMinMacs: 0 splits every GEMM, however small,
-// so the random models (every op, dtype and geometry) take the row, column and im2col-by-image paths.
+// loadSession(bytes, { threads }): the GEMMs and fused convolutions split over the main thread and
+// workers on one shared memory give the one-thread outputs bit for bit, on the plain SIMD128 kernels
+// and on the relaxed-SIMD ones (where the runtime has them). threadMinMacs: 0 splits every call,
+// however small, so the random models (every op, dtype and geometry) take the row, column, pixel and
+// im2col-by-image paths. The split counts say which kernels were divided: a kernel the splitter
+// bypasses (runs on the main thread alone) fails these tests.
 import { describe, expect, it } from 'vitest';
 import { encodeModel, type IntModel } from '@qatjs/ir';
-import { BackendWasmError, loadSession, type SessionOutput } from '@qatjs/backend-wasm';
+import { BackendWasmError, loadSession, type IntSession, type SessionOutput } from '@qatjs/backend-wasm';
 import { Rand } from './reference/random.ts';
 import { randomModel } from './runtime/random-model.ts';
 import { recurrentInputs, recurrentModel } from './recurrent-model.ts';
@@ -24,29 +27,48 @@ function expectSame(got: Record<string, SessionOutput>, want: Record<string, Ses
   }
 }
 
-describe('threads: 2 computes what threads: 1 computes, bit for bit', () => {
+/** Adds a session's split counts into `into`, by kernel. */
+function addSplits(into: Record<string, number>, s: IntSession): void {
+  for (const [kernel, n] of Object.entries(s.splitKernels)) into[kernel] = (into[kernel] ?? 0) + n;
+}
+
+describe('threads: 2 and 3 compute what threads: 1 computes, bit for bit', () => {
   for (const relaxedSimd of [false, true]) {
-    it(`random models (every op), batch 1, 5 and 16${relaxedSimd ? ', relaxed SIMD where the runtime has it' : ''}`, async () => {
-      let splits = 0;
-      for (let seed = 1; seed <= 6; seed++) {
-        const model = randomModel(seed + (relaxedSimd ? 50 : 0), { input: seed % 2 ? 'float32' : 'uint8' });
-        const bytes = encodeModel(model);
-        const one = await loadSession(bytes, { relaxedSimd });
-        const two = await loadSession(bytes, { relaxedSimd, threads: 2, threadMinMacs: 0 });
-        expect(one.threads).toBe(1);
-        expect(two.threads).toBe(2);
-        expect(two.features.relaxedSimd.used).toBe(false); // threads run the plain kernels, bit-identical to relaxed
-        const r = new Rand(seed);
-        for (const batch of [1, 5, 16]) {
-          const x = inputFor(model, batch, r);
-          expectSame(two.run({ image: x }), one.run({ image: x }));
+    for (const threads of [2, 3]) {
+      it(`random models (every op), threads: ${threads}, batch 1, 5 and 16${relaxedSimd ? ', relaxed SIMD where the runtime has it' : ''}`, async () => {
+        const splits: Record<string, number> = {};
+        let relaxedUsed = false;
+        for (let seed = 1; seed <= 6; seed++) {
+          // Odd seeds: full-range int8 weights (dot16, or rdot for int4 / int2); even: narrow int8 (rdot2).
+          const model = randomModel(seed + (relaxedSimd ? 50 : 0), { input: seed % 2 ? 'float32' : 'uint8', narrowInt8: seed % 2 === 0 });
+          const bytes = encodeModel(model);
+          const one = await loadSession(bytes, { relaxedSimd });
+          const many = await loadSession(bytes, { relaxedSimd, threads, threadMinMacs: 0 });
+          expect(one.threads).toBe(1);
+          expect(many.threads).toBe(threads);
+          // Threads run the kernels one thread runs: relaxed where asked for and the runtime passes the check.
+          expect(many.features.relaxedSimd.used).toBe(one.features.relaxedSimd.used);
+          expect(one.features.relaxedSimd.used).toBe(relaxedSimd && one.features.relaxedSimd.passed);
+          relaxedUsed = one.features.relaxedSimd.used;
+          const r = new Rand(seed);
+          for (const batch of [1, 5, 16]) {
+            const x = inputFor(model, batch, r);
+            expectSame(many.run({ image: x }), one.run({ image: x }));
+          }
+          addSplits(splits, many);
+          one.dispose();
+          many.dispose();
         }
-        splits += two.splitGemms;
-        one.dispose();
-        two.dispose();
-      }
-      expect(splits).toBeGreaterThan(0);
-    });
+        // Every GEMM kernel in use and the fused conv kernel were divided.
+        if (relaxedUsed) {
+          expect(splits.gemm_s8s7_rdot).toBeGreaterThan(0);
+          expect(splits.gemm_s8s8_rdot2).toBeGreaterThan(0);
+        } else {
+          expect(splits.conv2d_s8s8_nhwc_dot16).toBeGreaterThan(0);
+        }
+        expect(splits.gemm_s8s8_dot16).toBeGreaterThan(0);
+      });
+    }
   }
 
   it('three threads, and the default threshold (only large GEMMs split)', async () => {
@@ -67,19 +89,36 @@ describe('threads: 2 computes what threads: 1 computes, bit for bit', () => {
   });
 
   for (const op of ['lstm', 'gru'] as const) {
-    it(`${op}: the per-step GEMMs split by batch rows`, async () => {
-      const model = recurrentModel({ op, inputSize: 12, hidden: 20, state: true }, 3);
-      const one = await loadSession(model);
-      const two = await loadSession(model, { threads: 2, threadMinMacs: 0 });
-      for (const batch of [1, 12]) {
-        const inputs = recurrentInputs(model, batch, 5, batch);
-        expectSame(two.run(inputs), one.run(inputs));
-      }
-      expect(two.splitGemms).toBeGreaterThan(0);
-      one.dispose();
-      two.dispose();
-    });
+    for (const relaxedSimd of [false, true]) {
+      it(`${op}: the per-step GEMMs split by batch rows${relaxedSimd ? ', relaxed SIMD where the runtime has it (rdot2: narrow int8 weights)' : ''}`, async () => {
+        const model = recurrentModel({ op, inputSize: 12, hidden: 20, state: true }, 3);
+        const one = await loadSession(model, { relaxedSimd });
+        const two = await loadSession(model, { relaxedSimd, threads: 2, threadMinMacs: 0 });
+        for (const batch of [1, 12]) {
+          const inputs = recurrentInputs(model, batch, 5, batch);
+          expectSame(two.run(inputs), one.run(inputs));
+        }
+        expect(two.splitKernels[one.features.relaxedSimd.used ? 'gemm_s8s8_rdot2' : 'gemm_s8s8_dot16']).toBeGreaterThan(0);
+        one.dispose();
+        two.dispose();
+      });
+    }
   }
+
+  it('a conv on the fused kernel splits by output pixels, batch 1 included, each worker packing into its own buffers', async () => {
+    // randomModel's first conv runs on conv2d_s8s8_nhwc_dot16 with relaxedSimd: false; at batch 1 the
+    // pixels of one image are divided (no whole images to hand out).
+    const model = randomModel(11, { input: 'float32' });
+    const bytes = encodeModel(model);
+    const one = await loadSession(bytes, { relaxedSimd: false });
+    const three = await loadSession(bytes, { relaxedSimd: false, threads: 3, threadMinMacs: 0 });
+    const r = new Rand(11);
+    const x = inputFor(model, 1, r);
+    expectSame(three.run({ image: x }), one.run({ image: x }));
+    expect(three.splitKernels.conv2d_s8s8_nhwc_dot16).toBeGreaterThan(0);
+    one.dispose();
+    three.dispose();
+  });
 });
 
 describe('threads: the option and the workers', () => {

@@ -1,7 +1,10 @@
 // Fixed addresses below the module's static data (asc --memoryBase 1024). The TypeScript heap
 // starts at __heap_base, above both, so nothing it allocates can overlap them.
 
-/** Where kernels stage a partial vector (the last elements or columns of a row), and SCRATCH_ACC: 256..416. Kernels that use them never run on two threads at once. */
+/**
+ * Where kernels stage a partial vector (the last elements or columns of a row), and SCRATCH_ACC: 256..416.
+ * Only for kernels that never run on two threads at once: src/threads/split.ts divides none of them.
+ */
 export const SCRATCH: usize = 256;
 /** 32 bytes for eight int32 accumulators built one lane at a time. */
 export const SCRATCH_ACC: usize = SCRATCH + 128;

@@ -12,6 +12,8 @@
 //     first (im2colPixels, padding = the input zero point) and packed from there.
 // A 1x1, stride 1, unpadded conv (and a plain GEMM) has its rows in x already, `lda` bytes apart:
 // `direct` = 1 packs straight from x.
+// The call computes output pixels [p0, p1) of the batch (pixel p = (image * oh + oy) * ow + ox), so
+// src/threads splits a conv by pixel ranges, each thread with its own `rows` and `packed` buffers.
 // The numbers are the materialized path's exactly: the same bytes packed the same way, the same kernel.
 import { im2colPixels } from './im2col-s8-nhwc';
 import { pack_lhs_s8_4xk2_s16 } from '../pack/pack-lhs-s8-4xk2-s16';
@@ -34,25 +36,24 @@ import { storeTransposed4x4 } from '../common/transpose';
 }
 
 export function conv2d_s8s8_nhwc_dot16(
-  batch: i32, h: i32, w: i32, c: i32, c0: i32, cg: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32,
+  p0: i32, p1: i32, h: i32, w: i32, c: i32, c0: i32, cg: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32,
   padTop: i32, padLeft: i32, oh: i32, ow: i32, x: usize, zpx: i32, direct: i32, lda: usize,
   n: i32, wp: usize, y: usize, ldc: usize, acc32: i32, zp: i32, lo: i32, hi: i32, ncBlock: i32,
   mc: i32, rows: usize, packed: usize,
 ): void {
-  const m = batch * oh * ow;
   const k = kh * kw * cg;
   const blockBytes = <usize>((k + 1) >> 1) * 16;
   const runBytes = <usize>(kw * cg);
   const fused = direct == 0 && dw == 1 && cg == c && (runBytes & 7) == 0;
   const rowStride = <usize>dh * <usize>w * <usize>c;
   const vzp = i16x8.splat(<i16>zpx);
-  for (let p0 = 0; p0 < m; p0 += mc) {
-    const count = min(mc, m - p0);
+  for (let q0 = p0; q0 < p1; q0 += mc) {
+    const count = min(mc, p1 - q0);
     if (direct != 0) {
-      pack_lhs_s8_4xk2_s16(count, k, x + <usize>c0 + <usize>p0 * lda, lda, zpx, packed);
+      pack_lhs_s8_4xk2_s16(count, k, x + <usize>c0 + <usize>q0 * lda, lda, zpx, packed);
     } else {
       for (let i = 0; i < count; i += 4) {
-        const p = p0 + i;
+        const p = q0 + i;
         const d = packed + <usize>(i >> 2) * blockBytes;
         const nr = min(4, count - i);
         let s0: usize = 0;
@@ -90,6 +91,6 @@ export function conv2d_s8s8_nhwc_dot16(
         }
       }
     }
-    gemm_s8s8_dot16(count, n, k, packed, wp, y + <usize>p0 * ldc, ldc, acc32, zp, lo, hi, ncBlock);
+    gemm_s8s8_dot16(count, n, k, packed, wp, y + <usize>q0 * ldc, ldc, acc32, zp, lo, hi, ncBlock);
   }
 }

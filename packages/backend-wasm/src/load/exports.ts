@@ -16,8 +16,9 @@ export interface Simd128Exports {
     batch: I, h: I, w: I, c: I, c0: I, cg: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
     padTop: I, padLeft: I, oh: I, ow: I, x: I, zp: I, dst: I,
   ): void;
+  /** Output pixels [p0, p1) of the batch (assembly/conv/conv2d-s8s8-nhwc-dot16.ts). */
   conv2d_s8s8_nhwc_dot16(
-    batch: I, h: I, w: I, c: I, c0: I, cg: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
+    p0: I, p1: I, h: I, w: I, c: I, c0: I, cg: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
     padTop: I, padLeft: I, oh: I, ow: I, x: I, zpx: I, direct: I, lda: I,
     n: I, wp: I, y: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I, mc: I, rows: I, packed: I,
   ): void;

@@ -2,9 +2,8 @@
 // path no im2col is materialized: one kernel call gathers, packs and multiplies L1-sized chunks of
 // output pixels (assembly/conv/conv2d-s8s8-nhwc-dot16.ts; a 1x1, stride 1, unpadded conv packs
 // straight from x). The relaxed (rdot) path gathers the whole im2col into the scratch, then runs the
-// shared GEMM, as does a threaded session's SIMD128 path (src/threads splits those calls, not the
-// fused kernel). A grouped conv runs one GEMM a group over its channel slice, writing its slice of the
-// output channels.
+// shared GEMM. A threaded session divides either path's calls by output pixels (src/threads). A
+// grouped conv runs one GEMM a group over its channel slice, writing its slice of the output channels.
 import { Scratch, type KernelContext } from '../context.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { checkConvRun, convOutput, parseConvSpec, type ConvSpec, type ParsedConv } from './conv-spec.ts';
@@ -63,7 +62,7 @@ export class Conv2dOp extends PackedWeightsOp {
     const outBytes = this.outputDType === 'int8' ? 1 : 4;
     const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && g.padTop + g.padLeft + g.padBottom + g.padRight === 0;
     const [xp, yp, zpIn, out] = [x.byteOffset, y.byteOffset, this.#p.zpIn, this.#p.out];
-    if (this.path === 'dot16' && !this.ctx.threaded) {
+    if (this.path === 'dot16') {
       const mc = lhsChunkRows(k);
       const nc = columnBlock(k, ng);
       const [acc32, zp, lo, hi, ldc] = out.dtype === 'int8' ? [0, out.zeroPoint, out.lo, out.hi, cout] : [1, 0, 0, 0, cout * 4];
@@ -73,7 +72,7 @@ export class Conv2dOp extends PackedWeightsOp {
         const lhs = this.ctx.scratch(Scratch.Lhs, packedLhsBytes(mc, k));
         for (let grp = 0; grp < this.groups; grp++) {
           this.ctx.raw.conv2d_s8s8_nhwc_dot16(
-            batch, h, w, cin, grp * cg, cg, kh, kw, sh, sw, dh, dw, g.padTop, g.padLeft, g.outH, g.outW, xp, zpIn, pointwise ? 1 : 0, cin,
+            0, m, h, w, cin, grp * cg, cg, kh, kw, sh, sw, dh, dw, g.padTop, g.padLeft, g.outH, g.outW, xp, zpIn, pointwise ? 1 : 0, cin,
             ng, packed + grp * this.#groupBytes, yp + grp * ng * outBytes, ldc, acc32, zp, lo, hi, nc, mc, rows, lhs,
           );
         }

@@ -128,9 +128,14 @@ export class IntSession {
     return this.#threads.count;
   }
 
-  /** @internal GEMMs split over the threads so far (the tests check that splitting happened). */
+  /** @internal Kernel calls (GEMMs and fused convs) split over the threads so far (the tests check that splitting happened). */
   get splitGemms(): number {
-    return this.#threads.splits;
+    return Object.values(this.#threads.splits).reduce((a, b) => a + b, 0);
+  }
+
+  /** @internal splitGemms by the kernel split: its export name (gemm_s8s8_dot16, gemm_s8s8_rdot2, conv2d_s8s8_nhwc_dot16, ...) -> calls. */
+  get splitKernels(): Readonly<Record<string, number>> {
+    return { ...this.#threads.splits };
   }
 
   /** Which kernels run: plain SIMD128, or relaxed SIMD where asked for and verified. */

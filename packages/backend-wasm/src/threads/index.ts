@@ -1,10 +1,12 @@
 // Sessions on more than one thread: loadSession(bytes, { threads }). The kernels run over a shared
-// WebAssembly memory, and `threads - 1` workers instantiate the same (shared-memory) kernels on it;
-// the GEMMs of conv2d, dense, matmul and the recurrent ops are split between them (split.ts).
+// WebAssembly memory, and `threads - 1` workers instantiate the same (shared-memory) kernels on it,
+// relaxed SIMD included where the session uses it; the GEMMs of conv2d, dense, matmul and the
+// recurrent ops, and the fused conv kernel, are split between them (split.ts).
 import { BackendWasmError, valueText } from '../errors.ts';
 import { KERNELS_RELAXED_SHARED_BASE64 } from '../generated/kernels-relaxed-shared.ts';
 import { KERNELS_SIMD128_SHARED_BASE64 } from '../generated/kernels-simd128-shared.ts';
 import { createKernels, type KernelsOptions, type WasmKernels } from '../kernels.ts';
+import type { KernelName } from './protocol.ts';
 import { sharedMemoryAvailable, WorkerPool } from './pool.ts';
 import { GemmSplitter, MIN_SPLIT_MACS } from './split.ts';
 
@@ -32,14 +34,14 @@ export function checkMinMacs(v: unknown): number {
 export interface Threads {
   /** Threads in use, the main thread included. */
   readonly count: number;
-  /** GEMMs split over the threads so far. */
-  readonly splits: number;
+  /** Calls split over the threads so far, by the kernel split (a GEMM's or the fused conv's export name). */
+  readonly splits: Readonly<Partial<Record<KernelName, number>>>;
   /** Runs what the splitter holds back; call after a plan's last call. */
   flush(): void;
   terminate(): void;
 }
 
-const ONE_THREAD: Threads = { count: 1, splits: 0, flush() {}, terminate() {} };
+const ONE_THREAD: Threads = { count: 1, splits: {}, flush() {}, terminate() {} };
 
 /**
  * Kernels for a session of `threads` threads. With 1, or where this runtime has no
@@ -49,25 +51,20 @@ export async function createSessionKernels(options: KernelsOptions, threads: num
   if (threads === 1 || !sharedMemoryAvailable()) return { kernels: await createKernels(options), threads: ONE_THREAD };
   let pool: WorkerPool | null = null;
   let splitter: GemmSplitter | null = null;
-  const kernels = await createKernels(options, {
+  // The splitter's per-worker buffers are scratch blocks of these kernels (set before any op can run).
+  let kernels: WasmKernels | null = null;
+  kernels = await createKernels(options, {
     simd128Base64: KERNELS_SIMD128_SHARED_BASE64,
     relaxedBase64: KERNELS_RELAXED_SHARED_BASE64,
     async attach(memory, simd, relaxed) {
       pool = await WorkerPool.start(threads - 1, memory, KERNELS_SIMD128_SHARED_BASE64, relaxed ? KERNELS_RELAXED_SHARED_BASE64 : null);
-      splitter = new GemmSplitter(pool, simd, relaxed, minMacs);
-      return splitter.wrap();
+      splitter = new GemmSplitter(pool, simd, relaxed, minMacs, (slot, bytes) => (kernels as WasmKernels).scratch(slot, bytes));
+      return splitter.wrap(simd, relaxed);
     },
   });
   const [p, s] = [pool as unknown as WorkerPool, splitter as unknown as GemmSplitter];
   return {
     kernels,
-    threads: {
-      count: threads,
-      get splits() {
-        return s.splits;
-      },
-      flush: () => s.flush(),
-      terminate: () => p.terminate(),
-    },
+    threads: { count: threads, splits: s.splits, flush: () => s.flush(), terminate: () => p.terminate() },
   };
 }

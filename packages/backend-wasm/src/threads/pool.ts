@@ -5,7 +5,7 @@
 // Node, Deno and Bun run the source as an eval'd node:worker_threads script; a browser starts a Web
 // Worker from a Blob URL (see spawn).
 import { BackendWasmError } from '../errors.ts';
-import { CTL_INTS, Ctl, type KernelCall } from './protocol.ts';
+import { CTL_INTS, Ctl, KERNELS, type KernelCall } from './protocol.ts';
 import { WORKER_SOURCE } from './worker-source.ts';
 
 /** What both kinds of worker have in common, as this file uses them. */
@@ -143,7 +143,7 @@ export class WorkerPool {
               done(e);
             },
           );
-          w.post({ simd, relaxed, memory, control });
+          w.post({ simd, relaxed, memory, control, names: KERNELS });
         }).catch((e: unknown) => {
           throw new BackendWasmError(`loadSession: worker ${i + 1} of ${count} did not start: ${(e as Error).message}`);
         });

@@ -1,6 +1,6 @@
 // The words the main thread and a worker share (one Int32Array over a SharedArrayBuffer a worker),
-// and the kernels a worker may be asked to run. worker-source.ts spells the same numbers out in
-// plain JavaScript: keep the two in step.
+// and the kernels a worker may be asked to run. worker-source.ts spells the slot numbers out in plain
+// JavaScript: keep the two in step. The kernels it is sent by name (KERNELS) when it starts.
 
 /** Int32 slots of a worker's control block. */
 export const Ctl = {
@@ -19,14 +19,22 @@ export const Ctl = {
 export const MSG_MAX = 120;
 export const CTL_INTS = 256;
 
-/** The kernels a worker runs, by index: the ones a GEMM's rows split over (see split.ts). */
+/** The exports a worker runs (split.ts), by index: the SIMD128 module's, then the relaxed module's. */
+export const KERNELS = [
+  'gemm_s8s8_dot16', 'pack_lhs_s8_4xk2_s16', 'im2col_s8_nhwc', 'conv2d_s8s8_nhwc_dot16',
+  'gemm_s8s7_rdot', 'gemm_s8s8_rdot2', 'pack_lhs_s8_4xk4_rdot',
+] as const;
+export type KernelName = (typeof KERNELS)[number];
+
+/** Indices into KERNELS. */
 export const Kernel = {
   GemmDot16: 0,
   PackLhsDot16: 1,
   Im2col: 2,
-  GemmRdot: 3,
-  PackLhsRdot: 4,
+  ConvDot16: 3,
+  GemmRdot: 4,
   GemmRdot2: 5,
+  PackLhsRdot: 6,
 } as const;
 export type Kernel = (typeof Kernel)[keyof typeof Kernel];
 

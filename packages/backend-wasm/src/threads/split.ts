@@ -1,14 +1,22 @@
-// Splits a session's GEMMs over the main thread and the workers by output rows (or, for a GEMM of
-// fewer than 8 rows, by 8-column panels). Every output element is computed by the same kernel from
-// the same operands whichever thread computes it, so the results equal one thread's bit for bit.
+// Splits a session's GEMMs and convolutions over the main thread and the workers by output rows
+// (or, for a GEMM of fewer than 8 rows, by 8-column panels). Every output element is computed by the
+// same kernel from the same operands whichever thread computes it, so the results equal one thread's
+// bit for bit.
 //
 // It works below the ops, on the raw kernel calls they make: the exports the ops call are wrapped.
-// A convolution's im2col and the LHS packing are held back until the GEMM that reads them arrives;
-// then each thread runs the three on its own rows (whole images for im2col, blocks of 4 rows for the
-// packing), so a conv2d costs one hand-off, not three. Any other kernel call first runs what is held
-// back, on the main thread, in order: an op this file does not know about stays correct, just unsplit.
+//   - The fused conv kernel (conv2d_s8s8_nhwc_dot16) computes a range of output pixels: each thread
+//     takes a range, with its own gather and packing buffers (a worker's come from the scratch).
+//   - A GEMM (dot16, rdot, rdot2) arrives after the calls that feed it: a convolution's im2col and
+//     the LHS packing are held back until then, and each thread runs the three on its own rows (whole
+//     images for im2col, blocks of 4 rows for the packing), so a conv2d costs one hand-off, not three.
+// Any other kernel call first runs what is held back, on the main thread, in order: an op this file
+// does not know about stays correct, just unsplit.
+// A kernel split here runs on several threads at once over one memory: it must keep no state at a
+// fixed address (common/layout's staging areas are for kernels that stay on the main thread).
+import { Scratch } from '../context.ts';
 import type { RelaxedExports, Simd128Exports } from '../load/exports.ts';
-import { Kernel, type KernelCall } from './protocol.ts';
+import { packedLhsBytes, packedRhsBytes, type GemmPath } from '../ops/gemm-core.ts';
+import { Kernel, KERNELS, type KernelCall, type KernelName } from './protocol.ts';
 import type { WorkerPool } from './pool.ts';
 
 /** Default of SessionOptions.threadMinMacs: a GEMM of fewer multiply-adds runs on the main thread alone (a hand-off costs more). */
@@ -19,8 +27,11 @@ type Fn = (...args: number[]) => unknown;
 // Argument positions of the calls split here (load/exports.ts).
 const IM2COL = { batch: 0, h: 1, w: 2, c: 3, cg: 5, kh: 6, kw: 7, oh: 14, ow: 15, x: 16, dst: 18 } as const;
 const GEMM = { m: 0, n: 1, k: 2, a: 3, w: 4, c: 5, ldc: 6, acc32: 7 } as const;
-// pack_lhs (m, k, a, lda, [zp,] dst): dst is the last argument.
+// pack_lhs (m, k, a, lda, [zp or corrScale,] dst): dst is the last argument.
 const PACK = { m: 0, k: 1, a: 2, lda: 3 } as const;
+const CONV = { p0: 0, p1: 1, cg: 6, kh: 7, kw: 8, n: 21, mc: 30, rows: 31, packed: 32 } as const;
+
+const GEMM_PATH: Partial<Record<Kernel, GemmPath>> = { [Kernel.GemmDot16]: 'dot16', [Kernel.GemmRdot]: 'rdot', [Kernel.GemmRdot2]: 'rdot2' };
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -35,42 +46,37 @@ function boundaries(total: number, unit: number, count: number): number[] {
 
 export class GemmSplitter {
   readonly #pool: WorkerPool;
-  readonly #simd: Simd128Exports;
-  readonly #relaxed: RelaxedExports | null;
   readonly #minMacs: number;
+  /** The real exports, by KERNELS index. */
+  readonly #kernels: Fn[];
+  /** A scratch block of the session's kernels (slot, bytes) -> address. */
+  readonly #scratch: (slot: number, bytes: number) => number;
   /** Calls held back: [im2col?, pack?], in call order. */
   #held: KernelCall[] = [];
-  /** GEMMs split so far. */
-  splits = 0;
+  /** Calls split so far, by the kernel split (a GEMM or the fused conv). */
+  readonly splits: Record<KernelName, number> = Object.fromEntries(KERNELS.map((k) => [k, 0])) as Record<KernelName, number>;
 
-  constructor(pool: WorkerPool, simd: Simd128Exports, relaxed: RelaxedExports | null, minMacs: number) {
+  constructor(pool: WorkerPool, simd: Simd128Exports, relaxed: RelaxedExports | null, minMacs: number, scratch: (slot: number, bytes: number) => number) {
     this.#pool = pool;
     this.#minMacs = minMacs;
-    this.#simd = simd;
-    this.#relaxed = relaxed;
+    this.#scratch = scratch;
+    const exports = { ...relaxed, ...simd } as unknown as Record<string, Fn>;
+    this.#kernels = KERNELS.map((name) => exports[name]);
   }
 
-  /** The exports the ops call: the real ones, with the GEMM and what feeds it split over the threads. */
-  wrap(): { simd: Simd128Exports; relaxed: RelaxedExports | null } {
-    const passThrough = <T extends object>(exports: T): Record<string, unknown> => {
+  /** The exports the ops call: the real ones, with the GEMMs, what feeds them and the fused conv split over the threads. */
+  wrap(simd: Simd128Exports, relaxed: RelaxedExports | null): { simd: Simd128Exports; relaxed: RelaxedExports | null } {
+    const wrapped = (exports: object): Record<string, unknown> => {
       const out: Record<string, unknown> = {};
       for (const [name, v] of Object.entries(exports)) {
-        out[name] = typeof v === 'function' ? (...args: number[]) => (this.flush(), (v as Fn)(...args)) : v;
+        const kernel = KERNELS.indexOf(name as KernelName) as Kernel | -1;
+        out[name] = typeof v !== 'function' ? v
+          : kernel === -1 ? (...args: number[]) => (this.flush(), (v as Fn)(...args))
+          : (...args: number[]) => this.#split({ kernel, args });
       }
       return out;
     };
-    const simd = passThrough(this.#simd);
-    simd.im2col_s8_nhwc = (...args: number[]) => this.#hold({ kernel: Kernel.Im2col, args });
-    simd.pack_lhs_s8_4xk2_s16 = (...args: number[]) => this.#hold({ kernel: Kernel.PackLhsDot16, args });
-    simd.gemm_s8s8_dot16 = (...args: number[]) => this.#gemm({ kernel: Kernel.GemmDot16, args });
-    let relaxed: Record<string, unknown> | null = null;
-    if (this.#relaxed) {
-      relaxed = passThrough(this.#relaxed);
-      relaxed.pack_lhs_s8_4xk4_rdot = (...args: number[]) => this.#hold({ kernel: Kernel.PackLhsRdot, args });
-      relaxed.gemm_s8s7_rdot = (...args: number[]) => this.#gemm({ kernel: Kernel.GemmRdot, args });
-      relaxed.gemm_s8s8_rdot2 = (...args: number[]) => this.#gemm({ kernel: Kernel.GemmRdot2, args });
-    }
-    return { simd: simd as unknown as Simd128Exports, relaxed: relaxed as unknown as RelaxedExports | null };
+    return { simd: wrapped(simd) as unknown as Simd128Exports, relaxed: relaxed && (wrapped(relaxed) as unknown as RelaxedExports) };
   }
 
   /** Runs the calls held back, on the main thread. */
@@ -82,17 +88,20 @@ export class GemmSplitter {
   }
 
   #call(c: KernelCall): void {
-    const f: Fn = (() => {
-      switch (c.kernel) {
-        case Kernel.GemmDot16: return this.#simd.gemm_s8s8_dot16;
-        case Kernel.PackLhsDot16: return this.#simd.pack_lhs_s8_4xk2_s16;
-        case Kernel.Im2col: return this.#simd.im2col_s8_nhwc;
-        case Kernel.GemmRdot: return (this.#relaxed as RelaxedExports).gemm_s8s7_rdot;
-        case Kernel.PackLhsRdot: return (this.#relaxed as RelaxedExports).pack_lhs_s8_4xk4_rdot;
-        case Kernel.GemmRdot2: return (this.#relaxed as RelaxedExports).gemm_s8s8_rdot2;
-      }
-    })() as Fn;
-    f(...c.args);
+    this.#kernels[c.kernel](...c.args);
+  }
+
+  #split(c: KernelCall): void {
+    switch (c.kernel) {
+      case Kernel.Im2col:
+      case Kernel.PackLhsDot16:
+      case Kernel.PackLhsRdot:
+        return this.#hold(c);
+      case Kernel.ConvDot16:
+        return this.#conv(c);
+      default:
+        return this.#gemm(c);
+    }
   }
 
   /** im2col starts a chain; a packing joins one whose im2col it reads, or starts its own. */
@@ -103,14 +112,42 @@ export class GemmSplitter {
     this.#held.push(c);
   }
 
+  /** The fused conv: output pixels in near-equal runs of whole 4-row blocks, one a thread. */
+  #conv(conv: KernelCall): void {
+    this.flush();
+    const a = conv.args;
+    const [p0, m, k] = [a[CONV.p0], a[CONV.p1] - a[CONV.p0], a[CONV.kh] * a[CONV.kw] * a[CONV.cg]];
+    const parts = Math.min(this.#pool.size + 1, Math.floor(m / 4));
+    if (m * a[CONV.n] * k < this.#minMacs || parts < 2) {
+      this.#call(conv);
+      return;
+    }
+    // A worker's packed panels (as the op sizes the main thread's: mc rows) and 4 gathered rows.
+    const packedBytes = Math.ceil(packedLhsBytes(a[CONV.mc], k) / 64) * 64;
+    const rows = boundaries(m, 4, parts);
+    const calls: KernelCall[][] = [];
+    for (let t = 0; t < parts; t++) {
+      const args = [...a];
+      args[CONV.p0] = p0 + rows[t];
+      args[CONV.p1] = p0 + rows[t + 1];
+      if (t > 0) {
+        const buffer = this.#scratch(Scratch.Workers + t - 1, packedBytes + 4 * k);
+        args[CONV.packed] = buffer;
+        args[CONV.rows] = buffer + packedBytes;
+      }
+      calls.push([{ kernel: conv.kernel, args }]);
+    }
+    this.#run(calls);
+  }
+
   #gemm(gemm: KernelCall): void {
     let held = this.#held;
     this.#held = [];
     const g = gemm.args;
     const [m, n, k] = [g[GEMM.m], g[GEMM.n], g[GEMM.k]];
-    const rdot = gemm.kernel !== Kernel.GemmDot16;
+    const path = GEMM_PATH[gemm.kernel] as GemmPath;
     let pack = held[held.length - 1];
-    const packs = pack !== undefined && pack.kernel === (rdot ? Kernel.PackLhsRdot : Kernel.PackLhsDot16) && pack.args[pack.args.length - 1] === g[GEMM.a] && pack.args[PACK.m] === m;
+    const packs = pack !== undefined && pack.kernel === (path === 'dot16' ? Kernel.PackLhsDot16 : Kernel.PackLhsRdot) && pack.args[pack.args.length - 1] === g[GEMM.a] && pack.args[PACK.m] === m;
     if (!packs) {
       for (const c of held) this.#call(c);
       held = [];
@@ -130,21 +167,20 @@ export class GemmSplitter {
       const rowBytes = i[IM2COL.kh] * i[IM2COL.kw] * i[IM2COL.cg];
       const unit = (pixels * 4) / gcd(pixels, 4);
       if (m >= 2 * unit && rowBytes === pack.args[PACK.lda] && i[IM2COL.batch] * pixels === m) {
-        this.#run(this.#rowParts(gemm, pack, im2col, boundaries(m, unit, Math.min(threads, Math.floor(m / unit)))));
+        this.#run(this.#rowParts(gemm, path, pack, im2col, boundaries(m, unit, Math.min(threads, Math.floor(m / unit)))));
         return;
       }
       this.#call(im2col);
       im2col = undefined;
     }
     if (m >= 8) {
-      this.#run(this.#rowParts(gemm, pack, undefined, boundaries(m, 4, Math.min(threads, Math.floor(m / 4)))));
+      this.#run(this.#rowParts(gemm, path, pack, undefined, boundaries(m, 4, Math.min(threads, Math.floor(m / 4)))));
       return;
     }
     if (pack) this.#call(pack);
     if (n >= 16) {
       const cols = boundaries(n, 8, Math.min(threads, Math.floor(n / 8)));
-      const ksteps = Math.ceil(k / (rdot ? 4 : 2));
-      const panelBytes = gemm.kernel === Kernel.GemmRdot2 ? 96 + 64 * ksteps : 64 + 32 * ksteps;
+      const panelBytes = packedRhsBytes(k, 8, path);
       const elemBytes = g[GEMM.acc32] !== 0 ? 4 : 1;
       const parts: KernelCall[][] = [];
       for (let t = 0; t + 1 < cols.length; t++) {
@@ -162,12 +198,9 @@ export class GemmSplitter {
   }
 
   /** Each thread's calls for rows [r0, r1) of the output: its images' im2col, its blocks' packing, its rows' GEMM. */
-  #rowParts(gemm: KernelCall, pack: KernelCall | undefined, im2col: KernelCall | undefined, rows: number[]): KernelCall[][] {
+  #rowParts(gemm: KernelCall, path: GemmPath, pack: KernelCall | undefined, im2col: KernelCall | undefined, rows: number[]): KernelCall[][] {
     const g = gemm.args;
-    const k = g[GEMM.k];
-    const rdot = gemm.kernel !== Kernel.GemmDot16;
-    // packedLhsBytes (ops/gemm-core.ts) of one 4-row block
-    const blockBytes = rdot ? 16 * Math.ceil(k / 4) + 16 : 16 * Math.ceil(k / 2);
+    const blockBytes = packedLhsBytes(4, g[GEMM.k], path);
     const parts: KernelCall[][] = [];
     for (let t = 0; t + 1 < rows.length; t++) {
       const [r0, r1] = [rows[t], rows[t + 1]];
@@ -201,7 +234,8 @@ export class GemmSplitter {
 
   /** Part 0 on the main thread, the others on the workers, back when all are done. */
   #run(parts: KernelCall[][]): void {
-    this.splits++;
+    const split = parts[0][parts[0].length - 1];
+    this.splits[KERNELS[split.kernel]]++;
     this.#pool.post(parts.slice(1));
     let mainError: unknown = null;
     try {

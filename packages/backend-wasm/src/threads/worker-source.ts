@@ -18,8 +18,8 @@ async function init(d) {
   const env = { env: { memory: d.memory } };
   const simd = (await WebAssembly.instantiate(await WebAssembly.compile(decode(d.simd)), env)).exports;
   const relaxed = d.relaxed ? (await WebAssembly.instantiate(await WebAssembly.compile(decode(d.relaxed)), env)).exports : null;
-  // Kernel indices of protocol.ts.
-  const kernels = [simd.gemm_s8s8_dot16, simd.pack_lhs_s8_4xk2_s16, simd.im2col_s8_nhwc, relaxed && relaxed.gemm_s8s7_rdot, relaxed && relaxed.pack_lhs_s8_4xk4_rdot, relaxed && relaxed.gemm_s8s8_rdot2];
+  // protocol.ts's KERNELS: a kernel's index in the commands is its index in d.names.
+  const kernels = d.names.map((name) => simd[name] || (relaxed && relaxed[name]));
   return { ctl: new Int32Array(d.control), kernels };
 }
 function serve(ctl, kernels) {

@@ -10,6 +10,8 @@ type Act = { dtype: 'int8' | 'uint8'; quant: QuantParams };
 export interface RandomModelOptions {
   /** The graph input: float32 reals (quantized in the graph) or uint8 codes. */
   readonly input: 'float32' | 'uint8';
+  /** int8 weights in [-127, 127] (narrow range: the relaxed rdot2 path takes them); default the full [-128, 127]. */
+  readonly narrowInt8?: boolean;
 }
 
 export function randomModel(seed: number, options: RandomModelOptions): IntModel {
@@ -35,7 +37,8 @@ export function randomModel(seed: number, options: RandomModelOptions): IntModel
     const dtype = r.pick(['int8', 'int4', 'int2'] as const);
     const bits = dtype === 'int8' ? 8 : dtype === 'int4' ? 4 : 2;
     const count = shape.reduce((a, d) => a * d, 1);
-    const codes = Array.from({ length: count }, () => r.int(-(2 ** (bits - 1)), 2 ** (bits - 1) - 1));
+    const lowest = bits === 8 && options.narrowInt8 ? -127 : -(2 ** (bits - 1));
+    const codes = Array.from({ length: count }, () => r.int(lowest, 2 ** (bits - 1) - 1));
     const perChannel = r.next() < 0.6;
     const k = count / shape[axis];
     const base = 0.5 / Math.sqrt(k) / 2 ** (bits - 1);
