@@ -54,7 +54,7 @@ export class GemmSplitter {
   /** Calls held back: [im2col?, pack?], in call order. */
   #held: KernelCall[] = [];
   /** Calls split so far, by the kernel split (a GEMM or the fused conv). */
-  readonly splits: Record<KernelName, number> = Object.fromEntries(KERNELS.map((k) => [k, 0])) as Record<KernelName, number>;
+  readonly splits: Partial<Record<KernelName, number>> = {};
 
   constructor(pool: WorkerPool, simd: Simd128Exports, relaxed: RelaxedExports | null, minMacs: number, scratch: (slot: number, bytes: number) => number) {
     this.#pool = pool;
@@ -234,8 +234,8 @@ export class GemmSplitter {
 
   /** Part 0 on the main thread, the others on the workers, back when all are done. */
   #run(parts: KernelCall[][]): void {
-    const split = parts[0][parts[0].length - 1];
-    this.splits[KERNELS[split.kernel]]++;
+    const split = KERNELS[parts[0][parts[0].length - 1].kernel];
+    this.splits[split] = (this.splits[split] ?? 0) + 1;
     this.#pool.post(parts.slice(1));
     let mainError: unknown = null;
     try {
