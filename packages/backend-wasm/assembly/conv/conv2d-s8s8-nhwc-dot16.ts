@@ -8,29 +8,87 @@
 //     across, no channel slice), kw * cg is a multiple of 8 and the 4 windows lie inside the image,
 //     each window is kh runs of kw * cg contiguous input bytes; 8 of them from each of the 4 rows are
 //     widened, centred and transposed into the panel straight from x (pack_lhs's own step);
-//   - otherwise (image edges, padding, 1-3 channels) the 4 rows are gathered into a small buffer
-//     first (im2colPixels, padding = the input zero point) and packed from there.
+//     an edge pixel among the 4 (padding) has its row gathered alone (im2colPixels) and read from there;
+//   - filter rows of adjacent taps that are not a multiple of 8 bytes (1-3 channels: a first conv on
+//     gray or RGB pixels): each interior window's kh runs are copied into one row (8-byte words), edge
+//     windows gathered by im2colPixels, and the 4 rows packed 8 k at a time;
+//   - otherwise (dilation across, a group's channel slice, the last block's 1-3 pixels) the rows are
+//     gathered into a small buffer first (im2colPixels, padding = the input zero point) and packed by
+//     pack_lhs.
+// Pixel coordinates are stepped from block to block, never divided out of the pixel index.
 // A 1x1, stride 1, unpadded conv (and a plain GEMM) has its rows in x already, `lda` bytes apart:
 // `direct` = 1 packs straight from x.
-// The numbers are the materialized path's exactly: the same bytes packed the same way, the same kernel.
-import { im2colPixels } from './im2col-s8-nhwc';
+// The numbers are the materialized path's exactly: the same rows packed the same way, the same kernel
+// (where k is odd, the gathered path's partner of the last k is a neighbouring byte, not zero: its W is zero).
+import { copyBytes, im2colPixels } from './im2col-s8-nhwc';
 import { pack_lhs_s8_4xk2_s16 } from '../pack/pack-lhs-s8-4xk2-s16';
 import { gemm_s8s8_dot16 } from '../gemm/gen/gemm-s8s8-dot16';
-import { storeTransposed4x4 } from '../common/transpose';
+import { storeCentredPairs4x4 } from '../common/transpose';
 
-/** Address of output pixel p's window origin in x (channel c0 included), or 0 if the window leaves the image. */
+/** Address of output pixel (b, oy, ox)'s window origin in x (channel c0 included), or 0 if the window leaves the image. */
 @inline function interiorOrigin(
-  p: i32, h: i32, w: i32, c: i32, c0: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32,
-  padTop: i32, padLeft: i32, oh: i32, ow: i32, x: usize,
+  b: i32, oy: i32, ox: i32, h: i32, w: i32, c: i32, c0: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32,
+  padTop: i32, padLeft: i32, x: usize,
 ): usize {
-  const b = p / (oh * ow);
-  const r = p - b * oh * ow;
-  const oy = r / ow;
-  const ox = r - oy * ow;
   const iy0 = oy * sh - padTop;
   const ix0 = ox * sw - padLeft;
   if (iy0 < 0 || ix0 < 0 || iy0 + (kh - 1) * dh >= h || ix0 + kw > w) return 0;
   return x + <usize>c0 + ((<usize>b * <usize>h + <usize>iy0) * <usize>w + <usize>ix0) * <usize>c;
+}
+
+/**
+ * One interior window's kh runs of `run` bytes (`stride` apart in x) as one row of kh * run bytes at
+ * dst. Runs of 4 to 8 bytes move as 8-byte words (each next run overwrites the word's spill), the
+ * last run exactly, so nothing is written past the row; x may be read up to 7 bytes past a run.
+ */
+@inline function gatherWindow(dst: usize, src: usize, kh: i32, run: usize, stride: usize): void {
+  let ky = 0;
+  if (run >= 4 && run <= 8) {
+    for (; ky < kh - 1; ky++) {
+      store<u64>(dst, load<u64>(src));
+      dst += run;
+      src += stride;
+    }
+  }
+  for (; ky < kh; ky++) {
+    copyBytes(dst, src, run);
+    dst += run;
+    src += stride;
+  }
+}
+
+/**
+ * pack_lhs's panel of 4 full rows (`ld` bytes apart) for k pairs: 8 k a step; the last step stores
+ * only the pairs left. The odd k's partner (when k is odd) is the next byte, not zero: its W entry
+ * is zero (pack_rhs), so it adds nothing, exactly.
+ */
+@inline function packRows4(r0: usize, ld: usize, kp: i32, vzp: v128, d: usize): void {
+  const r1 = r0 + ld;
+  const r2 = r1 + ld;
+  const r3 = r2 + ld;
+  let o: usize = 0;
+  let j = 0;
+  for (; j + 4 <= kp; j += 4) {
+    storeCentredPairs4x4(d, r0 + o, r1 + o, r2 + o, r3 + o, vzp);
+    d += 64;
+    o += 8;
+  }
+  const left = kp - j;
+  if (left > 0) {
+    const a0 = i16x8.sub(v128.load8x8_s(r0 + o), vzp);
+    const a1 = i16x8.sub(v128.load8x8_s(r1 + o), vzp);
+    const a2 = i16x8.sub(v128.load8x8_s(r2 + o), vzp);
+    const a3 = i16x8.sub(v128.load8x8_s(r3 + o), vzp);
+    const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5);
+    const t2 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
+    v128.store(d, i64x2.shuffle(t0, t2, 0, 2));
+    if (left > 1) v128.store(d, i64x2.shuffle(t0, t2, 1, 3), 16);
+    if (left > 2) {
+      const t1 = i32x4.shuffle(a0, a1, 2, 6, 3, 7);
+      const t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
+      v128.store(d, i64x2.shuffle(t1, t3, 0, 2), 32);
+    }
+  }
 }
 
 export function conv2d_s8s8_nhwc_dot16(
@@ -44,8 +102,15 @@ export function conv2d_s8s8_nhwc_dot16(
   const blockBytes = <usize>((k + 1) >> 1) * 16;
   const runBytes = <usize>(kw * cg);
   const fused = direct == 0 && dw == 1 && cg == c && (runBytes & 7) == 0;
+  const gathered = direct == 0 && dw == 1 && cg == c && (runBytes & 7) != 0;
+  const kb = <usize>k;
+  const kp = (k + 1) >> 1;
   const rowStride = <usize>dh * <usize>w * <usize>c;
   const vzp = i16x8.splat(<i16>zpx);
+  // (image, row, column) of pixel p: the block's first
+  let pb = 0;
+  let poy = 0;
+  let pox = 0;
   for (let p0 = 0; p0 < m; p0 += mc) {
     const count = min(mc, m - p0);
     if (direct != 0) {
@@ -59,31 +124,74 @@ export function conv2d_s8s8_nhwc_dot16(
         let s1: usize = 0;
         let s2: usize = 0;
         let s3: usize = 0;
-        if (fused && nr == 4) {
-          s0 = interiorOrigin(p, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, oh, ow, x);
-          s1 = interiorOrigin(p + 1, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, oh, ow, x);
-          s2 = interiorOrigin(p + 2, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, oh, ow, x);
-          s3 = interiorOrigin(p + 3, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, oh, ow, x);
+        if (nr == 4 && (fused || gathered)) {
+          // pixel coordinates stepped, not divided out of p (two i32 divisions a pixel cost more than
+          // gathering a 5x5 window of one channel)
+          let b = pb;
+          let oy = poy;
+          let ox = pox;
+          s0 = interiorOrigin(b, oy, ox, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
+          if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
+          s1 = interiorOrigin(b, oy, ox, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
+          if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
+          s2 = interiorOrigin(b, oy, ox, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
+          if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
+          s3 = interiorOrigin(b, oy, ox, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
         }
-        if (s0 != 0 && s1 != 0 && s2 != 0 && s3 != 0) {
+        pox += 4;
+        while (pox >= ow) {
+          pox -= ow;
+          if (++poy == oh) { poy = 0; pb++; }
+        }
+        if (fused && nr == 4) {
+          // Each pixel's window rows from x, or (an edge pixel) its gathered row: 4 sources, 4 strides.
+          let t0 = rowStride;
+          let t1 = rowStride;
+          let t2 = rowStride;
+          let t3 = rowStride;
+          if (s0 == 0) {
+            im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p, 1, rows);
+            s0 = rows;
+            t0 = runBytes;
+          }
+          if (s1 == 0) {
+            im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p + 1, 1, rows + kb);
+            s1 = rows + kb;
+            t1 = runBytes;
+          }
+          if (s2 == 0) {
+            im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p + 2, 1, rows + 2 * kb);
+            s2 = rows + 2 * kb;
+            t2 = runBytes;
+          }
+          if (s3 == 0) {
+            im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p + 3, 1, rows + 3 * kb);
+            s3 = rows + 3 * kb;
+            t3 = runBytes;
+          }
           let q = d;
           for (let ky = 0; ky < kh; ky++) {
             for (let o: usize = 0; o < runBytes; o += 8) {
-              storeTransposed4x4(
-                q,
-                16,
-                i16x8.sub(v128.load8x8_s(s0 + o), vzp),
-                i16x8.sub(v128.load8x8_s(s1 + o), vzp),
-                i16x8.sub(v128.load8x8_s(s2 + o), vzp),
-                i16x8.sub(v128.load8x8_s(s3 + o), vzp),
-              );
+              storeCentredPairs4x4(q, s0 + o, s1 + o, s2 + o, s3 + o, vzp);
               q += 64;
             }
-            s0 += rowStride;
-            s1 += rowStride;
-            s2 += rowStride;
-            s3 += rowStride;
+            s0 += t0;
+            s1 += t1;
+            s2 += t2;
+            s3 += t3;
           }
+        } else if (gathered && nr == 4) {
+          // Filter rows shorter than a vector or not a multiple of 8 bytes (few channels): the 4
+          // rows gathered (kh runs each for interior windows), then packed 8 k at a time.
+          if (s0 != 0 && s1 != 0 && s2 != 0 && s3 != 0) {
+            gatherWindow(rows, s0, kh, runBytes, rowStride);
+            gatherWindow(rows + kb, s1, kh, runBytes, rowStride);
+            gatherWindow(rows + 2 * kb, s2, kh, runBytes, rowStride);
+            gatherWindow(rows + 3 * kb, s3, kh, runBytes, rowStride);
+          } else {
+            im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p, 4, rows);
+          }
+          packRows4(rows, kb, kp, vzp, d);
         } else {
           im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p, nr, rows);
           pack_lhs_s8_4xk2_s16(nr, k, rows, <usize>k, zpx, d);

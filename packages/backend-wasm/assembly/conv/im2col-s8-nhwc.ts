@@ -10,7 +10,7 @@
 // a batch-64 CNN run; a 5x5 conv on one channel went from 30 ms to a few ms per 64 images with words.)
 import { tapHi, tapLo } from '../common/window';
 
-@inline function copyBytes(dst: usize, src: usize, n: usize): void {
+@inline export function copyBytes(dst: usize, src: usize, n: usize): void {
   if (n >= 16) {
     if (n > 512) {
       memory.copy(dst, src, n);
