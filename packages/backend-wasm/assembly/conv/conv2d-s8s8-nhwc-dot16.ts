@@ -20,7 +20,7 @@
 // `direct` = 1 packs straight from x.
 // The numbers are the materialized path's exactly: the same rows packed the same way, the same kernel
 // (where k is odd, the gathered path's partner of the last k is a neighbouring byte, not zero: its W is zero).
-import { copyBytes, im2colPixels } from './im2col-s8-nhwc';
+import { copyBytes, im2colPixels, im2colPixelsAt } from './im2col-s8-nhwc';
 import { pack_lhs_s8_4xk2_s16 } from '../pack/pack-lhs-s8-4xk2-s16';
 import { gemm_s8s8_dot16 } from '../gemm/gen/gemm-s8s8-dot16';
 import { storeCentredPairs4x4 } from '../common/transpose';
@@ -124,51 +124,54 @@ export function conv2d_s8s8_nhwc_dot16(
         let s1: usize = 0;
         let s2: usize = 0;
         let s3: usize = 0;
+        let t0 = rowStride;
+        let t1 = rowStride;
+        let t2 = rowStride;
+        let t3 = rowStride;
         if (nr == 4 && (fused || gathered)) {
-          // pixel coordinates stepped, not divided out of p (two i32 divisions a pixel cost more than
-          // gathering a 5x5 window of one channel)
-          let b = pb;
-          let oy = poy;
-          let ox = pox;
-          s0 = interiorOrigin(b, oy, ox, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
-          if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
-          s1 = interiorOrigin(b, oy, ox, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
-          if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
-          s2 = interiorOrigin(b, oy, ox, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
-          if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
-          s3 = interiorOrigin(b, oy, ox, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
-        }
-        pox += 4;
-        while (pox >= ow) {
-          pox -= ow;
-          if (++poy == oh) { poy = 0; pb++; }
+          // pixel coordinates stepped, not divided out of p (i32 divisions cost more than gathering
+          // a 5x5 window of one channel)
+          let b1 = pb;
+          let oy1 = poy;
+          let ox1 = pox + 1;
+          if (ox1 == ow) { ox1 = 0; if (++oy1 == oh) { oy1 = 0; b1++; } }
+          let b2 = b1;
+          let oy2 = oy1;
+          let ox2 = ox1 + 1;
+          if (ox2 == ow) { ox2 = 0; if (++oy2 == oh) { oy2 = 0; b2++; } }
+          let b3 = b2;
+          let oy3 = oy2;
+          let ox3 = ox2 + 1;
+          if (ox3 == ow) { ox3 = 0; if (++oy3 == oh) { oy3 = 0; b3++; } }
+          s0 = interiorOrigin(pb, poy, pox, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
+          s1 = interiorOrigin(b1, oy1, ox1, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
+          s2 = interiorOrigin(b2, oy2, ox2, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
+          s3 = interiorOrigin(b3, oy3, ox3, h, w, c, c0, kh, kw, sh, sw, dh, padTop, padLeft, x);
+          if (fused) {
+            // Each pixel's window rows from x, or (an edge pixel) its gathered row: 4 sources, 4 strides.
+            if (s0 == 0) {
+              im2colPixelsAt(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, pb, poy, pox, 1, rows);
+              s0 = rows;
+              t0 = runBytes;
+            }
+            if (s1 == 0) {
+              im2colPixelsAt(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, b1, oy1, ox1, 1, rows + kb);
+              s1 = rows + kb;
+              t1 = runBytes;
+            }
+            if (s2 == 0) {
+              im2colPixelsAt(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, b2, oy2, ox2, 1, rows + 2 * kb);
+              s2 = rows + 2 * kb;
+              t2 = runBytes;
+            }
+            if (s3 == 0) {
+              im2colPixelsAt(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, b3, oy3, ox3, 1, rows + 3 * kb);
+              s3 = rows + 3 * kb;
+              t3 = runBytes;
+            }
+          }
         }
         if (fused && nr == 4) {
-          // Each pixel's window rows from x, or (an edge pixel) its gathered row: 4 sources, 4 strides.
-          let t0 = rowStride;
-          let t1 = rowStride;
-          let t2 = rowStride;
-          let t3 = rowStride;
-          if (s0 == 0) {
-            im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p, 1, rows);
-            s0 = rows;
-            t0 = runBytes;
-          }
-          if (s1 == 0) {
-            im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p + 1, 1, rows + kb);
-            s1 = rows + kb;
-            t1 = runBytes;
-          }
-          if (s2 == 0) {
-            im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p + 2, 1, rows + 2 * kb);
-            s2 = rows + 2 * kb;
-            t2 = runBytes;
-          }
-          if (s3 == 0) {
-            im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p + 3, 1, rows + 3 * kb);
-            s3 = rows + 3 * kb;
-            t3 = runBytes;
-          }
           let q = d;
           for (let ky = 0; ky < kh; ky++) {
             for (let o: usize = 0; o < runBytes; o += 8) {
@@ -189,12 +192,17 @@ export function conv2d_s8s8_nhwc_dot16(
             gatherWindow(rows + 2 * kb, s2, kh, runBytes, rowStride);
             gatherWindow(rows + 3 * kb, s3, kh, runBytes, rowStride);
           } else {
-            im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p, 4, rows);
+            im2colPixelsAt(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, pb, poy, pox, 4, rows);
           }
           packRows4(rows, kb, kp, vzp, d);
         } else {
           im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, p, nr, rows);
           pack_lhs_s8_4xk2_s16(nr, k, rows, <usize>k, zpx, d);
+        }
+        pox += 4;
+        while (pox >= ow) {
+          pox -= ow;
+          if (++poy == oh) { poy = 0; pb++; }
         }
       }
     }
