@@ -83,6 +83,20 @@ describe('conv2d s8s8 (im2col + gemm 4x8c2 dot16)', () => {
     { x: [1, 6, 5, 6], f: [3, 3, 3, 10], s: [1, 1], d: [1, 1], padding: 'same', groups: 2 },
     { x: [2, 4, 4, 12], f: [1, 1, 3, 8], s: [1, 1], d: [1, 1], padding: 'valid', groups: 4 }, // grouped pointwise
     { x: [1, 7, 7, 5], f: [3, 3, 1, 10], s: [2, 2], d: [1, 1], padding: 'same', groups: 5 }, // a depthwise conv as conv2d
+    // filter rows of a few bytes (kw * cin not a multiple of 8): interior windows gathered as 8-byte
+    // words (4..8 bytes a run) or copied (shorter, longer), edge windows from im2col, then packed
+    { x: [3, 28, 28, 1], f: [5, 5, 1, 16], s: [1, 1], d: [1, 1], padding: 'valid' }, // LeNet's first conv
+    { x: [2, 9, 11, 1], f: [5, 5, 1, 6], s: [1, 1], d: [1, 1], padding: 'valid' }, // blocks across rows, a last block of 2
+    { x: [4, 7, 7, 1], f: [5, 5, 1, 4], s: [1, 1], d: [1, 1], padding: 'valid' }, // 3x3 outputs: blocks across images
+    { x: [1, 12, 13, 1], f: [7, 7, 1, 5], s: [1, 1], d: [1, 1], padding: 'valid' },
+    { x: [2, 11, 10, 1], f: [3, 5, 1, 6], s: [1, 1], d: [2, 1], padding: 'valid' },
+    { x: [2, 28, 28, 1], f: [3, 3, 1, 16], s: [2, 2], d: [1, 1], padding: 'same' }, // the residual CNN's stem
+    { x: [2, 10, 9, 3], f: [3, 3, 3, 8], s: [1, 1], d: [1, 1], padding: 'same' },
+    { x: [1, 9, 8, 2], f: [3, 3, 2, 5], s: [1, 1], d: [1, 1], padding: [[1, 0], [0, 2]] },
+    // whole-vector filter rows with edge pixels in a block of 4 (gathered one by one, the rest from x)
+    { x: [3, 7, 7, 32], f: [3, 3, 32, 8], s: [1, 1], d: [1, 1], padding: 'same' },
+    { x: [3, 5, 2, 8], f: [3, 3, 8, 4], s: [1, 1], d: [1, 1], padding: 'same' }, // 2 pixels a row
+    { x: [2, 14, 14, 16], f: [3, 3, 16, 16], s: [2, 2], d: [1, 1], padding: 'same' },
   ];
   cases.forEach((c, i) => {
     it(`x [${c.x.join(',')}] filter [${c.f.join(',')}] strides ${c.s.join('x')} dilations ${c.d.join('x')} padding ${JSON.stringify(c.padding)}${c.groups ? ` groups ${c.groups}` : ''}`, () => {

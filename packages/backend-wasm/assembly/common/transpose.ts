@@ -9,3 +9,15 @@
   v128.store(dst + 2 * stride, i64x2.shuffle(t1, t3, 0, 2));
   v128.store(dst + 3 * stride, i64x2.shuffle(t1, t3, 1, 3));
 }
+
+/** 8 int8 of each of 4 rows, widened and centred (minus zp), as 4 K-pairs of the 4 rows (pack_lhs's panel step). */
+@inline export function storeCentredPairs4x4(dst: usize, r0: usize, r1: usize, r2: usize, r3: usize, vzp: v128): void {
+  storeTransposed4x4(
+    dst,
+    16,
+    i16x8.sub(v128.load8x8_s(r0), vzp),
+    i16x8.sub(v128.load8x8_s(r1), vzp),
+    i16x8.sub(v128.load8x8_s(r2), vzp),
+    i16x8.sub(v128.load8x8_s(r3), vzp),
+  );
+}

@@ -1,22 +1,7 @@
 // Packs int8 activations A[m x k] (row stride lda bytes) into the GEMM's A panels:
 // [ceil(m/4) blocks][ceil(k/2) k-pairs][4 rows][2] int16, holding x - zp (exact: |x - zp| <= 255).
 // Rows past m and the odd k's partner are zero, so they add nothing to any accumulator.
-import { storeTransposed4x4 } from '../common/transpose';
-
-/**
- * Eight k (four k-pairs) of four rows, read at r0..r3: widened, zp removed, transposed into the 64
- * bytes of the panel at d. Inlined: the fused conv packing (conv2d-s8s8-nhwc-dot16) takes the same step.
- */
-@inline export function packRows4x8(d: usize, r0: usize, r1: usize, r2: usize, r3: usize, vzp: v128): void {
-  storeTransposed4x4(
-    d,
-    16,
-    i16x8.sub(v128.load8x8_s(r0), vzp),
-    i16x8.sub(v128.load8x8_s(r1), vzp),
-    i16x8.sub(v128.load8x8_s(r2), vzp),
-    i16x8.sub(v128.load8x8_s(r3), vzp),
-  );
-}
+import { storeCentredPairs4x4 } from '../common/transpose';
 
 export function pack_lhs_s8_4xk2_s16(m: i32, k: i32, a: usize, lda: usize, zp: i32, dst: usize): void {
   const kp = (k + 1) >> 1;
@@ -33,7 +18,7 @@ export function pack_lhs_s8_4xk2_s16(m: i32, k: i32, a: usize, lda: usize, zp: i
       // Eight k (four pairs) of four rows: widen, remove zp, transpose pairs.
       for (; kk + 8 <= k; kk += 8) {
         const o = <usize>kk;
-        packRows4x8(d, r0 + o, r1 + o, r2 + o, r3 + o, vzp);
+        storeCentredPairs4x4(d, r0 + o, r1 + o, r2 + o, r3 + o, vzp);
         d += 64;
       }
     }
