@@ -40,14 +40,20 @@ import { storeCentredPairs4x4 } from '../common/transpose';
 
 /**
  * One interior window's kh runs of `run` bytes (`stride` apart in x) as one row of kh * run bytes at
- * dst. Runs of 4 to 8 bytes move as 8-byte words (each next run overwrites the word's spill), the
- * last run exactly, so nothing is written past the row; x may be read up to 7 bytes past a run.
+ * dst. Runs of 4 to 8 bytes move as 8-byte words, of 2 or 3 as 4-byte words (each next run
+ * overwrites the word's spill), the last run exactly, so nothing is written past the row; x may be read up to 7 bytes past a run.
  */
 @inline function gatherWindow(dst: usize, src: usize, kh: i32, run: usize, stride: usize): void {
   let ky = 0;
   if (run >= 4 && run <= 8) {
     for (; ky < kh - 1; ky++) {
       store<u64>(dst, load<u64>(src));
+      dst += run;
+      src += stride;
+    }
+  } else if (run >= 2 && run < 4) {
+    for (; ky < kh - 1; ky++) {
+      store<u32>(dst, load<u32>(src));
       dst += run;
       src += stride;
     }

@@ -6,7 +6,7 @@
 // Copies are a few bytes to a few hundred (cg bytes a tap; kw * cg for a whole filter row when the
 // taps are adjacent): memory.copy / memory.fill cost a runtime call each in V8, so runs up to 512
 // bytes move in 16-byte vectors (the last one overlapping the one before: never outside the run),
-// short ones in 8- and 4-byte words. (memory.copy for every run of 64 bytes and more took 15-20% of
+// short ones in 8-, 4- and 2-byte words. (memory.copy for every run of 64 bytes and more took 15-20% of
 // a batch-64 CNN run; a 5x5 conv on one channel went from 30 ms to a few ms per 64 images with words.)
 import { tapHi, tapLo } from '../common/window';
 
@@ -24,8 +24,11 @@ import { tapHi, tapLo } from '../common/window';
   } else if (n >= 4) {
     store<u32>(dst, load<u32>(src));
     store<u32>(dst + n - 4, load<u32>(src + n - 4));
-  } else {
-    for (let i: usize = 0; i < n; i++) store<u8>(dst + i, load<u8>(src + i));
+  } else if (n >= 2) {
+    store<u16>(dst, load<u16>(src));
+    store<u16>(dst + n - 2, load<u16>(src + n - 2));
+  } else if (n == 1) {
+    store<u8>(dst, load<u8>(src));
   }
 }
 
