@@ -41,16 +41,9 @@ export function iSoftmaxStep(ctx: RuntimeOpContext, node: Node): RuntimeStep {
     const [x, y] = codes(node, inputs[0], outputs[0]);
     const r = x.shape.length;
     const [t, s] = [x.shape[r - 2], x.shape[r - 1]];
-    const row = new Array<number>(s);
-    const res = new Array<number>(s);
-    return () => {
-      const [xv, yv] = [x.view(), y.view()];
-      for (let k = 0; k * s < xv.length; k++) {
-        for (let j = 0; j < s; j++) row[j] = xv[k * s + j] - xq.zeroPoint;
-        iSoftmaxRow(row, causal ? Math.min(s, (k % t) + s - t + 1) : s, xq.scale * scale, yq.scale, yq.zeroPoint, grid.min, grid.max, res);
-        for (let j = 0; j < s; j++) yv[k * s + j] = res[j];
-      }
-    };
+    return rowwise(x, y, s, xq.zeroPoint, (row, k, res) => {
+      iSoftmaxRow(row, causal ? Math.min(s, (k % t) + s - t + 1) : s, xq.scale * scale, yq.scale, yq.zeroPoint, grid.min, grid.max, res);
+    });
   });
 }
 
@@ -62,15 +55,22 @@ export function iLayerNormStep(ctx: RuntimeOpContext, node: Node): RuntimeStep {
   const d = gamma.length;
   return simple((inputs, outputs) => {
     const [x, y] = codes(node, inputs[0], outputs[0]);
-    const row = new Array<number>(d);
-    const res = new Array<number>(d);
-    return () => {
-      const [xv, yv] = [x.view(), y.view()];
-      for (let k = 0; k * d < xv.length; k++) {
-        for (let j = 0; j < d; j++) row[j] = xv[k * d + j] - xq.zeroPoint;
-        iLayerNormRow(row, xq.scale, eps, gamma, beta, yq.scale, yq.zeroPoint, grid.min, grid.max, res);
-        for (let j = 0; j < d; j++) yv[k * d + j] = res[j];
-      }
-    };
+    return rowwise(x, y, d, xq.zeroPoint, (row, _k, res) => {
+      iLayerNormRow(row, xq.scale, eps, gamma, beta, yq.scale, yq.zeroPoint, grid.min, grid.max, res);
+    });
   });
+}
+
+/** The run of a row-at-a-time op over the last axis (n wide): row k's codes minus zp in, its output codes out. */
+function rowwise(x: Codes, y: Codes, n: number, zp: number, f: (row: number[], k: number, res: number[]) => void): () => void {
+  const row = new Array<number>(n);
+  const res = new Array<number>(n);
+  return () => {
+    const [xv, yv] = [x.view(), y.view()];
+    for (let k = 0; k * n < xv.length; k++) {
+      for (let j = 0; j < n; j++) row[j] = xv[k * n + j] - zp;
+      f(row, k, res);
+      for (let j = 0; j < n; j++) yv[k * n + j] = res[j];
+    }
+  };
 }
