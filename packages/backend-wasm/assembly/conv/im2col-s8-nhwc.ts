@@ -32,7 +32,7 @@ import { tapHi, tapLo } from '../common/window';
   }
 }
 
-@inline function fillBytes(dst: usize, v: u8, n: usize): void {
+@inline export function fillBytes(dst: usize, v: u8, n: usize): void {
   if (n > 512) {
     memory.fill(dst, v, n);
     return;
