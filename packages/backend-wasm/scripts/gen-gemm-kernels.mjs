@@ -22,6 +22,12 @@
 //     instructions, 16 MACs, exact on every conforming lowering). Then acc += rowsum[row] * -off[col].
 //     A block: as rdot, with corr[r] = sum x[r]. W panel: bias'[8] i32 | [kQuads]{lo[8][4], hi[8][4]} u8 | mult[8] f32 | -off[8] i32.
 //
+//   idot16 (assembly/conv/gen/, SIMD128 module): dot16 with A read in place (an indirect conv)
+//     conv-s16s8-<MR>x8c2-idot16-{fp32,acc32}.ts: A is not packed: row r's K pairs are read from its
+//     window in a padded int16 (x - zp) copy of the input (conv/pad-s8-nhwc.ts), kh runs of rowSteps
+//     pairs, rowJump bytes between the end of one run and the start of the next. One broadcast load a
+//     row and K step, as dot16 loads from its packed block. W panel: dot16's, K = kh * rowSteps pairs.
+//
 //   fp32: int8 C = clamp(nearest(f32(acc) * mult) + zp, lo, hi). acc32: the int32 accumulators.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,6 +47,18 @@ const FAMILIES = [
     step: (acc, a, w) => `i32x4.add(${acc}, i32x4.dot_i16x8_s(${a}, ${w}))`,
     rowCorrection: false,
     driver: { name: 'gemm_s8s8_dot16', file: 'gemm-s8s8-dot16' },
+  },
+  {
+    id: 'idot16',
+    dir: 'conv/gen',
+    kstep: 2,
+    indirect: true,
+    name: (mr, ep) => `conv_s16s8_${mr}x${NR}c2_idot16_${ep}`,
+    file: (mr, ep) => `conv-s16s8-${mr}x${NR}c2-idot16-${ep}`,
+    what: 'int16 x - zp read in place from a padded image x int8 over int16 K-pair panels (i32x4.dot_i16x8_s)',
+    step: (acc, a, w) => `i32x4.add(${acc}, i32x4.dot_i16x8_s(${a}, ${w}))`,
+    rowCorrection: false,
+    driver: null,
   },
   {
     id: 'rdot',
@@ -78,25 +96,30 @@ function kernel(f, mr, epilogue) {
   // Inlined into the driver on purpose: V8 unrolls a loop only up to (nesting depth + 1) * 50 nodes,
   // so the K loop inside the driver's three loops gets unrolled (one stack check per two steps, the
   // A addresses hoisted) where the same loop in a function of its own does not.
-  L.push(`@inline export function ${f.name(mr, epilogue)}(ksteps: i32, a: usize, w: usize, c: usize, ldc: usize, nc: i32${params}): void {`);
+  const aParams = f.indirect ? `kh: i32, rowSteps: i32, rowJump: usize, ${rows.map((r) => `x${r}: usize`).join(', ')}` : 'ksteps: i32, a: usize';
+  L.push(`@inline export function ${f.name(mr, epilogue)}(${aParams}, w: usize, c: usize, ldc: usize, nc: i32${params}): void {`);
   L.push('  const bias0 = v128.load(w);', '  const bias1 = v128.load(w, 16);');
   for (const r of rows) L.push(`  let acc${r}x0 = bias0;`, `  let acc${r}x1 = bias1;`);
   L.push('  w += 32;');
   L.push('  // One K step an iteration: V8 unrolls the loop itself, and hand unrolling made it hoist');
   L.push('  // every load of the body and spill accumulators (measured on V8).');
   L.push('  // The end pointer is the loop condition: no separate counter to increment.');
-  L.push('  const aEnd = a + <usize>ksteps * 16;');
-  L.push('  while (a < aEnd) {');
+  // The indirect kernel runs the K steps of one filter row a run, then jumps every row to its next run.
+  const [open, close] = f.indirect
+    ? [['  for (let ky = 0; ky < kh; ky++) {', '    const aEnd = x0 + <usize>rowSteps * 4;', '    while (x0 < aEnd) {'], ['    }', `    ${rows.map((r) => `x${r} += rowJump;`).join(' ')}`, '  }']]
+    : [['  const aEnd = a + <usize>ksteps * 16;', '  while (a < aEnd) {'], ['  }']];
+  const pad = f.indirect ? '  ' : '';
+  L.push(...open);
   // wvecs W vectors a K step: columns 0-3 in w0, w2, ..., columns 4-7 in w1, w3, ... (rdot2: lo, hi).
   const wv = f.wvecs ?? 2;
-  for (let i = 0; i < wv; i++) L.push(`    const w${i} = v128.load(w${i ? `, ${16 * i}` : ''});`);
+  for (let i = 0; i < wv; i++) L.push(`${pad}    const w${i} = v128.load(w${i ? `, ${16 * i}` : ''});`);
   const steps = (acc, a, h) => Array.from({ length: wv / 2 }, (_, i) => `w${h + 2 * i}`).reduce((e, wi) => f.step(e, a, wi), acc);
   for (const r of rows) {
-    L.push(`    const a${r} = v128.load32_splat(a, ${4 * r});`);
-    L.push(`    acc${r}x0 = ${steps(`acc${r}x0`, `a${r}`, 0)};`);
-    L.push(`    acc${r}x1 = ${steps(`acc${r}x1`, `a${r}`, 1)};`);
+    L.push(`${pad}    const a${r} = v128.load32_splat(${f.indirect ? `x${r}` : `a, ${4 * r}`});`);
+    L.push(`${pad}    acc${r}x0 = ${steps(`acc${r}x0`, `a${r}`, 0)};`);
+    L.push(`${pad}    acc${r}x1 = ${steps(`acc${r}x1`, `a${r}`, 1)};`);
   }
-  L.push('    a += 16;', `    w += ${16 * wv};`, '  }');
+  L.push(f.indirect ? `      ${rows.map((r) => `x${r} += 4;`).join(' ')}` : '    a += 16;', `${pad}    w += ${16 * wv};`, ...close);
   if (f.rowCorrection === 'outer') {
     L.push('  // a now points at the block\'s row sums, w at the multipliers, then the columns\' -offsets.');
     L.push('  const nz0 = v128.load(w, 32);', '  const nz1 = v128.load(w, 48);');
@@ -194,7 +217,7 @@ for (const f of FAMILIES) {
       index.push(`export { ${f.name(mr, ep)} } from './${f.file(mr, ep)}';`);
     }
   }
-  writeFileSync(join(dir, `${f.driver.file}.ts`), driver(f));
+  if (f.driver) writeFileSync(join(dir, `${f.driver.file}.ts`), driver(f));
   index.push('');
   writeFileSync(join(dir, 'index.ts'), index.join('\n'));
 }

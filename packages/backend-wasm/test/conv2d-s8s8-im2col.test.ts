@@ -1,7 +1,9 @@
 // conv2d (im2col + GEMM) against the scalar reference: NHWC x HWIO, 'same' / 'valid' / explicit
-// padding, strides, dilations, 1x1 pointwise (no im2col), per-channel scales, zero points.
+// padding, strides, dilations, 1x1 pointwise (no im2col), per-channel scales, zero points, int8 and
+// int4 filters. Ungrouped convs with dilation 1 across (most cases) run indirect over the padded
+// int16 copy of x - zp; grouped ones and dilation across gather and pack; pointwise packs from x.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createKernels, type WindowPadding, type WasmKernels } from '@qatjs/backend-wasm';
+import { createKernels, packLowBit, type WindowPadding, type WasmKernels } from '@qatjs/backend-wasm';
 import { mult, refAxis, refConv2dAcc, refRequantRows, type Win } from './reference/numerics.ts';
 import { Rand } from './reference/random.ts';
 
@@ -18,6 +20,8 @@ interface Case {
   padding: WindowPadding;
   seed: number;
   groups?: number;
+  /** int4 filter codes (packed), else int8. */
+  int4?: boolean;
 }
 
 function geometry(c: Case): Win {
@@ -42,15 +46,16 @@ function check(c: Case) {
   const cout = c.f[3];
   const groups = c.groups ?? 1;
   const xv = r.int8s(n * h * w * cin);
-  const fv = r.int8s(c.f.reduce((a, b) => a * b, 1));
+  const fv = c.int4 ? r.int8s(c.f.reduce((a, b) => a * b, 1), -8, 7) : r.int8s(c.f.reduce((a, b) => a * b, 1));
   const zpx = r.int(-128, 127);
-  const zpw = Int32Array.from({ length: cout }, () => r.int(-10, 10));
+  const zpw = Int32Array.from({ length: cout }, () => (c.int4 ? r.int(-3, 3) : r.int(-10, 10)));
   const bias = Int32Array.from({ length: cout }, () => r.int(-3000, 3000));
   const sw = Float64Array.from({ length: cout }, () => 0.005 + 0.01 * r.next());
   const k = c.f[0] * c.f[1] * c.f[2];
   const input = { scale: 0.03, zeroPoint: zpx };
   const output = { scale: 0.03 * 0.01 * Math.sqrt(k) * 40, zeroPoint: r.int(-20, 20) };
-  const spec = { filterShape: c.f, filter: fv, strides: c.s, dilations: c.d, padding: c.padding, groups, bias, input, weight: { scale: sw, zeroPoint: zpw } };
+  const filter = c.int4 ? { bits: 4 as const, data: packLowBit(fv, 4) } : fv;
+  const spec = { filterShape: c.f, filter, strides: c.s, dilations: c.d, padding: c.padding, groups, bias, input, weight: { scale: sw, zeroPoint: zpw } };
   const op8 = K.createConv2d({ ...spec, output, clamp: { min: -120, max: 120 } });
   const op32 = K.createConv2d({ ...spec, output: 'int32' });
   const g = geometry(c);
@@ -97,9 +102,26 @@ describe('conv2d s8s8 (im2col + gemm 4x8c2 dot16)', () => {
     { x: [3, 7, 7, 32], f: [3, 3, 32, 8], s: [1, 1], d: [1, 1], padding: 'same' },
     { x: [3, 5, 2, 8], f: [3, 3, 8, 4], s: [1, 1], d: [1, 1], padding: 'same' }, // 2 pixels a row
     { x: [2, 14, 14, 16], f: [3, 3, 16, 16], s: [2, 2], d: [1, 1], padding: 'same' },
+    // the indirect path: windows read in place from the padded int16 copy
+    { x: [3, 14, 14, 16], f: [3, 3, 16, 16], s: [1, 1], d: [1, 1], padding: 'same' }, // the residual CNN's block1
+    { x: [2, 7, 7, 32], f: [3, 3, 32, 32], s: [1, 1], d: [1, 1], padding: 'same' },
+    { x: [2, 12, 12, 16], f: [5, 5, 16, 32], s: [1, 1], d: [1, 1], padding: 'valid' }, // LeNet's second conv
+    { x: [3, 5, 3, 8], f: [3, 3, 8, 12], s: [1, 1], d: [1, 1], padding: 'same' }, // last block of 1 pixel, a panel of 4 columns
+    { x: [2, 9, 9, 16], f: [3, 3, 16, 8], s: [1, 1], d: [2, 1], padding: 'same' }, // dilation down only: still indirect
+    { x: [2, 13, 11, 3], f: [5, 5, 3, 7], s: [2, 2], d: [1, 1], padding: [[2, 1], [0, 3]] }, // 3 channels, odd rows
+    { x: [2, 8, 7, 3], f: [3, 1, 3, 9], s: [1, 2], d: [1, 1], padding: 'same' }, // rows of one pixel, 3 channels
+    { x: [2, 5, 5, 1], f: [3, 5, 1, 4], s: [1, 1], d: [1, 1], padding: 'valid' }, // windows as wide as the image: the extra tap wraps to the next row
+    { x: [1, 5, 3, 1], f: [2, 3, 1, 3], s: [1, 1], d: [3, 1], padding: [[1, 1], [0, 0]] },
+    { x: [1, 3, 3, 5], f: [1, 1, 5, 4], s: [1, 1], d: [1, 1], padding: [[1, 1], [1, 1]] }, // 1x1 with pads: not pointwise
+    { x: [5, 6, 6, 1], f: [2, 2, 1, 17], s: [2, 2], d: [1, 1], padding: 'valid' }, // 9 pixels an image: blocks across images
+    // int4 filters (unpacked at creation; the row padding uses their zero points)
+    { x: [2, 12, 12, 1], f: [5, 5, 1, 16], s: [1, 1], d: [1, 1], padding: 'valid', int4: true },
+    { x: [2, 8, 8, 16], f: [3, 3, 16, 16], s: [1, 1], d: [1, 1], padding: 'same', int4: true },
+    { x: [2, 9, 9, 3], f: [3, 3, 3, 8], s: [2, 2], d: [1, 1], padding: 'same', int4: true },
+    { x: [1, 6, 5, 6], f: [3, 3, 3, 10], s: [1, 1], d: [1, 1], padding: 'same', groups: 2, int4: true },
   ];
   cases.forEach((c, i) => {
-    it(`x [${c.x.join(',')}] filter [${c.f.join(',')}] strides ${c.s.join('x')} dilations ${c.d.join('x')} padding ${JSON.stringify(c.padding)}${c.groups ? ` groups ${c.groups}` : ''}`, () => {
+    it(`x [${c.x.join(',')}] filter [${c.f.join(',')}] strides ${c.s.join('x')} dilations ${c.d.join('x')} padding ${JSON.stringify(c.padding)}${c.groups ? ` groups ${c.groups}` : ''}${c.int4 ? ' int4' : ''}`, () => {
       check({ ...c, seed: 300 + i });
     });
   });

@@ -17,7 +17,9 @@
 //     pack_lhs.
 // Pixel coordinates are stepped from block to block, never divided out of the pixel index.
 // A 1x1, stride 1, unpadded conv (and a plain GEMM) has its rows in x already, `lda` bytes apart:
-// `direct` = 1 packs straight from x.
+// `direct` = 1 packs straight from x. `direct` = 2: x is the padded int16 copy of x - zp
+// (pad-s8-nhwc.ts; h, w its padded size, padTop = padLeft = 0) and the conv runs indirect
+// (conv2d-s8s8-nhwc-idot16.ts: no gather, no packing; W packed over whole filter-row pairs).
 // The call computes output pixels [p0, p1) of the batch (pixel p = (image * oh + oy) * ow + ox), so
 // src/threads splits a conv by pixel ranges, each thread with its own `rows` and `packed` buffers.
 // The numbers are the materialized path's exactly: the same rows packed the same way, the same kernel
@@ -26,6 +28,7 @@ import { copyBytes, im2colPixels, im2colPixelsAt } from './im2col-s8-nhwc';
 import { pack_lhs_s8_4xk2_s16 } from '../pack/pack-lhs-s8-4xk2-s16';
 import { gemm_s8s8_dot16 } from '../gemm/gen/gemm-s8s8-dot16';
 import { storeCentredPairs4x4 } from '../common/transpose';
+import { conv2d_s8s8_nhwc_idot16 } from './conv2d-s8s8-nhwc-idot16';
 
 /** Address of output pixel (b, oy, ox)'s window origin in x (channel c0 included), or 0 if the window leaves the image. */
 @inline function interiorOrigin(
@@ -105,6 +108,10 @@ export function conv2d_s8s8_nhwc_dot16(
   n: i32, wp: usize, y: usize, ldc: usize, acc32: i32, zp: i32, lo: i32, hi: i32, ncBlock: i32,
   mc: i32, rows: usize, packed: usize,
 ): void {
+  if (direct == 2) {
+    conv2d_s8s8_nhwc_idot16(p0, p1, h, w, c, kh, kw, sh, sw, dh, oh, ow, x, n, wp, y, ldc, acc32, zp, lo, hi);
+    return;
+  }
   const k = kh * kw * cg;
   const blockBytes = <usize>((k + 1) >> 1) * 16;
   const runBytes = <usize>(kw * cg);

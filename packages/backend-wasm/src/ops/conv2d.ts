@@ -1,7 +1,8 @@
 // conv2d on NHWC int8 with an HWIO filter (tfjs) as a GEMM over im2col rows. On the SIMD128 (dot16)
-// path no im2col is materialized: one kernel call gathers, packs and multiplies L1-sized chunks of
-// output pixels (assembly/conv/conv2d-s8s8-nhwc-dot16.ts; a 1x1, stride 1, unpadded conv packs
-// straight from x). The relaxed (rdot) path gathers the whole im2col into the scratch, then runs the
+// path no im2col is materialized: an ungrouped conv whose taps are adjacent pixels (dilation 1 across)
+// runs indirect over a padded int16 copy of x - zp (assembly/conv/conv2d-s8s8-nhwc-idot16.ts: no
+// gather, no packing of A); others gather, pack and multiply L1-sized chunks of output pixels
+// (assembly/conv/conv2d-s8s8-nhwc-dot16.ts; a 1x1, stride 1, unpadded conv packs straight from x). The relaxed (rdot) path gathers the whole im2col into the scratch, then runs the
 // shared GEMM. A threaded session divides either path's calls by output pixels (src/threads). A
 // grouped conv runs one GEMM a group over its channel slice, writing its slice of the output channels.
 import { Scratch, type KernelContext } from '../context.ts';
@@ -9,6 +10,8 @@ import type { WasmTensor } from '../tensor.ts';
 import { checkConvRun, convOutput, parseConvSpec, type ConvSpec, type ParsedConv } from './conv-spec.ts';
 import { columnBlock, lhsChunkRows, packedLhsBytes, packRhs, runGemm, type GemmPath } from './gemm-core.ts';
 import { PackedWeightsOp } from './packed-op.ts';
+import { paddedInput, padInput } from './pad-input.ts';
+import { fail } from '../validate.ts';
 
 /** filterShape [kh, kw, cin / groups, cout] (HWIO). */
 export type Conv2dSpec = ConvSpec;
@@ -21,16 +24,27 @@ export class Conv2dOp extends PackedWeightsOp {
   readonly path: GemmPath;
   readonly #p: ParsedConv;
   readonly #groupBytes: number;
+  /** Runs indirect over the padded int16 copy of x - zp (dot16 only). */
+  readonly #indirect: boolean;
 
   constructor(ctx: KernelContext, spec: Conv2dSpec) {
     const p = parseConvSpec('conv2d', spec, false);
     const [kh, kw, cinG, cout] = p.filterShape;
     // HWIO reshaped to [kh * kw * cinG, cout] is the GEMM's W in 'kn' layout; one W a group.
     const k = kh * kw * cinG;
-    const packed = packRhs(ctx, p.values, k, cout, 'kn', p.zeroPoint, p.bias, p.multipliers, p.zpIn, p.groups);
+    let packed = packRhs(ctx, p.values, k, cout, 'kn', p.zeroPoint, p.bias, p.multipliers, p.zpIn, p.groups);
+    const indirect = packed.path === 'dot16' && runsIndirect(p);
+    if (indirect && (kw * cinG) % 2 === 1) {
+      // The indirect kernel's K pairs stay inside a filter row: an odd row gets a zero weight after it.
+      ctx.heap.free(packed.ptr);
+      packed = packRhs(ctx, rowPaddedFilter(p), kh * (kw * cinG + 1), cout, 'kn', p.zeroPoint, p.bias, p.multipliers, p.zpIn);
+      // Zero taps cannot narrow a column's range of w - zp_w, so the path stays dot16.
+      if (packed.path !== 'dot16') fail('conv2d', `internal: the row-padded filter packed for ${packed.path}`);
+    }
     super(ctx, packed.ptr, packed.bytes);
     this.path = packed.path;
     this.#groupBytes = packed.groupBytes;
+    this.#indirect = indirect;
     this.#p = p;
     this.filterShape = p.filterShape;
     this.groups = p.groups;
@@ -66,6 +80,19 @@ export class Conv2dOp extends PackedWeightsOp {
       const mc = lhsChunkRows(k);
       const nc = columnBlock(k, ng);
       const [acc32, zp, lo, hi, ldc] = out.dtype === 'int8' ? [0, out.zeroPoint, out.lo, out.hi, cout] : [1, 0, 0, 0, cout * 4];
+      if (this.#indirect) {
+        const pad = paddedInput(op, x.shape, [g.padTop, g.padBottom, g.padLeft, g.padRight], zpIn, true);
+        return () => {
+          const packed = this.packed(op);
+          const xw = padInput(this.ctx, pad, xp, Scratch.Aux);
+          // direct = 2: the indirect kernel over the copy (its pads are in it; mc 4 keeps the
+          // threads' unused packing buffers small)
+          this.ctx.raw.conv2d_s8s8_nhwc_dot16(
+            0, m, pad.paddedH, pad.paddedW, cin, 0, cg, kh, kw, sh, sw, dh, dw, 0, 0, g.outH, g.outW, xw, zpIn, 2, cin,
+            ng, packed, yp, ldc, acc32, zp, lo, hi, nc, 4, 0, 0,
+          );
+        };
+      }
       return () => {
         const packed = this.packed(op);
         const rows = pointwise ? 0 : this.ctx.scratch(Scratch.Aux, 4 * k);
@@ -93,4 +120,25 @@ export class Conv2dOp extends PackedWeightsOp {
       }
     };
   }
+}
+
+/** Ungrouped, taps adjacent across (dilation 1), not a 1x1 stride-1 unpadded conv (packed straight from x). */
+function runsIndirect(p: ParsedConv): boolean {
+  const [kh, kw] = p.filterShape;
+  const { strides: [sh, sw], dilations: [, dw], padding } = p.window;
+  const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && (padding === 'valid' || padding === 'same' || padding.flat().every((v) => v === 0));
+  return p.groups === 1 && dw === 1 && !pointwise;
+}
+
+/** The HWIO filter with a tap of w = zp_w (w - zp_w = 0) after each filter row: [kh, kw * cin + 1, cout]. */
+function rowPaddedFilter(p: ParsedConv): Int8Array {
+  const [kh, kw, cin, cout] = p.filterShape;
+  const row = kw * cin * cout;
+  const out = new Int8Array(kh * (row + cout));
+  for (let ky = 0; ky < kh; ky++) {
+    const at = ky * (row + cout);
+    out.set(p.values.subarray(ky * row, (ky + 1) * row), at);
+    for (let j = 0; j < cout; j++) out[at + row + j] = p.zeroPoint[j];
+  }
+  return out;
 }

@@ -1,0 +1,85 @@
+// conv2d on NHWC int8 as an indirect dot16 GEMM: no im2col, no packing of A. The input comes as a
+// padded int16 copy of x - zp (pad-s8-nhwc.ts, widen = 1; pads 0), so every window lies inside its
+// image and a window's filter row is one run of kw * c int16 values. The microkernel
+// (conv/gen/conv-s16s8-<MR>x8c2-idot16) reads each of its 4 output pixels' K pairs in place, one
+// broadcast load a row and K step as the dot16 GEMM does from a packed block; 4 neighbouring windows
+// overlap, so they stay in L1 across the W panels of the block.
+// K pairs must not straddle two filter rows: W is packed over kh runs of rowSteps = ceil(kw * c / 2)
+// pairs, so an odd kw * c (1 or 3 channels) has a zero weight after each run (src/ops/conv2d.ts packs
+// it); its tap reads the next int16 of the copy (up to 2 bytes past the last window), adding 0.
+// The call computes output pixels [p0, p1) (pixel p = (image * oh + oy) * ow + ox), as the packing
+// driver does, so src/threads splits it the same way; it keeps nothing in memory but C.
+// The accumulators are the gathered path's exactly (integer sums; the zero taps add 0).
+import {
+  conv_s16s8_1x8c2_idot16_acc32, conv_s16s8_1x8c2_idot16_fp32, conv_s16s8_2x8c2_idot16_acc32, conv_s16s8_2x8c2_idot16_fp32,
+  conv_s16s8_3x8c2_idot16_acc32, conv_s16s8_3x8c2_idot16_fp32, conv_s16s8_4x8c2_idot16_acc32, conv_s16s8_4x8c2_idot16_fp32,
+} from './gen/index';
+
+@inline function tile(
+  mr: i32, kh: i32, rowSteps: i32, rowJump: usize, x0: usize, x1: usize, x2: usize, x3: usize,
+  w: usize, c: usize, ldc: usize, nc: i32, acc32: i32, zp: i32, lo: i32, hi: i32,
+): void {
+  if (acc32 != 0) {
+    if (mr == 4) conv_s16s8_4x8c2_idot16_acc32(kh, rowSteps, rowJump, x0, x1, x2, x3, w, c, ldc, nc);
+    else if (mr == 3) conv_s16s8_3x8c2_idot16_acc32(kh, rowSteps, rowJump, x0, x1, x2, w, c, ldc, nc);
+    else if (mr == 2) conv_s16s8_2x8c2_idot16_acc32(kh, rowSteps, rowJump, x0, x1, w, c, ldc, nc);
+    else conv_s16s8_1x8c2_idot16_acc32(kh, rowSteps, rowJump, x0, w, c, ldc, nc);
+  } else {
+    if (mr == 4) conv_s16s8_4x8c2_idot16_fp32(kh, rowSteps, rowJump, x0, x1, x2, x3, w, c, ldc, nc, zp, lo, hi);
+    else if (mr == 3) conv_s16s8_3x8c2_idot16_fp32(kh, rowSteps, rowJump, x0, x1, x2, w, c, ldc, nc, zp, lo, hi);
+    else if (mr == 2) conv_s16s8_2x8c2_idot16_fp32(kh, rowSteps, rowJump, x0, x1, w, c, ldc, nc, zp, lo, hi);
+    else conv_s16s8_1x8c2_idot16_fp32(kh, rowSteps, rowJump, x0, w, c, ldc, nc, zp, lo, hi);
+  }
+}
+
+/**
+ * Output pixels [p0, p1) of a conv over `xw`, the padded int16 copy ([batch, hp, wp, c]); padding is
+ * already in the copy. `wpk`: W panels packed over K = kh * 2 * ceil(kw * c / 2). ldc in bytes.
+ */
+export function conv2d_s8s8_nhwc_idot16(
+  p0: i32, p1: i32, hp: i32, wp: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, oh: i32, ow: i32,
+  xw: usize, n: i32, wpk: usize, y: usize, ldc: usize, acc32: i32, zp: i32, lo: i32, hi: i32,
+): void {
+  const pixel = <usize>c * 2;
+  const rowSteps = (kw * c + 1) >> 1;
+  // From the end of a window's filter row to the start of its next (wraps when negative: an odd
+  // kw * c whose window is as wide as the padded row; the addresses are still right mod 2^32).
+  const rowJump = <usize>dh * <usize>wp * pixel - <usize>rowSteps * 4;
+  const panelBytes: usize = 64 + <usize>(kh * rowSteps) * 32;
+  const elemBytes: usize = acc32 != 0 ? 4 : 1;
+  const colStep = <usize>sw * pixel;
+  const rowStep = <usize>sh * <usize>wp * pixel;
+  const imageBytes = <usize>hp * <usize>wp * pixel;
+  const nextImage = imageBytes - <usize>oh * rowStep;
+  // (image, row, column) of the next pixel: divided out once, then stepped
+  const b = p0 / (oh * ow);
+  let oy = (p0 - b * oh * ow) / ow;
+  let ox = p0 - (b * oh + oy) * ow;
+  let rowBase = xw + <usize>b * imageBytes + <usize>oy * rowStep;
+  for (let p = p0; p < p1; p += 4) {
+    const nr = min(4, p1 - p);
+    let x0: usize = 0;
+    let x1: usize = 0;
+    let x2: usize = 0;
+    let x3: usize = 0;
+    for (let r = 0; r < nr; r++) {
+      const o = rowBase + <usize>ox * colStep;
+      if (r == 0) x0 = o;
+      else if (r == 1) x1 = o;
+      else if (r == 2) x2 = o;
+      else x3 = o;
+      if (++ox == ow) {
+        ox = 0;
+        rowBase += rowStep;
+        if (++oy == oh) {
+          oy = 0;
+          rowBase += nextImage;
+        }
+      }
+    }
+    const cRow = y + <usize>p * ldc;
+    for (let j = 0; j < n; j += 8) {
+      tile(nr, kh, rowSteps, rowJump, x0, x1, x2, x3, wpk + <usize>(j >> 3) * panelBytes, cRow + <usize>j * elemBytes, ldc, min(8, n - j), acc32, zp, lo, hi);
+    }
+  }
+}
