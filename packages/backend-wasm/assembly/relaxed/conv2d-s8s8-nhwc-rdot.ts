@@ -4,16 +4,16 @@
 // layout of pack-lhs-s8-4xk4-rdot) and multiplied with every W panel (requantized in the driver's
 // epilogue) before the next chunk is touched.
 //
-// A block of 4 output pixels is packed:
+// A block of 4 output pixels is packed, where every window lies inside the image (no padding:
+// src/relaxed/conv.ts passes a zero-point-padded copy of x) and:
 //   - fused: where a filter row's taps are adjacent whole pixels (dilation 1 across, no channel
 //     slice) and kw * cg is a multiple of 4, each window is kh runs of x whose k-quads never cross a
 //     run: 16 bytes of each of the 4 runs are transposed straight into the panel;
 //   - small: filter rows of a few bytes (run <= 8, not a multiple of 4, kh <= 6, k <= 32: a first
 //     conv on 1-3 channels) are loaded as 8-byte words, two filter rows a vector, and swizzled into
 //     the row's 16-k segments in registers;
-//   - an edge pixel (padding) among the 4 has its row gathered alone (padding = zpx) and is read from
-//     there the same way; otherwise (dilation across, a group's slice, longer few-byte rows, the
-//     last block's 1-3 pixels) the rows are gathered (im2colPixelsAt) and packed by pack_lhs.
+//   - otherwise (padding, dilation across, a group's slice, longer few-byte rows, the last block's
+//     1-3 pixels) the rows are gathered (im2colPixelsAt, padding = zpx) and packed by pack_lhs.
 // Row corrections are summed from the packed block (each 16-byte step holds one quad of each row).
 // `direct` = 1 (a 1x1, stride 1, unpadded conv) packs the chunk's rows straight from x, lda apart.
 // The call computes output pixels [p0, p1) of the batch (p = (image * oh + oy) * ow + ox), so
@@ -26,7 +26,7 @@ import { gemm_s8s7_rdot } from './gen/gemm-s8s7-rdot';
 import { gemm_s8s8_rdot2 } from './gen2/gemm-s8s8-rdot2';
 import { pack_lhs_s8_4xk4_rdot } from './pack-lhs-s8-4xk4-rdot';
 import { storeTransposedQuads } from './quads';
-import { loadPair, pairIndex, smallSegment, windowRow } from './window-rows';
+import { loadPair, pairIndex, smallSegment, windowOrigin } from './window-rows';
 
 const GENERAL = 0;
 const FUSED = 1;
@@ -52,10 +52,8 @@ const SMALL = 2;
   return smallSegment(loadPair(src, stride, 0, kh), loadPair(src, stride, 1, kh), loadPair(src, stride, 2, kh), kh, i0, i1, i2, i32x4.splat(0));
 }
 
-/** Fused: kh runs of `run` bytes (a multiple of 4) from each row, full 16-byte steps then a 4-12 byte tail. */
-@inline function packRuns(
-  d: usize, kh: i32, run: usize, s0: usize, s1: usize, s2: usize, s3: usize, t0: usize, t1: usize, t2: usize, t3: usize,
-): void {
+/** Fused: kh runs of `run` bytes (a multiple of 4, `stride` apart) of each window, full 16-byte steps then a 4-12 byte tail. */
+@inline function packRuns(d: usize, kh: i32, run: usize, s0: usize, s1: usize, s2: usize, s3: usize, stride: usize): void {
   const full = run & ~(<usize>15);
   const tail = <i32>(run & 15);
   for (let ky = 0; ky < kh; ky++) {
@@ -63,15 +61,15 @@ const SMALL = 2;
       storeTransposed4x4(d, 16, v128.load(s0 + o), v128.load(s1 + o), v128.load(s2 + o), v128.load(s3 + o));
       d += 64;
     }
-    // Only the tail's quads are stored, so the bytes loaded past the run (x, or the gathered rows' slack) go nowhere.
+    // Only the tail's quads are stored, so the bytes loaded past the run (x, or the heap's slack) go nowhere.
     if (tail != 0) {
       storeTransposedQuads(d, tail >> 2, v128.load(s0 + full), v128.load(s1 + full), v128.load(s2 + full), v128.load(s3 + full));
       d += <usize>tail * 4;
     }
-    s0 += t0;
-    s1 += t1;
-    s2 += t2;
-    s3 += t3;
+    s0 += stride;
+    s1 += stride;
+    s2 += stride;
+    s3 += stride;
   }
 }
 
@@ -107,9 +105,9 @@ function packWindows(
     const d = packed + <usize>(i >> 2) * blockBytes;
     const nr = min(4, count - i);
     if (nr == 4 && mode != GENERAL) {
-      const s0 = windowRow(b, oy, ox, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, rows);
-      // the 4 windows side by side in one output row, all inside the image (most blocks)
-      const inRow = s0 != rows && ox + 3 < ow && (ox + 3) * sw - padLeft + kw - 1 < w;
+      const s0 = windowOrigin(b, oy, ox, h, w, c, c0, sh, sw, oh, ow, x);
+      // the 4 windows side by side in one output row (most blocks): step bytes apart
+      const inRow = ox + 3 < ow;
       if (inRow && shared) {
         // one load of each filter row pair for the 4 windows; each row's swizzle moved by its offset
         const u0 = loadPair(s0, rowStride, 0, kh);
@@ -122,22 +120,17 @@ function packWindows(
             smallSegment(u0, u1, u2, kh, i10, i11, i12, v2), smallSegment(u0, u1, u2, kh, i10, i11, i12, v3));
         }
       } else {
-        const s1 = inRow ? s0 + step : windowRow(b, oy, ox + 1, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, rows + kb);
-        const s2 = inRow ? s0 + 2 * step : windowRow(b, oy, ox + 2, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, rows + 2 * kb);
-        const s3 = inRow ? s0 + 3 * step : windowRow(b, oy, ox + 3, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, rows + 3 * kb);
-        // a gathered row's filter rows are run bytes apart, an interior window's rowStride
-        const t0 = s0 == rows ? run : rowStride;
-        const t1 = s1 == rows + kb ? run : rowStride;
-        const t2 = s2 == rows + 2 * kb ? run : rowStride;
-        const t3 = s3 == rows + 3 * kb ? run : rowStride;
+        const s1 = inRow ? s0 + step : windowOrigin(b, oy, ox + 1, h, w, c, c0, sh, sw, oh, ow, x);
+        const s2 = inRow ? s0 + 2 * step : windowOrigin(b, oy, ox + 2, h, w, c, c0, sh, sw, oh, ow, x);
+        const s3 = inRow ? s0 + 3 * step : windowOrigin(b, oy, ox + 3, h, w, c, c0, sh, sw, oh, ow, x);
         if (mode == FUSED) {
-          packRuns(d, kh, run, s0, s1, s2, s3, t0, t1, t2, t3);
+          packRuns(d, kh, run, s0, s1, s2, s3, rowStride);
         } else {
-          storeTransposedQuads(d, min(4, kq), smallRow(s0, t0, kh, i00, i01, i02), smallRow(s1, t1, kh, i00, i01, i02),
-            smallRow(s2, t2, kh, i00, i01, i02), smallRow(s3, t3, kh, i00, i01, i02));
+          storeTransposedQuads(d, min(4, kq), smallRow(s0, rowStride, kh, i00, i01, i02), smallRow(s1, rowStride, kh, i00, i01, i02),
+            smallRow(s2, rowStride, kh, i00, i01, i02), smallRow(s3, rowStride, kh, i00, i01, i02));
           if (q1 > 0) {
-            storeTransposedQuads(d + 64, q1, smallRow(s0, t0, kh, i10, i11, i12), smallRow(s1, t1, kh, i10, i11, i12),
-              smallRow(s2, t2, kh, i10, i11, i12), smallRow(s3, t3, kh, i10, i11, i12));
+            storeTransposedQuads(d + 64, q1, smallRow(s0, rowStride, kh, i10, i11, i12), smallRow(s1, rowStride, kh, i10, i11, i12),
+              smallRow(s2, rowStride, kh, i10, i11, i12), smallRow(s3, rowStride, kh, i10, i11, i12));
           }
         }
       }
@@ -163,7 +156,9 @@ export function conv2d_s8s8_nhwc_rdot(
   const k = kh * kw * cg;
   const corrScale = two != 0 ? 1 : -64;
   const run = kw * cg;
-  const adjacent = direct == 0 && dw == 1 && cg == c;
+  // every window inside the image: no padding before, none needed after
+  const inside = padTop == 0 && padLeft == 0 && (oh - 1) * sh + (kh - 1) * dh < h && (ow - 1) * sw + kw - 1 < w;
+  const adjacent = direct == 0 && inside && dw == 1 && cg == c;
   const mode = adjacent && (run & 3) == 0 ? FUSED
     : adjacent && run <= 8 && kh <= 6 && k <= 32 ? SMALL
     : GENERAL;

@@ -1,28 +1,17 @@
-// Where the fused relaxed conv (conv2d-s8s8-nhwc-rdot) reads an output pixel's im2col row from, and
-// how a row of few bytes is put together in registers. Registers and the caller's own buffers
-// only: the kernel runs on several threads at once over one shared memory (src/threads).
-import { im2colPixelsAt } from '../conv/im2col-s8-nhwc';
+// Where the fused relaxed conv (conv2d-s8s8-nhwc-rdot) reads an output pixel's window from, and how
+// a row of few bytes is put together in registers. Registers only: the kernel runs on several
+// threads at once over one shared memory (src/threads).
 
 /**
  * Output pixel (b, oy, ox) (ox may run past the row: it wraps to the next rows and images) -> the
- * start of its window in x when the window lies inside the image (filter rows dh * w * c bytes
- * apart), else its im2col row gathered at dst (padding = zpx; filter rows kw * cg bytes apart).
+ * start of its window in x (channel c0 included); the caller has checked every window lies inside.
  */
-@inline export function windowRow(
-  b: i32, oy: i32, ox: i32, h: i32, w: i32, c: i32, c0: i32, cg: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32,
-  padTop: i32, padLeft: i32, oh: i32, ow: i32, x: usize, zpx: i32, dst: usize,
-): usize {
+@inline export function windowOrigin(b: i32, oy: i32, ox: i32, h: i32, w: i32, c: i32, c0: i32, sh: i32, sw: i32, oh: i32, ow: i32, x: usize): usize {
   while (ox >= ow) {
     ox -= ow;
     if (++oy == oh) { oy = 0; b++; }
   }
-  const iy0 = oy * sh - padTop;
-  const ix0 = ox * sw - padLeft;
-  if (iy0 >= 0 && ix0 >= 0 && iy0 + (kh - 1) * dh < h && ix0 + (kw - 1) * dw < w) {
-    return x + <usize>c0 + ((<usize>b * <usize>h + <usize>iy0) * <usize>w + <usize>ix0) * <usize>c;
-  }
-  im2colPixelsAt(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zpx, b, oy, ox, 1, dst);
-  return dst;
+  return x + <usize>c0 + ((<usize>b * <usize>h + <usize>(oy * sh)) * <usize>w + <usize>(ox * sw)) * <usize>c;
 }
 
 /**

@@ -80,7 +80,7 @@ export class Conv2dOp extends PackedWeightsOp {
       };
     }
     return bindRelaxedConv(this.ctx, this.path, {
-      m, h, w, cin, filter: this.filterShape, groups: this.groups, strides: [sh, sw], dilations: [dh, dw], padTop: g.padTop, padLeft: g.padLeft,
+      m, h, w, cin, filter: this.filterShape, groups: this.groups, strides: [sh, sw], dilations: [dh, dw], pads: [g.padTop, g.padBottom, g.padLeft, g.padRight],
       oh: g.outH, ow: g.outW, pointwise, x: xp, zpIn, y: yp, out, weights: () => this.packed(op), groupBytes: this.#groupBytes,
     });
   }

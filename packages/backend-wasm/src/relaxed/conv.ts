@@ -1,9 +1,13 @@
 // The relaxed (rdot, rdot2) branch of conv2d: one call of the fused kernel a group
 // (assembly/relaxed/conv2d-s8s8-nhwc-rdot.ts), which gathers L1-sized chunks of output pixels
 // straight into the relaxed A layout and multiplies each chunk before the next (no im2col of the
-// whole batch). A threaded session splits the call by output pixels (src/threads/split.ts).
+// whole batch). A padded conv first copies x with its zero-point pads (pad_s8_nhwc), so every
+// window lies inside its image: the kernel then reads every window straight from the copy, none is
+// gathered alone. A threaded session splits the call by output pixels (src/threads/split.ts); the
+// copy is made before, on the main thread.
 import { Scratch, type KernelContext } from '../context.ts';
 import { columnBlock, packedLhsBytes, type GemmOutput } from '../ops/gemm-core.ts';
+import { paddedInput, padInput } from '../ops/pad-input.ts';
 import { fail } from '../validate.ts';
 import type { RelaxedPath } from './paths.ts';
 
@@ -19,8 +23,8 @@ export interface RelaxedConvRun {
   readonly groups: number;
   readonly strides: readonly [number, number];
   readonly dilations: readonly [number, number];
-  readonly padTop: number;
-  readonly padLeft: number;
+  /** [top, bottom, left, right] */
+  readonly pads: readonly [number, number, number, number];
   readonly oh: number;
   readonly ow: number;
   /** 1x1, stride 1, no padding: rows packed straight from x. */
@@ -59,14 +63,17 @@ export function bindRelaxedConv(ctx: KernelContext, path: RelaxedPath, r: Relaxe
   const [acc32, zp, lo, hi] = r.out.dtype === 'int8' ? [0, r.out.zeroPoint, r.out.lo, r.out.hi] : [1, 0, 0, 0];
   const ldc = cout * outBytes;
   const two = path === 'rdot2' ? 1 : 0;
+  const pad = r.pads.some((v) => v > 0) ? paddedInput('conv2d.run', [r.m / (r.oh * r.ow), r.h, r.w, r.cin], r.pads, r.zpIn, false) : null;
+  const [h, w] = pad ? [pad.paddedH, pad.paddedW] : [r.h, r.w];
   return () => {
     const packed = r.weights();
+    const x = pad ? padInput(ctx, pad, r.x, Scratch.Params) : r.x;
     // 4 gathered rows, and 16 bytes the kernel's vector loads may read past them
     const rows = r.pointwise ? 0 : ctx.scratch(Scratch.Aux, 4 * k + 16);
     const lhs = ctx.scratch(Scratch.Lhs, packedLhsBytes(mc, k, path));
     for (let grp = 0; grp < r.groups; grp++) {
       relaxed.conv2d_s8s8_nhwc_rdot(
-        0, r.m, r.h, r.w, r.cin, grp * cg, cg, kh, kw, sh, sw, dh, dw, r.padTop, r.padLeft, r.oh, r.ow, r.x, r.zpIn, r.pointwise ? 1 : 0, r.cin,
+        0, r.m, h, w, r.cin, grp * cg, cg, kh, kw, sh, sw, dh, dw, 0, 0, r.oh, r.ow, x, r.zpIn, r.pointwise ? 1 : 0, r.cin,
         ng, packed + grp * r.groupBytes, r.y + grp * ng * outBytes, ldc, acc32, zp, lo, hi, nc, mc, rows, lhs, two,
       );
     }
