@@ -7,10 +7,12 @@
 // practical peak: every load, dot and add of the GEMM, none of its packing, edges or cache misses),
 // and wasm-simd-peak-registers, the same dots and adds on registers only. The qatjs-int8 row's
 // ofPeak is its fraction of wasm-simd-peak, measured under the same load.
+// qatjs-w7a8-relaxed is another GEMM: 7-bit weights in [-64, 63] (as onnxruntime's reduce_range
+// quantizes weights), which take the one-dot rdot path; its rows say so (weights: 'int7').
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import * as ort from 'onnxruntime-web';
-import { createKernels } from '@qatjs/backend-wasm';
+import { createKernels, type WasmKernels, type WasmTensor } from '@qatjs/backend-wasm';
 import { medianMs } from '../measure.ts';
 import { qlinearMatMulModel } from '../onnx/qlinear-matmul-model.ts';
 import type { Row } from '../results.ts';
@@ -25,7 +27,7 @@ const SHAPES: Array<[number, number, number]> = [
 ];
 const SMOKE_SHAPES: Array<[number, number, number]> = [[13, 24, 40]];
 
-const ENGINES = ['qatjs-int8', 'qatjs-int8-relaxed', 'tfjs-wasm-f32', 'ort-web-u8s8', 'ort-web-s8s8', 'wasm-simd-peak', 'wasm-simd-peak-registers'] as const;
+const ENGINES = ['qatjs-int8', 'qatjs-int8-relaxed', 'qatjs-w7a8-relaxed', 'tfjs-wasm-f32', 'ort-web-u8s8', 'ort-web-s8s8', 'wasm-simd-peak', 'wasm-simd-peak-registers'] as const;
 // Peak loops: K pairs of the L1 block (2 KiB of A, 4 KiB of W), calls a timed run, register steps.
 const PEAK_KSTEPS = 128;
 const PEAK_REPS = 1000;
@@ -46,6 +48,25 @@ function int8Data(n: number, seed: number): Int8Array {
     s ^= s << 5;
     return ((s >>> 0) % 256) - 128;
   });
+}
+
+type GemmOp = ReturnType<WasmKernels['createGemm']>;
+type Tensor8 = WasmTensor<'int8'>;
+
+/** The same GEMM with 7-bit weights: b halved into [-64, 63], the output scale halved to keep the codes' spread. */
+function sevenBit(m: number, n: number, k: number, b: Int8Array, q: { aScale: number; bScale: number; yScale: number }) {
+  if (b.length !== k * n || m < 1) throw new Error(`sevenBit: ${b.length} weights for k ${k} x n ${n}`);
+  const weights = b.map((v) => v >> 1);
+  return { spec: { k, n, weights, input: { scale: q.aScale, zeroPoint: 0 }, weight: { scale: q.bScale }, output: { scale: q.yScale / 2, zeroPoint: 0 } } };
+}
+
+/** The 7-bit GEMM on the relaxed kernels must take rdot and equal the plain kernels' dot16 bit for bit. */
+function checkSevenBit(what: string, plain: GemmOp, relaxed: GemmOp, x: Tensor8, y: Tensor8, xR: Tensor8, yR: Tensor8): void {
+  if (relaxed.path !== 'rdot') throw new Error(`${what}: 7-bit weights took ${relaxed.path}, not rdot`);
+  plain.run(x, y);
+  relaxed.run(xR, yR);
+  const want = y.read();
+  if (yR.read().some((v, i) => v !== want[i])) throw new Error(`${what}: 7-bit weights: rdot differs from dot16`);
 }
 
 export const suite: Suite = {
@@ -85,6 +106,9 @@ export const suite: Suite = {
       const y = kernels.tensor('int8', [m, n]);
       const opR = relaxedKernels.createGemm(spec);
       const [xR, yR] = [relaxedKernels.tensor('int8', [m, k], a), relaxedKernels.tensor('int8', [m, n])];
+      const w7 = sevenBit(m, n, k, b, q);
+      const op7 = kernels.createGemm(w7.spec);
+      const op7R = relaxedKernels.createGemm(w7.spec);
 
       const ta = tf.tensor2d(Float32Array.from(a, (v) => v * q.aScale), [m, k]);
       const tb = tf.tensor2d(Float32Array.from(b, (v) => v * q.bScale), [k, n]);
@@ -108,6 +132,7 @@ export const suite: Suite = {
       const ours = y.read();
       opR.run(xR, yR);
       if (yR.read().some((v, i) => v !== ours[i])) throw new Error(`gemm ${m}x${n}x${k}: the ${opR.path} path differs from dot16`);
+      if (relaxed) checkSevenBit(`gemm ${m}x${n}x${k}`, op7, op7R, x, y, xR, yR);
       const [yu8, ys8] = [await runOrt('u8'), await runOrt('s8')];
       const u8 = yu8.data as Uint8Array;
       const s8 = ys8.data as Int8Array;
@@ -121,7 +146,7 @@ export const suite: Suite = {
 
       const tasks = [
         { name: 'qatjs-int8', fn: () => op.run(x, y) },
-        ...(relaxed ? [{ name: 'qatjs-int8-relaxed', fn: () => opR.run(xR, yR) }] : []),
+        ...(relaxed ? [{ name: 'qatjs-int8-relaxed', fn: () => opR.run(xR, yR) }, { name: 'qatjs-w7a8-relaxed', fn: () => op7R.run(xR, yR) }] : []),
         { name: 'tfjs-wasm-f32', fn: () => tf.matMul(ta, tb).dispose() },
         { name: 'ort-web-u8s8', fn: async () => (await runOrt('u8')).dispose() },
         { name: 'ort-web-s8s8', fn: async () => (await runOrt('s8')).dispose() },
@@ -144,10 +169,14 @@ export const suite: Suite = {
       }
       for (const engine of engines) {
         const g = gops.get(engine) as number;
-        rows.push({ m, n, k, engine, gops: g, ...(engine === 'qatjs-int8' ? { ofPeak: g / (gops.get('wasm-simd-peak') as number) } : {}) });
+        rows.push({
+          m, n, k, engine, gops: g,
+          ...(engine === 'qatjs-int8' ? { ofPeak: g / (gops.get('wasm-simd-peak') as number) } : {}),
+          ...(engine === 'qatjs-w7a8-relaxed' ? { weights: 'int7' } : {}),
+        });
       }
 
-      for (const t of [op, x, y, opR, xR, yR]) t.dispose();
+      for (const t of [op, x, y, opR, xR, yR, op7, op7R]) t.dispose();
       tf.dispose([ta, tb]);
       await sessions.u8.release();
       await sessions.s8.release();

@@ -59,10 +59,11 @@ describe('threads: 2 and 3 compute what threads: 1 computes, bit for bit', () =>
           one.dispose();
           many.dispose();
         }
-        // Every GEMM kernel in use and the fused conv kernel were divided.
+        // Every GEMM kernel in use and the fused conv kernel of the path were divided.
         if (relaxedUsed) {
           expect(splits.gemm_s8s7_rdot).toBeGreaterThan(0);
           expect(splits.gemm_s8s8_rdot2).toBeGreaterThan(0);
+          expect(splits.conv2d_s8s8_nhwc_rdot).toBeGreaterThan(0);
         } else {
           expect(splits.conv2d_s8s8_nhwc_dot16).toBeGreaterThan(0);
         }

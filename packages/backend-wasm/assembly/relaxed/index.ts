@@ -7,6 +7,7 @@ export { pack_rhs_s8_8xk4_rdot } from './pack-rhs-s8-8xk4-rdot';
 export { gemm_s8s7_rdot } from './gen/gemm-s8s7-rdot';
 export { pack_rhs_s8_8xk4_rdot2 } from './pack-rhs-s8-8xk4-rdot2';
 export { gemm_s8s8_rdot2 } from './gen2/gemm-s8s8-rdot2';
+export { conv2d_s8s8_nhwc_rdot } from './conv2d-s8s8-nhwc-rdot';
 
 /**
  * For each of `cases` records of 64 bytes at p: a (i8x16), b (i7x16: lanes in [0, 127]), c (i32x4)

@@ -6,34 +6,7 @@
 // Nothing is staged in memory: src/threads runs this kernel on several threads at once over one
 // shared memory, each on its own rows, so a fixed scratch address would be written by all of them.
 import { storeTransposed4x4 } from '../common/transpose';
-
-@inline function rowSum16(v: v128): v128 {
-  return i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(v));
-}
-
-@inline function hsum(v: v128): i32 {
-  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
-}
-
-/**
- * The first `kr` (1..16) bytes at src, the other lanes 0. It reads 16 bytes: at most 15 past the
- * row, which the heap's slack after every block allows (vector kernels may read, never write, there).
- */
-@inline function loadHead(src: usize, kr: i32): v128 {
-  return v128.and(v128.load(src), i8x16.gt_s(i8x16.splat(<i8>kr), i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)));
-}
-
-/** Stores the first q (1..4) k-quads of the 4x4 transpose of rows x0..x3, 16 bytes apart. */
-@inline function storeTransposedQuads(dst: usize, q: i32, x0: v128, x1: v128, x2: v128, x3: v128): void {
-  const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
-  const t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
-  const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
-  const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
-  v128.store(dst, i64x2.shuffle(t0, t2, 0, 2));
-  if (q > 1) v128.store(dst, i64x2.shuffle(t0, t2, 1, 3), 16);
-  if (q > 2) v128.store(dst, i64x2.shuffle(t1, t3, 0, 2), 32);
-  if (q > 3) v128.store(dst, i64x2.shuffle(t1, t3, 1, 3), 48);
-}
+import { loadHead, rowSum16, storeCorrections, storeTransposedQuads } from './quads';
 
 export function pack_lhs_s8_4xk4_rdot(m: i32, k: i32, a: usize, lda: usize, corrScale: i32, dst: usize): void {
   const kq = (k + 3) >> 2;
@@ -82,9 +55,6 @@ export function pack_lhs_s8_4xk4_rdot(m: i32, k: i32, a: usize, lda: usize, corr
       storeTransposedQuads(d, q, x0, x1, x2, x3);
       d += <usize>q * 16;
     }
-    store<i32>(corr, corrScale * hsum(s0));
-    store<i32>(corr, corrScale * hsum(s1), 4);
-    store<i32>(corr, corrScale * hsum(s2), 8);
-    store<i32>(corr, corrScale * hsum(s3), 12);
+    storeCorrections(corr, corrScale, s0, s1, s2, s3);
   }
 }

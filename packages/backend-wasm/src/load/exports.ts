@@ -66,4 +66,10 @@ export interface RelaxedExports {
   gemm_s8s7_rdot(m: I, n: I, k: I, aPacked: I, w: I, c: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I): void;
   pack_rhs_s8_8xk4_rdot2(k: I, n: I, b: I, strideK: I, strideN: I, wzp: I, off: I, bias: I, mult: I, dst: I): void;
   gemm_s8s8_rdot2(m: I, n: I, k: I, aPacked: I, w: I, c: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I): void;
+  /** Output pixels [p0, p1) of the batch; the dot16 conv's arguments, then two = 1 for rdot2 (assembly/relaxed/conv2d-s8s8-nhwc-rdot.ts). */
+  conv2d_s8s8_nhwc_rdot(
+    p0: I, p1: I, h: I, w: I, c: I, c0: I, cg: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
+    padTop: I, padLeft: I, oh: I, ow: I, x: I, zpx: I, direct: I, lda: I,
+    n: I, wp: I, y: I, ldc: I, acc32: I, zp: I, lo: I, hi: I, ncBlock: I, mc: I, rows: I, packed: I, two: I,
+  ): void;
 }

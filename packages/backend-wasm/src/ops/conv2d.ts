@@ -2,13 +2,16 @@
 // path no im2col is materialized: an ungrouped conv whose taps are adjacent pixels (dilation 1 across)
 // runs indirect over a padded int16 copy of x - zp (assembly/conv/conv2d-s8s8-nhwc-idot16.ts: no
 // gather, no packing of A); others gather, pack and multiply L1-sized chunks of output pixels
-// (assembly/conv/conv2d-s8s8-nhwc-dot16.ts; a 1x1, stride 1, unpadded conv packs straight from x). The relaxed (rdot) path gathers the whole im2col into the scratch, then runs the
-// shared GEMM. A threaded session divides either path's calls by output pixels (src/threads). A
-// grouped conv runs one GEMM a group over its channel slice, writing its slice of the output channels.
+// (assembly/conv/conv2d-s8s8-nhwc-dot16.ts; a 1x1, stride 1, unpadded conv packs straight from x).
+// The relaxed (rdot, rdot2) path gathers and packs chunks with its own kernel (relaxed/conv.ts,
+// assembly/relaxed/conv2d-s8s8-nhwc-rdot.ts). A threaded session divides either path's calls by
+// output pixels (src/threads). A grouped conv runs one GEMM a group over its channel slice, writing
+// its slice of the output channels.
 import { Scratch, type KernelContext } from '../context.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { checkConvRun, convOutput, parseConvSpec, type ConvSpec, type ParsedConv } from './conv-spec.ts';
-import { columnBlock, lhsChunkRows, packedLhsBytes, packRhs, runGemm, type GemmPath } from './gemm-core.ts';
+import { columnBlock, lhsChunkRows, packedLhsBytes, packRhs, type GemmPath } from './gemm-core.ts';
+import { bindRelaxedConv } from '../relaxed/conv.ts';
 import { PackedWeightsOp } from './packed-op.ts';
 import { paddedInput, padInput } from './pad-input.ts';
 import { fail } from '../validate.ts';
@@ -105,20 +108,10 @@ export class Conv2dOp extends PackedWeightsOp {
         }
       };
     }
-    return () => {
-      const packed = this.packed(op);
-      for (let grp = 0; grp < this.groups; grp++) {
-        // A pointwise conv reads its rows (pixels) straight from x, cin bytes apart.
-        let a = xp + grp * cg;
-        let lda = cin;
-        if (!pointwise) {
-          a = this.ctx.scratch(Scratch.Aux, m * k);
-          lda = k;
-          this.ctx.raw.im2col_s8_nhwc(batch, h, w, cin, grp * cg, cg, kh, kw, sh, sw, dh, dw, g.padTop, g.padLeft, g.outH, g.outW, xp, zpIn, a);
-        }
-        runGemm(this.ctx, m, ng, k, a, lda, zpIn, this.path, packed + grp * this.#groupBytes, yp + grp * ng * outBytes, out, cout);
-      }
-    };
+    return bindRelaxedConv(this.ctx, this.path, {
+      m, h, w, cin, filter: this.filterShape, groups: this.groups, strides: [sh, sw], dilations: [dh, dw], pads: [g.padTop, g.padBottom, g.padLeft, g.padRight],
+      oh: g.outH, ow: g.outW, pointwise, x: xp, zpIn, y: yp, out, weights: () => this.packed(op), groupBytes: this.#groupBytes,
+    });
   }
 }
 

@@ -22,7 +22,7 @@ export const CTL_INTS = 256;
 /** The exports a worker runs (split.ts), by index: the SIMD128 module's, then the relaxed module's. */
 export const KERNELS = [
   'gemm_s8s8_dot16', 'pack_lhs_s8_4xk2_s16', 'im2col_s8_nhwc', 'conv2d_s8s8_nhwc_dot16',
-  'gemm_s8s7_rdot', 'gemm_s8s8_rdot2', 'pack_lhs_s8_4xk4_rdot',
+  'gemm_s8s7_rdot', 'gemm_s8s8_rdot2', 'pack_lhs_s8_4xk4_rdot', 'conv2d_s8s8_nhwc_rdot',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
@@ -35,6 +35,7 @@ export const Kernel = {
   GemmRdot: 4,
   GemmRdot2: 5,
   PackLhsRdot: 6,
+  ConvRdot: 7,
 } as const;
 export type Kernel = (typeof Kernel)[keyof typeof Kernel];
 

@@ -4,8 +4,8 @@
 // bit for bit.
 //
 // It works below the ops, on the raw kernel calls they make: the exports the ops call are wrapped.
-//   - The fused conv kernel (conv2d_s8s8_nhwc_dot16) computes a range of output pixels: each thread
-//     takes a range, with its own gather and packing buffers (a worker's come from the scratch).
+//   - The fused conv kernels (conv2d_s8s8_nhwc_dot16, conv2d_s8s8_nhwc_rdot) compute a range of output
+//     pixels: each thread takes a range, with its own gather and packing buffers (a worker's come from the scratch).
 //   - A GEMM (dot16, rdot, rdot2) arrives after the calls that feed it: a convolution's im2col and
 //     the LHS packing are held back until then, and each thread runs the three on its own rows (whole
 //     images for im2col, blocks of 4 rows for the packing), so a conv2d costs one hand-off, not three.
@@ -29,7 +29,8 @@ const IM2COL = { batch: 0, h: 1, w: 2, c: 3, cg: 5, kh: 6, kw: 7, oh: 14, ow: 15
 const GEMM = { m: 0, n: 1, k: 2, a: 3, w: 4, c: 5, ldc: 6, acc32: 7 } as const;
 // pack_lhs (m, k, a, lda, [zp or corrScale,] dst): dst is the last argument.
 const PACK = { m: 0, k: 1, a: 2, lda: 3 } as const;
-const CONV = { p0: 0, p1: 1, cg: 6, kh: 7, kw: 8, n: 21, mc: 30, rows: 31, packed: 32 } as const;
+// The fused convs share their arguments; the relaxed one adds `two` (1: rdot2's packing, else rdot's).
+const CONV = { p0: 0, p1: 1, cg: 6, kh: 7, kw: 8, n: 21, mc: 30, rows: 31, packed: 32, two: 33 } as const;
 
 const GEMM_PATH: Partial<Record<Kernel, GemmPath>> = { [Kernel.GemmDot16]: 'dot16', [Kernel.GemmRdot]: 'rdot', [Kernel.GemmRdot2]: 'rdot2' };
 
@@ -98,6 +99,7 @@ export class GemmSplitter {
       case Kernel.PackLhsRdot:
         return this.#hold(c);
       case Kernel.ConvDot16:
+      case Kernel.ConvRdot:
         return this.#conv(c);
       default:
         return this.#gemm(c);
@@ -122,8 +124,10 @@ export class GemmSplitter {
       this.#call(conv);
       return;
     }
-    // A worker's packed panels (as the op sizes the main thread's: mc rows) and 4 gathered rows.
-    const packedBytes = Math.ceil(packedLhsBytes(a[CONV.mc], k) / 64) * 64;
+    // A worker's packed panels (as the op sizes the main thread's: mc rows) and 4 gathered rows
+    // (the relaxed kernel's vector loads may read 16 bytes past them).
+    const path: GemmPath = conv.kernel === Kernel.ConvRdot ? (a[CONV.two] !== 0 ? 'rdot2' : 'rdot') : 'dot16';
+    const packedBytes = Math.ceil(packedLhsBytes(a[CONV.mc], k, path) / 64) * 64;
     const rows = boundaries(m, 4, parts);
     const calls: KernelCall[][] = [];
     for (let t = 0; t < parts; t++) {
@@ -131,7 +135,7 @@ export class GemmSplitter {
       args[CONV.p0] = p0 + rows[t];
       args[CONV.p1] = p0 + rows[t + 1];
       if (t > 0) {
-        const buffer = this.#scratch(Scratch.Workers + t - 1, packedBytes + 4 * k);
+        const buffer = this.#scratch(Scratch.Workers + t - 1, packedBytes + 4 * k + 16);
         args[CONV.packed] = buffer;
         args[CONV.rows] = buffer + packedBytes;
       }
