@@ -1,9 +1,10 @@
 // conv2d on NHWC int8 with an HWIO filter (tfjs) as a GEMM over im2col rows. On the SIMD128 (dot16)
-// path no im2col is materialized: an ungrouped conv whose taps are adjacent pixels (dilation 1 across)
-// runs indirect over padded int16 copies of x - zp, made image by image in the kernel
-// (assembly/conv/conv2d-s8s8-nhwc-idot16.ts: no gather, no packing of A); others gather, pack and multiply L1-sized chunks of output pixels
-// (assembly/conv/conv2d-s8s8-nhwc-dot16.ts; a 1x1, stride 1, unpadded conv packs straight from x). The relaxed (rdot) path gathers the whole im2col into the scratch, then runs the
-// shared GEMM. A threaded session divides either path's calls by output pixels (src/threads). A
+// path no im2col is materialized: an ungrouped conv whose taps are adjacent pixels (dilation 1
+// across) runs indirect over padded int16 copies of x - zp, made image by image in the kernel
+// (assembly/conv/conv2d-s8s8-nhwc-idot16.ts: no gather, no packing of A); others gather, pack and
+// multiply L1-sized chunks of output pixels (assembly/conv/conv2d-s8s8-nhwc-dot16.ts; a 1x1,
+// stride 1, unpadded conv packs straight from x). The relaxed (rdot) path gathers the whole im2col
+// into the scratch, then runs the shared GEMM. A threaded session divides either path's calls by output pixels (src/threads). A
 // grouped conv runs one GEMM a group over its channel slice, writing its slice of the output channels.
 import { Scratch, type KernelContext } from '../context.ts';
 import type { WasmTensor } from '../tensor.ts';
