@@ -1,8 +1,10 @@
 // fp32 requantization (docs/numerics.md): q = clamp(nearest(f32(acc) * m) + zp, lo, hi).
-// The clamp runs in float on [lo - zp, hi - zp]; those bounds are integers, so clamping after
-// f32x4.nearest gives the same codes as clamping the integer. Adding 1.5 * 2^23 to an integral
-// float in [-2^22, 2^22] puts the integer in the low mantissa bits, so subtracting the magic's bit
-// pattern (minus zp) yields nearest + zp as an int32 without i32x4.trunc_sat's fix-up sequence.
+// The clamp runs in float on [lo - zp, hi - zp]; those bounds are integers, so clamping before
+// rounding gives the same codes as rounding, then clamping (rounding is monotone and keeps integers).
+// Adding 1.5 * 2^23 to a float in [-2^22, 2^22] rounds it to an integer, half to even (WebAssembly's
+// only rounding mode: f32x4.nearest's), and puts that integer in the low mantissa bits, so
+// subtracting the magic's bit pattern (minus zp) yields nearest + zp as an int32: no f32x4.nearest,
+// no i32x4.trunc_sat fix-up sequence.
 
 export const MAGIC: f32 = 12582912.0;
 export const MAGIC_BITS: i32 = 0x4b400000;
@@ -28,10 +30,9 @@ export const MAGIC_BITS: i32 = 0x4b400000;
 
 /** Four fp32 values (already scaled to output units) to int32 codes in [lo, hi]. */
 @inline export function requantizeF4(v: v128, vlo: v128, vhi: v128, vmagic: v128, vmagicZp: v128): v128 {
-  let r = f32x4.nearest(v);
-  r = f32x4.pmax(vlo, r); // vlo < r ? r : vlo, so NaN maps to vlo
+  let r = f32x4.pmax(vlo, v); // vlo < v ? v : vlo, so NaN maps to vlo
   r = f32x4.pmin(vhi, r); // r < vhi ? r : vhi
-  return i32x4.sub(f32x4.add(r, vmagic), vmagicZp);
+  return i32x4.sub(f32x4.add(r, vmagic), vmagicZp); // the add rounds r
 }
 
 /** Eight int32 codes (already in int8 range) to eight int8 in the low half of a vector. */

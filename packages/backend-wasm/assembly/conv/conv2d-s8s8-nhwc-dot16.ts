@@ -17,9 +17,8 @@
 //     pack_lhs.
 // Pixel coordinates are stepped from block to block, never divided out of the pixel index.
 // A 1x1, stride 1, unpadded conv (and a plain GEMM) has its rows in x already, `lda` bytes apart:
-// `direct` = 1 packs straight from x. `direct` = 2: x is the padded int16 copy of x - zp
-// (pad-s8-nhwc.ts; h, w its padded size, padTop = padLeft = 0) and the conv runs indirect
-// (conv2d-s8s8-nhwc-idot16.ts: no gather, no packing; W packed over whole filter-row pairs).
+// `direct` = 1 packs straight from x. `direct` = 2 runs the conv indirect (conv2d-s8s8-nhwc-idot16.ts:
+// no gather, no packing; W packed over whole filter-row pairs; `packed` holds its padded int16 copies).
 // The call computes output pixels [p0, p1) of the batch (pixel p = (image * oh + oy) * ow + ox), so
 // src/threads splits a conv by pixel ranges, each thread with its own `rows` and `packed` buffers.
 // The numbers are the materialized path's exactly: the same rows packed the same way, the same kernel
@@ -109,7 +108,7 @@ export function conv2d_s8s8_nhwc_dot16(
   mc: i32, rows: usize, packed: usize,
 ): void {
   if (direct == 2) {
-    conv2d_s8s8_nhwc_idot16(p0, p1, h, w, c, kh, kw, sh, sw, dh, oh, ow, x, n, wp, y, ldc, acc32, zp, lo, hi);
+    conv2d_s8s8_nhwc_idot16(p0, p1, h, w, c, kh, kw, sh, sw, dh, padTop, padLeft, oh, ow, x, zpx, n, wp, y, ldc, acc32, zp, lo, hi, packed);
     return;
   }
   const k = kh * kw * cg;

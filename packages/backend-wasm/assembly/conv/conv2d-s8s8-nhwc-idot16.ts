@@ -1,6 +1,10 @@
-// conv2d on NHWC int8 as an indirect dot16 GEMM: no im2col, no packing of A. The input comes as a
-// padded int16 copy of x - zp (pad-s8-nhwc.ts, widen = 1; pads 0), so every window lies inside its
-// image and a window's filter row is one run of kw * c int16 values. The microkernel
+// conv2d on NHWC int8 as an indirect dot16 GEMM: no im2col, no packing of A. Each image is first
+// copied as int16 x - zp with zero pads (pad-s8-nhwc.ts's padImage) into the caller's buffer, so
+// every window lies inside its image and a window's filter row is one run of kw * c int16 values.
+// The copy is made image by image, when the pixels reach it, into one of two slots (a block of 4
+// pixels may straddle two images): it stays in L1/L2 while the pixels read it, and each thread of a
+// split conv copies the images of its own pixels into its own buffer (a boundary image twice, never a
+// shared write). The microkernel
 // (conv/gen/conv-s16s8-<MR>x8c2-idot16) reads each of its 4 output pixels' K pairs in place, one
 // broadcast load a row and K step as the dot16 GEMM does from a packed block; 4 neighbouring windows
 // overlap, so they stay in L1 across the W panels of the block.
@@ -10,6 +14,7 @@
 // The call computes output pixels [p0, p1) (pixel p = (image * oh + oy) * ow + ox), as the packing
 // driver does, so src/threads splits it the same way; it keeps nothing in memory but C.
 // The accumulators are the gathered path's exactly (integer sums; the zero taps add 0).
+import { padImage } from './pad-s8-nhwc';
 import {
   conv_s16s8_1x8c2_idot16_acc32, conv_s16s8_1x8c2_idot16_fp32, conv_s16s8_2x8c2_idot16_acc32, conv_s16s8_2x8c2_idot16_fp32,
   conv_s16s8_3x8c2_idot16_acc32, conv_s16s8_3x8c2_idot16_fp32, conv_s16s8_4x8c2_idot16_acc32, conv_s16s8_4x8c2_idot16_fp32,
@@ -33,13 +38,36 @@ import {
 }
 
 /**
- * Output pixels [p0, p1) of a conv over `xw`, the padded int16 copy ([batch, hp, wp, c]); padding is
- * already in the copy. `wpk`: W panels packed over K = kh * 2 * ceil(kw * c / 2). ldc in bytes.
+ * The address of image b's padded copy: one of buf's two slots (after a 16-byte header naming the
+ * image each holds), written first unless the slot holds it already.
+ */
+@inline function paddedImage(
+  b: i32, buf: usize, imageBytes: usize, h: i32, w: i32, c: i32, padTop: i32, padBottom: i32, padLeft: i32, padRight: i32,
+  x: usize, zpx: i32,
+): usize {
+  const slot = <usize>(b & 1);
+  const base = buf + 16 + slot * imageBytes;
+  if (load<i32>(buf + slot * 4) != b) {
+    padImage(h, w, c, padTop, padBottom, padLeft, padRight, x + <usize>b * <usize>h * <usize>w * <usize>c, zpx, 1, base);
+    store<i32>(buf + slot * 4, b);
+  }
+  return base;
+}
+
+/**
+ * Output pixels [p0, p1) of a conv over x (int8 NHWC, zero point zpx; padTop, padLeft as the window
+ * geometry's). `wpk`: W panels packed over K = kh * 2 * ceil(kw * c / 2). ldc in bytes. `buf`:
+ * 16 + 2 * hp * wp * c * 2 + 16 bytes of this thread's own, hp and wp the padded copy's size below.
  */
 export function conv2d_s8s8_nhwc_idot16(
-  p0: i32, p1: i32, hp: i32, wp: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, oh: i32, ow: i32,
-  xw: usize, n: i32, wpk: usize, y: usize, ldc: usize, acc32: i32, zp: i32, lo: i32, hi: i32,
+  p0: i32, p1: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32,
+  padTop: i32, padLeft: i32, oh: i32, ow: i32, x: usize, zpx: i32,
+  n: i32, wpk: usize, y: usize, ldc: usize, acc32: i32, zp: i32, lo: i32, hi: i32, buf: usize,
 ): void {
+  // The copy reaches as far as the last window (rows and columns of x past it are copied too).
+  const padBottom = max(0, (oh - 1) * sh + (kh - 1) * dh + 1 - padTop - h);
+  const padRight = max(0, (ow - 1) * sw + kw - padLeft - w);
+  const wp = padLeft + w + padRight;
   const pixel = <usize>c * 2;
   const rowSteps = (kw * c + 1) >> 1;
   // From the end of a window's filter row to the start of its next (wraps when negative: an odd
@@ -49,13 +77,14 @@ export function conv2d_s8s8_nhwc_idot16(
   const elemBytes: usize = acc32 != 0 ? 4 : 1;
   const colStep = <usize>sw * pixel;
   const rowStep = <usize>sh * <usize>wp * pixel;
-  const imageBytes = <usize>hp * <usize>wp * pixel;
-  const nextImage = imageBytes - <usize>oh * rowStep;
+  const imageBytes = <usize>(padTop + h + padBottom) * <usize>wp * pixel;
+  store<i32>(buf, -1); // no image in either slot yet
+  store<i32>(buf, -1, 4);
   // (image, row, column) of the next pixel: divided out once, then stepped
-  const b = p0 / (oh * ow);
+  let b = p0 / (oh * ow);
   let oy = (p0 - b * oh * ow) / ow;
   let ox = p0 - (b * oh + oy) * ow;
-  let rowBase = xw + <usize>b * imageBytes + <usize>oy * rowStep;
+  let rowBase = paddedImage(b, buf, imageBytes, h, w, c, padTop, padBottom, padLeft, padRight, x, zpx) + <usize>oy * rowStep;
   for (let p = p0; p < p1; p += 4) {
     const nr = min(4, p1 - p);
     let x0: usize = 0;
@@ -71,9 +100,10 @@ export function conv2d_s8s8_nhwc_idot16(
       if (++ox == ow) {
         ox = 0;
         rowBase += rowStep;
-        if (++oy == oh) {
+        // the next image, copied only if a pixel of this range lies in it
+        if (++oy == oh && p + r + 1 < p1) {
           oy = 0;
-          rowBase += nextImage;
+          rowBase = paddedImage(++b, buf, imageBytes, h, w, c, padTop, padBottom, padLeft, padRight, x, zpx);
         }
       }
     }

@@ -17,9 +17,10 @@ import { copyBytes, fillBytes } from './im2col-s8-nhwc';
   if (i < n) v128.store(dst + 2 * (n - 8), i16x8.sub(v128.load8x8_s(src + n - 8), vzp));
 }
 
-export function pad_s8_nhwc(
-  batch: i32, h: i32, w: i32, c: i32, padTop: i32, padBottom: i32, padLeft: i32, padRight: i32,
-  x: usize, zp: i32, widen: i32, dst: usize,
+/** One image of pad_s8_nhwc: h rows of w * c codes at src -> (padTop + h + padBottom) padded rows at dst. */
+@inline export function padImage(
+  h: i32, w: i32, c: i32, padTop: i32, padBottom: i32, padLeft: i32, padRight: i32,
+  src: usize, zp: i32, widen: i32, dst: usize,
 ): void {
   const elem: usize = widen != 0 ? 2 : 1;
   const fill = widen != 0 ? <u8>0 : <u8>zp;
@@ -28,21 +29,29 @@ export function pad_s8_nhwc(
   const before = <usize>padLeft * <usize>c * elem;
   const after = <usize>padRight * <usize>c * elem;
   const rowBytes = before + run * elem + after;
-  let src = x;
   let d = dst;
+  // The top and bottom pad rows are contiguous runs of whole rows.
+  fillBytes(d, fill, <usize>padTop * rowBytes);
+  d += <usize>padTop * rowBytes;
+  for (let iy = 0; iy < h; iy++) {
+    fillBytes(d, fill, before);
+    if (widen != 0) widenRun(d + before, src, run, vzp, zp);
+    else copyBytes(d + before, src, run);
+    fillBytes(d + before + run * elem, fill, after);
+    d += rowBytes;
+    src += run;
+  }
+  fillBytes(d, fill, <usize>padBottom * rowBytes);
+}
+
+export function pad_s8_nhwc(
+  batch: i32, h: i32, w: i32, c: i32, padTop: i32, padBottom: i32, padLeft: i32, padRight: i32,
+  x: usize, zp: i32, widen: i32, dst: usize,
+): void {
+  const elem: usize = widen != 0 ? 2 : 1;
+  const imageIn = <usize>h * <usize>w * <usize>c;
+  const imageOut = <usize>(padTop + h + padBottom) * <usize>(padLeft + w + padRight) * <usize>c * elem;
   for (let b = 0; b < batch; b++) {
-    // The top and bottom pad rows are contiguous runs of whole rows.
-    fillBytes(d, fill, <usize>padTop * rowBytes);
-    d += <usize>padTop * rowBytes;
-    for (let iy = 0; iy < h; iy++) {
-      fillBytes(d, fill, before);
-      if (widen != 0) widenRun(d + before, src, run, vzp, zp);
-      else copyBytes(d + before, src, run);
-      fillBytes(d + before + run * elem, fill, after);
-      d += rowBytes;
-      src += run;
-    }
-    fillBytes(d, fill, <usize>padBottom * rowBytes);
-    d += <usize>padBottom * rowBytes;
+    padImage(h, w, c, padTop, padBottom, padLeft, padRight, x + <usize>b * imageIn, zp, widen, dst + <usize>b * imageOut);
   }
 }

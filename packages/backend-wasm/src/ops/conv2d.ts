@@ -1,9 +1,10 @@
 // conv2d on NHWC int8 with an HWIO filter (tfjs) as a GEMM over im2col rows. On the SIMD128 (dot16)
-// path no im2col is materialized: an ungrouped conv whose taps are adjacent pixels (dilation 1 across)
-// runs indirect over a padded int16 copy of x - zp (assembly/conv/conv2d-s8s8-nhwc-idot16.ts: no
-// gather, no packing of A); others gather, pack and multiply L1-sized chunks of output pixels
-// (assembly/conv/conv2d-s8s8-nhwc-dot16.ts; a 1x1, stride 1, unpadded conv packs straight from x).
-// The relaxed (rdot, rdot2) path gathers and packs chunks with its own kernel (relaxed/conv.ts,
+// path no im2col is materialized: an ungrouped conv whose taps are adjacent pixels (dilation 1
+// across) runs indirect over padded int16 copies of x - zp, made image by image in the kernel
+// (assembly/conv/conv2d-s8s8-nhwc-idot16.ts: no gather, no packing of A); others gather, pack and
+// multiply L1-sized chunks of output pixels (assembly/conv/conv2d-s8s8-nhwc-dot16.ts; a 1x1,
+// stride 1, unpadded conv packs straight from x). The relaxed (rdot, rdot2) path gathers and packs
+// chunks with its own kernel over a zero-point-padded copy of x (relaxed/conv.ts,
 // assembly/relaxed/conv2d-s8s8-nhwc-rdot.ts). A threaded session divides either path's calls by
 // output pixels (src/threads). A grouped conv runs one GEMM a group over its channel slice, writing
 // its slice of the output channels.
@@ -13,7 +14,6 @@ import { checkConvRun, convOutput, parseConvSpec, type ConvSpec, type ParsedConv
 import { columnBlock, lhsChunkRows, packedLhsBytes, packRhs, type GemmPath } from './gemm-core.ts';
 import { bindRelaxedConv } from '../relaxed/conv.ts';
 import { PackedWeightsOp } from './packed-op.ts';
-import { paddedInput, padInput } from './pad-input.ts';
 import { fail } from '../validate.ts';
 
 /** filterShape [kh, kw, cin / groups, cout] (HWIO). */
@@ -84,15 +84,16 @@ export class Conv2dOp extends PackedWeightsOp {
       const nc = columnBlock(k, ng);
       const [acc32, zp, lo, hi, ldc] = out.dtype === 'int8' ? [0, out.zeroPoint, out.lo, out.hi, cout] : [1, 0, 0, 0, cout * 4];
       if (this.#indirect) {
-        const pad = paddedInput(op, x.shape, [g.padTop, g.padBottom, g.padLeft, g.padRight], zpIn, true);
+        // direct = 2: the indirect kernel, its two padded image copies in `packed`; mc is chosen so
+        // the buffer src/threads gives a worker (packedLhsBytes(mc, k)) holds them too.
+        const bytes = indirectBufferBytes(h, w, cin, kh, kw, sh, sw, dh, g.padTop, g.padLeft, g.outH, g.outW);
+        const mcCopies = 4 * Math.ceil(bytes / packedLhsBytes(4, k));
         return () => {
           const packed = this.packed(op);
-          const xw = padInput(this.ctx, pad, xp, Scratch.Aux);
-          // direct = 2: the indirect kernel over the copy (its pads are in it; mc 4 keeps the
-          // threads' unused packing buffers small)
+          const copies = this.ctx.scratch(Scratch.Lhs, packedLhsBytes(mcCopies, k));
           this.ctx.raw.conv2d_s8s8_nhwc_dot16(
-            0, m, pad.paddedH, pad.paddedW, cin, 0, cg, kh, kw, sh, sw, dh, dw, 0, 0, g.outH, g.outW, xw, zpIn, 2, cin,
-            ng, packed, yp, ldc, acc32, zp, lo, hi, nc, 4, 0, 0,
+            0, m, h, w, cin, 0, cg, kh, kw, sh, sw, dh, dw, g.padTop, g.padLeft, g.outH, g.outW, xp, zpIn, 2, cin,
+            ng, packed, yp, ldc, acc32, zp, lo, hi, nc, mcCopies, 0, copies,
           );
         };
       }
@@ -121,6 +122,19 @@ function runsIndirect(p: ParsedConv): boolean {
   const { strides: [sh, sw], dilations: [, dw], padding } = p.window;
   const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && (padding === 'valid' || padding === 'same' || padding.flat().every((v) => v === 0));
   return p.groups === 1 && dw === 1 && !pointwise;
+}
+
+/**
+ * Bytes of the indirect kernel's buffer: a 16-byte header, two int16 copies of an image padded as far
+ * as its last window reaches (conv2d_s8s8_nhwc_idot16), 16 bytes for the zero tap's read past them.
+ */
+function indirectBufferBytes(
+  h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, dh: number,
+  padTop: number, padLeft: number, oh: number, ow: number,
+): number {
+  const hp = Math.max(padTop + h, (oh - 1) * sh + (kh - 1) * dh + 1);
+  const wp = Math.max(padLeft + w, (ow - 1) * sw + kw);
+  return 16 + 2 * hp * wp * c * 2 + 16;
 }
 
 /** The HWIO filter with a tap of w = zp_w (w - zp_w = 0) after each filter row: [kh, kw * cin + 1, cout]. */

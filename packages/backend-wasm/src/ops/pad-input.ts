@@ -1,8 +1,8 @@
 // A padded copy of a conv's NHWC int8 input (assembly/conv/pad-s8-nhwc.ts), so every window lies
 // inside its image: int8 codes with zero-point pads for kernels that read codes, or int16 x - zp with
-// zero pads for the dot16 conv that reads its K pairs straight from the image. Made once before a
-// threaded conv is split (src/threads runs it on the main thread): each thread's pixels read rows of
-// the images around them, so a per-thread copy would have to overlap its neighbours'.
+// zero pads (the dot16 indirect conv makes those itself, image by image, in each thread's buffer).
+// A threaded session runs this kernel on the main thread (src/threads splits only the conv after it),
+// and every thread then reads the one copy.
 import type { KernelContext, Scratch } from '../context.ts';
 import { checkInt, fail } from '../validate.ts';
 
