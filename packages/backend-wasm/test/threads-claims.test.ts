@@ -114,7 +114,9 @@ describe('threads claim chunks', () => {
     const slept = stats(two).workerSleeps;
     expect(Array.from(two.run({ x }).y)).toEqual(want);
     expect(await eventually(() => stats(two).workerSleeps > slept, 2000)).toBe(true);
-    // Asleep, it stays asleep: no more wake-ups while nothing is handed to it.
+    // Asleep, it stays asleep: no more wake-ups while nothing is handed to it. (It may have slept
+    // within the run too, under load: let its last spin, 1 ms, end first.)
+    await sleepMs(30);
     const asleep = stats(two).workerSleeps;
     await sleepMs(50);
     expect(stats(two).workerSleeps).toBe(asleep);
