@@ -51,7 +51,10 @@ describe('claim', () => {
   });
 });
 
-/** x [-1, 28, 28, 8] -> conv 3x3 (16) -> conv 3x3 (16) -> dense 10: two fused convs and a GEMM worth splitting. */
+/**
+ * x [-1, 28, 28, 8] -> two convs 3x3 (16), added -> max pool 2x2 -> conv 3x3 (16) -> dense 10: at
+ * batch 16 every call is worth splitting (quantize, 3 fused convs, add, max pool, the dense GEMM).
+ */
 function convModel(): IntModel {
   const r = new Rand(5);
   const codes = (n: number) => Int8Array.from({ length: n }, () => r.int(-127, 127));
@@ -60,9 +63,12 @@ function convModel(): IntModel {
   const x = b.quantize(b.input('x', 'float32', [-1, 28, 28, 8]), act(0.02));
   const w1 = b.constant({ name: 'w1', dtype: 'int8', shape: [3, 3, 8, 16], quant: makeQuant({ scale: 0.004 }), data: codes(3 * 3 * 8 * 16) });
   const c1 = b.conv2d(x, w1, { pads: [1, 1, 1, 1] }, act(0.03));
+  const w1b = b.constant({ name: 'w1b', dtype: 'int8', shape: [3, 3, 8, 16], quant: makeQuant({ scale: 0.005 }), data: codes(3 * 3 * 8 * 16) });
+  const c1b = b.conv2d(x, w1b, { pads: [1, 1, 1, 1] }, act(0.04));
+  const p = b.maxPool(b.add(c1, c1b, {}, act(0.05)), { kernel: [2, 2], strides: [2, 2] });
   const w2 = b.constant({ name: 'w2', dtype: 'int8', shape: [3, 3, 16, 16], quant: makeQuant({ scale: 0.003 }), data: codes(3 * 3 * 16 * 16) });
-  const c2 = b.conv2d(c1, w2, {}, act(0.03));
-  const w3 = b.constant({ name: 'w3', dtype: 'int8', shape: [26 * 26 * 16, 10], quant: makeQuant({ scale: 0.0005 }), data: codes(26 * 26 * 16 * 10) });
+  const c2 = b.conv2d(p, w2, {}, act(0.03));
+  const w3 = b.constant({ name: 'w3', dtype: 'int8', shape: [12 * 12 * 16, 10], quant: makeQuant({ scale: 0.002 }), data: codes(12 * 12 * 16 * 10) });
   b.output(b.dequantize(b.gemm(b.flatten(c2), w3, {}, act(0.1)), { name: 'y' }));
   return b.build();
 }
@@ -99,7 +105,8 @@ describe('threads claim chunks', () => {
     }, 5000);
     expect(workerRan).toBe(true);
     const st = stats(two);
-    expect(st.handoffs).toBe(3 * runs);
+    expect(two.splitKernels).toEqual({ quantize_f32_s8_fp32: runs, conv2d_s8s8_nhwc_dot16: 3 * runs, add_s8s8_fp32: runs, maxpool2d_s8_nhwc: runs, gemm_s8s8_dot16: runs });
+    expect(st.handoffs).toBe(7 * runs);
     expect(st.chunks).toBeGreaterThan(2 * st.handoffs);
     one.dispose();
     two.dispose();

@@ -5,7 +5,7 @@
 // Node, Deno and Bun run the source as an eval'd node:worker_threads script; a browser starts a Web
 // Worker from a Blob URL (see spawn).
 import { BackendWasmError } from '../errors.ts';
-import { CTL_INTS, Ctl, Job, JOB_CHUNKS_AT, JOB_INTS, KERNELS, MAX_CHUNKS, MAX_PATCHES, PATCH_INTS, type KernelCall, type Patch } from './protocol.ts';
+import { CTL_INTS, Ctl, FLOAT_ARGS, Job, JOB_CHUNKS_AT, JOB_INTS, KERNELS, MAX_CHUNKS, MAX_PATCHES, PATCH_INTS, type KernelCall, type Patch } from './protocol.ts';
 import { WORKER_SOURCE } from './worker-source.ts';
 
 /** What both kinds of worker have in common, as this file uses them. */
@@ -122,6 +122,8 @@ export class WorkerPool {
   readonly #workers: WorkerHandle[];
   readonly #ctl: Int32Array[];
   readonly #job = new Int32Array(new SharedArrayBuffer(JOB_INTS * 4));
+  /** The job block as float32, for FLOAT_ARGS. */
+  readonly #jobF32 = new Float32Array(this.#job.buffer);
   #failure: Error | null = null;
   #closed = false;
   /** False where the main thread may not block (a browser's window): then it only polls. */
@@ -160,7 +162,8 @@ export class WorkerPool {
               done(e);
             },
           );
-          w.post({ simd, relaxed, memory, control, job: p.#job.buffer, thread: i + 1, names: KERNELS });
+          const floats = KERNELS.map((_, k) => FLOAT_ARGS[k as keyof typeof FLOAT_ARGS] ?? []);
+          w.post({ simd, relaxed, memory, control, job: p.#job.buffer, thread: i + 1, names: KERNELS, floats });
         }).catch((e: unknown) => {
           throw new BackendWasmError(`loadSession: worker ${i + 1} of ${count} did not start: ${(e as Error).message}`);
         });
@@ -242,6 +245,7 @@ export class WorkerPool {
         job[p] = c.kernel;
         job[p + 1] = c.args.length;
         for (let j = 0; j < c.args.length; j++) job[p + 2 + j] = c.args[j];
+        for (const j of FLOAT_ARGS[c.kernel] ?? []) this.#jobF32[p + 2 + j] = c.args[j];
         p += 2 + c.args.length;
       }
     });

@@ -42,7 +42,7 @@ export const Job = {
   PatchCount: 2,
   /** Patch i at Patches + i * PATCH_INTS: [kernel, argument index, value of thread 1, thread 2, ...]. */
   Patches: 8,
-  /** Chunk i starts at job[Offsets + i]: [calls, then each as kernel, argument count, arguments...]. */
+  /** Chunk i starts at job[Offsets + i]: [calls, then each as kernel, argument count, arguments...] (FLOAT_ARGS as float32 bits). */
   Offsets: 8 + MAX_PATCHES * PATCH_INTS,
 } as const;
 export const JOB_CHUNKS_AT = Job.Offsets + MAX_CHUNKS;
@@ -52,6 +52,7 @@ export const JOB_INTS = 16384;
 export const KERNELS = [
   'gemm_s8s8_dot16', 'pack_lhs_s8_4xk2_s16', 'im2col_s8_nhwc', 'conv2d_s8s8_nhwc_dot16',
   'gemm_s8s7_rdot', 'gemm_s8s8_rdot2', 'pack_lhs_s8_4xk4_rdot',
+  'quantize_f32_s8_fp32', 'add_s8s8_fp32', 'maxpool2d_s8_nhwc',
 ] as const;
 export type KernelName = (typeof KERNELS)[number];
 
@@ -64,8 +65,14 @@ export const Kernel = {
   GemmRdot: 4,
   GemmRdot2: 5,
   PackLhsRdot: 6,
+  Quantize: 7,
+  Add: 8,
+  MaxPool: 9,
 } as const;
 export type Kernel = (typeof Kernel)[keyof typeof Kernel];
+
+/** The float32 arguments of a kernel, by position: a job carries them as float32 bits. */
+export const FLOAT_ARGS: Partial<Record<Kernel, readonly number[]>> = { [Kernel.Quantize]: [3], [Kernel.Add]: [5, 7] };
 
 export interface KernelCall {
   readonly kernel: Kernel;

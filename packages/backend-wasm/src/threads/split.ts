@@ -10,15 +10,19 @@
 //   - A GEMM (dot16, rdot, rdot2) arrives after the calls that feed it: a convolution's im2col and
 //     the LHS packing are held back until then, and each thread runs the three on its own rows (whole
 //     images for im2col, blocks of 4 rows for the packing), so a conv2d costs one hand-off, not three.
+//   - quantize, add and max pool (memory-bound, between the above at a large batch) by element
+//     ranges or whole images (split-eltwise.ts).
 // A split call becomes chunks (chunks.ts) that the threads claim until none are left (pool.ts).
 // Any other kernel call first runs what is held back, on the main thread, in order: an op this file
 // does not know about stays correct, just unsplit.
 // A kernel split here runs on several threads at once over one memory: it must keep no state at a
-// fixed address (common/layout's staging areas are for kernels that stay on the main thread).
+// fixed address (common/layout's staging areas are for kernels that stay on the main thread, or for
+// a split kernel's tail that only one chunk has).
 import { Scratch } from '../context.ts';
 import type { RelaxedExports, Simd128Exports } from '../load/exports.ts';
 import { packedLhsBytes, packedRhsBytes, type GemmPath } from '../ops/gemm-core.ts';
 import { chunkBoundaries } from './chunks.ts';
+import { eltwiseChunks } from './split-eltwise.ts';
 import { Kernel, KERNELS, type KernelCall, type KernelName, type Patch } from './protocol.ts';
 import type { WorkerPool } from './pool.ts';
 
@@ -113,6 +117,10 @@ export class GemmSplitter {
         return this.#hold(c);
       case Kernel.ConvDot16:
         return this.#conv(c);
+      case Kernel.Quantize:
+      case Kernel.Add:
+      case Kernel.MaxPool:
+        return this.#eltwise(c);
       default:
         return this.#gemm(c);
     }
@@ -124,6 +132,14 @@ export class GemmSplitter {
     const joins = c.kernel !== Kernel.Im2col && last?.kernel === Kernel.Im2col && c.args[PACK.a] === last.args[IM2COL.dst];
     if (!joins) this.flush();
     this.#held.push(c);
+  }
+
+  /** Memory-bound calls (split-eltwise.ts): a byte read counts as 4 multiply-adds against minMacs. */
+  #eltwise(c: KernelCall): void {
+    this.flush();
+    const chunks = eltwiseChunks(c, this.#pool.size + 1, this.#minMacs / 4);
+    if (chunks) this.#run(chunks);
+    else this.#call(c);
   }
 
   /** The fused conv: output pixels in chunks of whole 4-row blocks. */

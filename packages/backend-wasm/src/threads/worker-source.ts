@@ -26,7 +26,7 @@ async function init(d) {
   const relaxed = d.relaxed ? (await WebAssembly.instantiate(await WebAssembly.compile(decode(d.relaxed)), env)).exports : null;
   // protocol.ts's KERNELS: a kernel's index in the commands is its index in d.names.
   const kernels = d.names.map((name) => simd[name] || (relaxed && relaxed[name]));
-  return { ctl: new Int32Array(d.control), job: new Int32Array(d.job), thread: d.thread, kernels };
+  return { ctl: new Int32Array(d.control), job: new Int32Array(d.job), thread: d.thread, kernels, floats: d.floats };
 }
 // pool.ts's claim(): the next unclaimed chunk of the job published, or -1.
 function claim(job) {
@@ -37,14 +37,16 @@ function claim(job) {
     if (Atomics.compareExchange(job, CLAIM, v, v + 1) === v) return next;
   }
 }
-// Runs chunk i's calls, with this thread's values of the job's patches.
-function runChunk(job, i, thread, kernels) {
+// Runs chunk i's calls, with this thread's values of the job's patches; floats[kernel] lists the
+// arguments the job holds as float32 bits.
+function runChunk(job, jobF32, i, thread, kernels, floats) {
   const patches = job[PATCH_COUNT];
   let p = job[OFFSETS + i];
   const calls = job[p++];
   for (let c = 0; c < calls; c++) {
     const which = job[p];
     const args = Array.from(job.subarray(p + 2, p + 2 + job[p + 1]));
+    for (const j of floats[which] || []) args[j] = jobF32[p + 2 + j];
     p += 2 + args.length;
     for (let q = 0; q < patches; q++) {
       const at = PATCHES + q * PATCH_INTS;
@@ -54,7 +56,8 @@ function runChunk(job, i, thread, kernels) {
     kernels[which](...args);
   }
 }
-function serve(ctl, job, thread, kernels) {
+function serve(ctl, job, thread, kernels, floats) {
+  const jobF32 = new Float32Array(job.buffer);
   let seen = 0;
   for (;;) {
     let t0 = performance.now();
@@ -70,7 +73,7 @@ function serve(ctl, job, thread, kernels) {
       // After an error the rest of what it claims is only counted, so the job still ends.
       if (ctl[STATUS] === 0) {
         try {
-          runChunk(job, i, thread, kernels);
+          runChunk(job, jobF32, i, thread, kernels, floats);
         } catch (e) {
           const text = String(e && e.message ? e.message : e).slice(0, MSG_MAX);
           for (let k = 0; k < text.length; k++) ctl[MSG + k] = text.charCodeAt(k);
@@ -86,9 +89,9 @@ function serve(ctl, job, thread, kernels) {
 function start(post, listen, close) {
   listen((d) => {
     init(d).then(
-      ({ ctl, job, thread, kernels }) => {
+      ({ ctl, job, thread, kernels, floats }) => {
         post({ type: 'ready' });
-        serve(ctl, job, thread, kernels);
+        serve(ctl, job, thread, kernels, floats);
         close();
       },
       (e) => post({ type: 'error', message: String(e && e.message ? e.message : e) }),
