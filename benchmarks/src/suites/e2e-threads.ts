@@ -1,13 +1,16 @@
 // Two threads against one: the int runtime's throughput at batch 64 with loadSession(bytes,
-// { threads: 2 }) (the GEMMs split over the main thread and a worker on one shared memory) and with
-// one thread, on the same converted MNIST CNNs as the e2e suite, measured in the same run in
-// alternating rounds (measure.ts). Each row also says the load average while it ran: on a shared
-// machine the second core is not free, and the ratio shows it.
+// { threads: 2 }) (the GEMMs and convs split over the main thread and a worker on one shared memory)
+// and with one thread, on the same converted MNIST CNNs and the same inputs as the e2e suite. The two
+// sessions run in interleaved rounds, every run timed (paired-runs.ts): medians, the 90th percentile
+// (a two-thread time that is sometimes much slower shows there, and in `tail`, never averaged away),
+// the median of the per-round ratios, and the load average at the start and the end of the row: on
+// a shared machine the second core is not free, and the ratio shows it. The two-thread row also says
+// how the work was handed over: jobs a run, the worker's share of the chunks, the main thread's wait.
 // The smoke run builds a small conv/dense model by hand and runs a few batches: no tfjs, no calibration.
 import { loadavg } from 'node:os';
-import { loadSession, type IntSession } from '@qatjs/backend-wasm';
+import { loadSession } from '@qatjs/backend-wasm';
 import { ModelBuilder, encodeModel, makeQuant, seededUint32, type IntModel } from '@qatjs/ir';
-import { medianMs } from '../measure.ts';
+import { pairedRuns, quantile } from '../paired-runs.ts';
 import type { Row } from '../results.ts';
 import type { Suite } from '../suite.ts';
 
@@ -29,21 +32,53 @@ function smallCnn(): IntModel {
   return b.build();
 }
 
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** A 90th percentile this much above the median is called out in the row's `tail`. */
+const TAIL = 1.15;
+
+/** Median, 10th and 90th percentiles of run times; a heavy tail (a second mode of slow runs) said in words. */
+function spread(ms: readonly number[]): Row {
+  const [median, p90] = [quantile(ms, 0.5), quantile(ms, 0.9)];
+  const slow = ms.filter((v) => v > TAIL * median).length / ms.length;
+  const tail = p90 > TAIL * median ? `${Math.round(slow * 100)}% of runs > ${TAIL}x median` : '';
+  return { msPerBatch: round3(median), p10: round3(quantile(ms, 0.1)), p90: round3(p90), tail };
+}
+
 async function rowsFor(model: string, ir: IntModel, images: Float32Array, batch: number, smoke: boolean): Promise<Row[]> {
   const bytes = encodeModel(ir);
-  const sessions: [number, IntSession][] = [[1, await loadSession(bytes)], [2, await loadSession(bytes, { threads: 2 })]];
+  const one = await loadSession(bytes);
+  const two = await loadSession(bytes, { threads: 2 });
   const x = images.slice(0, batch * 784);
   // Identical outputs, or the comparison means nothing.
-  const [a, b] = sessions.map(([, s]) => s.run({ input: x }).output);
+  const [a, b] = [one, two].map((s) => s.run({ input: x }).output);
   if (a.length !== b.length || a.some((v, i) => !Object.is(v, b[i]))) throw new Error(`e2e-threads: ${model}: two threads' outputs differ from one thread's`);
-  const load = loadavg()[0];
-  const ms = await medianMs(sessions.map(([t, s]) => ({ name: String(t), fn: () => s.run({ input: x }) })), { smoke, timeMs: 6000 });
-  const base = ms.get('1') as number;
-  const rows = sessions.map(([threads, s]) => ({
-    model, batch, engine: 'qatjs-int8', weights: 'int8', threads: s.threads, msPerBatch: ms.get(String(threads)) as number,
-    speedup: base / (ms.get(String(threads)) as number), loadAvg1: Math.round(((load + loadavg()[0]) / 2) * 100) / 100,
-  }));
-  for (const [, s] of sessions) s.dispose();
+  let loadStart = 0;
+  let before = two.threadStats;
+  const onStart = () => {
+    loadStart = loadavg()[0];
+    before = two.threadStats;
+  };
+  const t = pairedRuns(() => one.run({ input: x }), () => two.run({ input: x }), smoke ? { rounds: 2, perRound: 3, warmupMs: 20, onStart } : { rounds: 40, perRound: 10, warmupMs: 1500, onStart });
+  const after = two.threadStats;
+  const loadEnd = loadavg()[0];
+  const [m1, m2] = [quantile(t.a, 0.5), quantile(t.b, 0.5)];
+  const common = { model, batch, engine: 'qatjs-int8', weights: 'int8', runs: t.a.length, loadAvg1: round2(loadStart), loadAvg1End: round2(loadEnd) };
+  const handoff: Row = {};
+  if (before && after) {
+    const runs = t.b.length;
+    const chunks = after.chunks - before.chunks;
+    handoff.jobsPerRun = round2((after.handoffs - before.handoffs) / runs);
+    handoff.workerChunkShare = round2(chunks === 0 ? 0 : 1 - (after.mainChunks - before.mainChunks) / chunks);
+    handoff.waitMsPerRun = round3((after.waitMs - before.waitMs) / runs);
+  }
+  const rows: Row[] = [
+    { ...common, threads: one.threads, ...spread(t.a), speedup: 1 },
+    { ...common, threads: two.threads, ...spread(t.b), speedup: round2(m1 / m2), roundRatio: round2(quantile(t.roundRatios, 0.5)), ...handoff },
+  ];
+  one.dispose();
+  two.dispose();
   return rows;
 }
 

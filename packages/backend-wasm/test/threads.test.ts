@@ -68,6 +68,8 @@ describe('threads: 2 and 3 compute what threads: 1 computes, bit for bit', () =>
           expect(splits.conv2d_s8s8_nhwc_dot16).toBeGreaterThan(0);
         }
         expect(splits.gemm_s8s8_dot16).toBeGreaterThan(0);
+        // And the memory-bound calls between them.
+        for (const k of ['quantize_f32_s8_fp32', 'add_s8s8_fp32', 'maxpool2d_s8_nhwc']) expect({ [k]: splits[k] ?? 0 }).not.toEqual({ [k]: 0 });
       });
     }
   }

@@ -6,7 +6,7 @@ import {
 } from '@qatjs/ir';
 import { BackendWasmError, valueText } from '../errors.ts';
 import type { KernelsOptions, WasmKernels } from '../kernels.ts';
-import { checkMinMacs, checkThreads, createSessionKernels, type Threads } from '../threads/index.ts';
+import { checkMinMacs, checkThreads, createSessionKernels, type PoolStats, type Threads } from '../threads/index.ts';
 import type { WasmTensor } from '../tensor.ts';
 import { inputSizes, storedInput, type RunSizes, type SessionInput, type ShapedInput } from './inputs.ts';
 import { buildSteps, type Step } from './steps.ts';
@@ -136,6 +136,11 @@ export class IntSession {
   /** @internal splitGemms by the kernel split: its export name (gemm_s8s8_dot16, gemm_s8s8_rdot2, conv2d_s8s8_nhwc_dot16, ...) -> calls. */
   get splitKernels(): Readonly<Record<string, number>> {
     return { ...this.#threads.splits };
+  }
+
+  /** @internal Hand-offs to the workers, their chunks and the main thread's waits so far (null on one thread): the benchmarks report them. */
+  get threadStats(): PoolStats | null {
+    return this.#threads.stats;
   }
 
   /** Which kernels run: plain SIMD128, or relaxed SIMD where asked for and verified. */

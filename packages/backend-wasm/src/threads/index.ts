@@ -6,12 +6,14 @@ import { BackendWasmError, valueText } from '../errors.ts';
 import { KERNELS_RELAXED_SHARED_BASE64 } from '../generated/kernels-relaxed-shared.ts';
 import { KERNELS_SIMD128_SHARED_BASE64 } from '../generated/kernels-simd128-shared.ts';
 import { createKernels, type KernelsOptions, type WasmKernels } from '../kernels.ts';
-import type { KernelName } from './protocol.ts';
-import { sharedMemoryAvailable, WorkerPool } from './pool.ts';
+import { MAX_WORKERS, type KernelName } from './protocol.ts';
+import { sharedMemoryAvailable, WorkerPool, type PoolStats } from './pool.ts';
 import { GemmSplitter, MIN_SPLIT_MACS } from './split.ts';
 
+export type { PoolStats };
+
 /** The most threads a session takes. */
-export const MAX_THREADS = 64;
+export const MAX_THREADS = MAX_WORKERS + 1;
 
 /** Checks the `threads` option: an integer from 1 (the default: no workers) to MAX_THREADS. */
 export function checkThreads(v: unknown): number {
@@ -36,12 +38,14 @@ export interface Threads {
   readonly count: number;
   /** Calls split over the threads so far, by the kernel split (a GEMM's or the fused conv's export name). */
   readonly splits: Readonly<Partial<Record<KernelName, number>>>;
-  /** Runs what the splitter holds back; call after a plan's last call. */
+  /** Hand-offs, chunks and waits so far (the benchmarks report them); null on one thread. */
+  readonly stats: PoolStats | null;
+  /** Runs what the splitter holds back; call after a run's last kernel call. */
   flush(): void;
   terminate(): void;
 }
 
-const ONE_THREAD: Threads = { count: 1, splits: {}, flush() {}, terminate() {} };
+const ONE_THREAD: Threads = { count: 1, splits: {}, stats: null, flush() {}, terminate() {} };
 
 /**
  * Kernels for a session of `threads` threads. With 1, or where this runtime has no
@@ -65,6 +69,14 @@ export async function createSessionKernels(options: KernelsOptions, threads: num
   const [p, s] = [pool as unknown as WorkerPool, splitter as unknown as GemmSplitter];
   return {
     kernels,
-    threads: { count: threads, splits: s.splits, flush: () => s.flush(), terminate: () => p.terminate() },
+    threads: {
+      count: threads,
+      splits: s.splits,
+      get stats() {
+        return p.stats;
+      },
+      flush: () => s.endRun(),
+      terminate: () => p.terminate(),
+    },
   };
 }

@@ -1,11 +1,11 @@
 // Workers over one shared WebAssembly memory: each instantiates the shared-memory kernels on it and
-// then runs the calls it is handed through its control block (protocol.ts), synchronously from the
-// main thread's point of view: post() hands every worker its part, the main thread runs its own,
-// wait() returns when all are done (or throws the first worker's error).
+// then claims chunks of the jobs it is handed (protocol.ts), synchronously from the main thread's
+// point of view: run() publishes a job, wakes the workers, claims chunks itself until none are left,
+// and returns when every chunk has run (or throws the first error).
 // Node, Deno and Bun run the source as an eval'd node:worker_threads script; a browser starts a Web
 // Worker from a Blob URL (see spawn).
 import { BackendWasmError } from '../errors.ts';
-import { CTL_INTS, Ctl, KERNELS, type KernelCall } from './protocol.ts';
+import { CTL_INTS, Ctl, FLOAT_ARGS, Job, JOB_CHUNKS_AT, JOB_INTS, KERNELS, MAX_CHUNKS, MAX_PATCHES, PATCH_INTS, type KernelCall, type Patch } from './protocol.ts';
 import { WORKER_SOURCE } from './worker-source.ts';
 
 /** What both kinds of worker have in common, as this file uses them. */
@@ -99,17 +99,36 @@ export function sharedMemoryAvailable(): boolean {
 // How long a starting worker may take to compile the kernels and say 'ready' (tens of ms when well).
 const START_TIMEOUT_MS = 30_000;
 
-// Polls of the Done slot before the main thread sleeps: the worker's part is about as long as its own.
-const SPIN = 20000;
+// How long the main thread polls for the workers' last chunks before it sleeps: chunks shrink towards
+// the end of a job, so the last one is short unless its worker was descheduled (then sleep, and let
+// it have the core).
+const SPIN_MS = 0.3;
+
+/** Counters since the session started, for the benchmarks (threadStats). */
+export interface PoolStats {
+  /** Jobs handed to the workers (split calls). */
+  handoffs: number;
+  /** Their chunks, and how many the main thread ran. */
+  chunks: number;
+  mainChunks: number;
+  /** Time the main thread waited for workers' chunks after running out of its own, and how often it slept. */
+  waitMs: number;
+  mainSleeps: number;
+  /** Times the workers went to sleep after their spin (between jobs, runs, or when idle). */
+  workerSleeps: number;
+}
 
 export class WorkerPool {
   readonly #workers: WorkerHandle[];
   readonly #ctl: Int32Array[];
-  #seq = 0;
+  readonly #job = new Int32Array(new SharedArrayBuffer(JOB_INTS * 4));
+  /** The job block as float32, for FLOAT_ARGS. */
+  readonly #jobF32 = new Float32Array(this.#job.buffer);
   #failure: Error | null = null;
   #closed = false;
   /** False where the main thread may not block (a browser's window): then it only polls. */
   #canWait = true;
+  readonly #stats = { handoffs: 0, chunks: 0, mainChunks: 0, waitMs: 0, mainSleeps: 0 };
 
   private constructor(workers: WorkerHandle[], ctl: Int32Array[]) {
     this.#workers = workers;
@@ -143,7 +162,8 @@ export class WorkerPool {
               done(e);
             },
           );
-          w.post({ simd, relaxed, memory, control, names: KERNELS });
+          const floats = KERNELS.map((_, k) => FLOAT_ARGS[k as keyof typeof FLOAT_ARGS] ?? []);
+          w.post({ simd, relaxed, memory, control, job: p.#job.buffer, thread: i + 1, names: KERNELS, floats });
         }).catch((e: unknown) => {
           throw new BackendWasmError(`loadSession: worker ${i + 1} of ${count} did not start: ${(e as Error).message}`);
         });
@@ -161,51 +181,104 @@ export class WorkerPool {
     return this.#workers.length;
   }
 
-  /** Hands worker i the calls parts[i] (an empty part: nothing to do). Follow with wait(). */
-  post(parts: readonly (readonly KernelCall[])[]): void {
-    if (this.#closed) throw new BackendWasmError('run(): the session was disposed');
-    if (this.#failure) throw new BackendWasmError(`run(): a worker failed earlier: ${this.#failure.message}`);
-    this.#seq = (this.#seq + 1) | 0;
-    for (let i = 0; i < parts.length; i++) {
-      const ctl = this.#ctl[i];
-      let p = Ctl.Cmd + 1;
-      for (const c of parts[i]) {
-        ctl[p] = c.kernel;
-        ctl[p + 1] = c.args.length;
-        for (let j = 0; j < c.args.length; j++) ctl[p + 2 + j] = c.args[j];
-        p += 2 + c.args.length;
-      }
-      if (p > CTL_INTS) throw new BackendWasmError('internal: a worker command does not fit its control block');
-      ctl[Ctl.Cmd] = parts[i].length;
-      ctl[Ctl.Status] = 0;
-      Atomics.store(ctl, Ctl.Seq, this.#seq);
-      Atomics.notify(ctl, Ctl.Seq);
-    }
-    this.#posted = parts.length;
+  get stats(): PoolStats {
+    return { ...this.#stats, workerSleeps: this.#ctl.reduce((a, c) => a + Atomics.load(c, Ctl.Sleeps), 0) };
   }
 
-  #posted = 0;
+  /** Wakes sleeping workers to spin: a run that will hand them jobs is starting (waking takes tens of µs). */
+  wake(): void {
+    for (const ctl of this.#ctl) Atomics.notify(ctl, Ctl.Seq);
+  }
 
-  /** Returns when the workers posted to have run their parts; throws the first one's error. */
-  wait(): void {
-    let error: string | null = null;
-    for (let i = 0; i < this.#posted; i++) {
-      const ctl = this.#ctl[i];
-      for (let spins = 0; Atomics.load(ctl, Ctl.Done) !== this.#seq; spins++) {
-        if (spins > SPIN && this.#canWait) {
-          try {
-            Atomics.wait(ctl, Ctl.Done, Atomics.load(ctl, Ctl.Done), 1000);
-          } catch {
-            this.#canWait = false;
-          }
+  /**
+   * Runs the chunks over all threads: each thread claims the next chunk until none are left, the main
+   * thread running its claims through `call`; returns when all have run. Then throws the first error
+   * (the main thread's, else the first worker's).
+   */
+  run(chunks: readonly (readonly KernelCall[])[], patches: readonly Patch[], call: (c: KernelCall) => void): void {
+    if (this.#closed) throw new BackendWasmError('run(): the session was disposed');
+    if (this.#failure) throw new BackendWasmError(`run(): a worker failed earlier: ${this.#failure.message}`);
+    const count = chunks.length;
+    if (count > MAX_CHUNKS || patches.length > MAX_PATCHES) throw new BackendWasmError('internal: a job has too many chunks or patches');
+    this.#publish(chunks, patches);
+    for (const ctl of this.#ctl) {
+      Atomics.add(ctl, Ctl.Seq, 1);
+      Atomics.notify(ctl, Ctl.Seq);
+    }
+    let mainError: unknown = null;
+    for (let i = claim(this.#job); i >= 0; i = claim(this.#job)) {
+      // After an error the rest is only claimed (and counted), so the job still ends.
+      if (mainError === null) {
+        try {
+          for (const c of chunks[i]) call(c);
+        } catch (e) {
+          mainError = e;
         }
       }
-      if (ctl[Ctl.Status] !== 0 && error === null) {
-        error = `worker ${i + 1}: ${String.fromCharCode(...ctl.subarray(Ctl.Msg, Ctl.Msg + ctl[Ctl.MsgLength]))}`;
+      Atomics.add(this.#job, Job.Finished, 1);
+      this.#stats.mainChunks++;
+    }
+    this.#waitFinished(count);
+    this.#stats.handoffs++;
+    this.#stats.chunks += count;
+    // Either thread may have claimed the chunk that failed: say which, the same way for both.
+    if (mainError !== null) throw new BackendWasmError(`run(): a kernel failed on the main thread: ${(mainError as Error).message ?? String(mainError)}`);
+    this.#throwWorkerError();
+  }
+
+  /** Writes the job: patches and chunk table first, the claim word last (workers read nothing before it). */
+  #publish(chunks: readonly (readonly KernelCall[])[], patches: readonly Patch[]): void {
+    const job = this.#job;
+    job[Job.PatchCount] = patches.length;
+    patches.forEach((p, i) => {
+      const at = Job.Patches + i * PATCH_INTS;
+      job[at] = p.kernel;
+      job[at + 1] = p.arg;
+      for (let t = 0; t < p.values.length; t++) job[at + 2 + t] = p.values[t];
+    });
+    let p = JOB_CHUNKS_AT;
+    chunks.forEach((calls, i) => {
+      job[Job.Offsets + i] = p;
+      job[p++] = calls.length;
+      for (const c of calls) {
+        if (p + 2 + c.args.length > JOB_INTS) throw new BackendWasmError('internal: a job does not fit its block');
+        job[p] = c.kernel;
+        job[p + 1] = c.args.length;
+        for (let j = 0; j < c.args.length; j++) job[p + 2 + j] = c.args[j];
+        for (const j of FLOAT_ARGS[c.kernel] ?? []) this.#jobF32[p + 2 + j] = c.args[j];
+        p += 2 + c.args.length;
+      }
+    });
+    for (const ctl of this.#ctl) ctl[Ctl.Status] = 0;
+    Atomics.store(job, Job.Finished, 0);
+    Atomics.store(job, Job.Claim, chunks.length * 65536);
+  }
+
+  /** Polls (SPIN_MS), then sleeps, until all `count` chunks are finished. */
+  #waitFinished(count: number): void {
+    const job = this.#job;
+    if (Atomics.load(job, Job.Finished) === count) return;
+    const t0 = performance.now();
+    let spins = 0;
+    for (let done = Atomics.load(job, Job.Finished); done !== count; done = Atomics.load(job, Job.Finished)) {
+      if ((++spins & 255) !== 0 || !this.#canWait || performance.now() - t0 < SPIN_MS) continue;
+      try {
+        this.#stats.mainSleeps++;
+        Atomics.wait(job, Job.Finished, done, 1000);
+      } catch {
+        this.#canWait = false;
       }
     }
-    this.#posted = 0;
-    if (error !== null) throw new BackendWasmError(`run(): a kernel failed on ${error}`);
+    this.#stats.waitMs += performance.now() - t0;
+  }
+
+  #throwWorkerError(): void {
+    for (let i = 0; i < this.#ctl.length; i++) {
+      const ctl = this.#ctl[i];
+      if (Atomics.load(ctl, Ctl.Status) === 0) continue;
+      const message = String.fromCharCode(...ctl.subarray(Ctl.Msg, Ctl.Msg + ctl[Ctl.MsgLength]));
+      throw new BackendWasmError(`run(): a kernel failed on worker ${i + 1}: ${message}`);
+    }
   }
 
   /** Stops the workers (idempotent). */
@@ -213,10 +286,20 @@ export class WorkerPool {
     if (this.#closed) return;
     this.#closed = true;
     for (const ctl of this.#ctl) {
-      ctl[Ctl.Cmd] = -1;
+      Atomics.store(ctl, Ctl.Quit, 1);
       Atomics.add(ctl, Ctl.Seq, 1);
       Atomics.notify(ctl, Ctl.Seq);
     }
     for (const w of this.#workers) w.terminate();
+  }
+}
+
+/** The next unclaimed chunk of the job published, or -1. Shared with worker-source.ts (keep in step). */
+export function claim(job: Int32Array): number {
+  for (;;) {
+    const v = Atomics.load(job, Job.Claim);
+    const next = v & 0xffff;
+    if (next >= v >>> 16) return -1;
+    if (Atomics.compareExchange(job, Job.Claim, v, v + 1) === v) return next;
   }
 }

@@ -5,18 +5,25 @@
 //
 // It works below the ops, on the raw kernel calls they make: the exports the ops call are wrapped.
 //   - The fused conv kernels (conv2d_s8s8_nhwc_dot16, conv2d_s8s8_nhwc_rdot) compute a range of output
-//     pixels: each thread takes a range, with its own gather and packing buffers (a worker's come from the scratch).
+//     pixels: each chunk is a range, gathered and packed in the buffers of the thread that claims it
+//     (a worker's come from the scratch).
 //   - A GEMM (dot16, rdot, rdot2) arrives after the calls that feed it: a convolution's im2col and
 //     the LHS packing are held back until then, and each thread runs the three on its own rows (whole
 //     images for im2col, blocks of 4 rows for the packing), so a conv2d costs one hand-off, not three.
+//   - quantize, add and max pool (memory-bound, between the above at a large batch) by element
+//     ranges or whole images (split-eltwise.ts).
+// A split call becomes chunks (chunks.ts) that the threads claim until none are left (pool.ts).
 // Any other kernel call first runs what is held back, on the main thread, in order: an op this file
 // does not know about stays correct, just unsplit.
 // A kernel split here runs on several threads at once over one memory: it must keep no state at a
-// fixed address (common/layout's staging areas are for kernels that stay on the main thread).
+// fixed address (common/layout's staging areas are for kernels that stay on the main thread, or for
+// a split kernel's tail that only one chunk has).
 import { Scratch } from '../context.ts';
 import type { RelaxedExports, Simd128Exports } from '../load/exports.ts';
 import { packedLhsBytes, packedRhsBytes, type GemmPath } from '../ops/gemm-core.ts';
-import { Kernel, KERNELS, type KernelCall, type KernelName } from './protocol.ts';
+import { chunkBoundaries } from './chunks.ts';
+import { eltwiseChunks } from './split-eltwise.ts';
+import { Kernel, KERNELS, type KernelCall, type KernelName, type Patch } from './protocol.ts';
 import type { WorkerPool } from './pool.ts';
 
 /** Default of SessionOptions.threadMinMacs: a GEMM of fewer multiply-adds runs on the main thread alone (a hand-off costs more). */
@@ -35,15 +42,6 @@ const CONV = { p0: 0, p1: 1, cg: 6, kh: 7, kw: 8, n: 21, mc: 30, rows: 31, packe
 const GEMM_PATH: Partial<Record<Kernel, GemmPath>> = { [Kernel.GemmDot16]: 'dot16', [Kernel.GemmRdot]: 'rdot', [Kernel.GemmRdot2]: 'rdot2' };
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-
-/** `count` boundaries 0 = b0 < b1 < ... < b_count = total, inner ones multiples of `unit`, near-equal parts. */
-function boundaries(total: number, unit: number, count: number): number[] {
-  const units = Math.floor(total / unit);
-  const out = [0];
-  for (let i = 1; i < count; i++) out.push(Math.round((i * units) / count) * unit);
-  out.push(total);
-  return out;
-}
 
 export class GemmSplitter {
   readonly #pool: WorkerPool;
@@ -72,12 +70,32 @@ export class GemmSplitter {
       for (const [name, v] of Object.entries(exports)) {
         const kernel = KERNELS.indexOf(name as KernelName) as Kernel | -1;
         out[name] = typeof v !== 'function' ? v
-          : kernel === -1 ? (...args: number[]) => (this.flush(), (v as Fn)(...args))
-          : (...args: number[]) => this.#split({ kernel, args });
+          : kernel === -1 ? (...args: number[]) => (this.#begin(), this.flush(), (v as Fn)(...args))
+          : (...args: number[]) => (this.#begin(), this.#split({ kernel, args }));
       }
       return out;
     };
     return { simd: wrapped(simd) as unknown as Simd128Exports, relaxed: relaxed && (wrapped(relaxed) as unknown as RelaxedExports) };
+  }
+
+  /** Ends a run: runs what is held back; the next kernel call starts the next run. */
+  endRun(): void {
+    this.flush();
+    this.#running = false;
+    this.#wakeNext = this.#handoffs > 0;
+    this.#handoffs = 0;
+  }
+
+  #running = false;
+  /** The last run handed jobs to the workers, so the next one likely will. */
+  #wakeNext = false;
+  #handoffs = 0;
+
+  /** At a run's first kernel call: wake the workers now, so they spin by the time its first split call comes. */
+  #begin(): void {
+    if (this.#running) return;
+    this.#running = true;
+    if (this.#wakeNext) this.#pool.wake();
   }
 
   /** Runs the calls held back, on the main thread. */
@@ -101,6 +119,10 @@ export class GemmSplitter {
       case Kernel.ConvDot16:
       case Kernel.ConvRdot:
         return this.#conv(c);
+      case Kernel.Quantize:
+      case Kernel.Add:
+      case Kernel.MaxPool:
+        return this.#eltwise(c);
       default:
         return this.#gemm(c);
     }
@@ -114,7 +136,15 @@ export class GemmSplitter {
     this.#held.push(c);
   }
 
-  /** The fused conv: output pixels in near-equal runs of whole 4-row blocks, one a thread. */
+  /** Memory-bound calls (split-eltwise.ts): a byte read counts as 4 multiply-adds against minMacs. */
+  #eltwise(c: KernelCall): void {
+    this.flush();
+    const chunks = eltwiseChunks(c, this.#pool.size + 1, this.#minMacs / 4);
+    if (chunks) this.#run(chunks);
+    else this.#call(c);
+  }
+
+  /** The fused conv: output pixels in chunks of whole 4-row blocks. */
   #conv(conv: KernelCall): void {
     this.flush();
     const a = conv.args;
@@ -128,20 +158,23 @@ export class GemmSplitter {
     // (the relaxed kernel's vector loads may read 16 bytes past them).
     const path: GemmPath = conv.kernel === Kernel.ConvRdot ? (a[CONV.two] !== 0 ? 'rdot2' : 'rdot') : 'dot16';
     const packedBytes = Math.ceil(packedLhsBytes(a[CONV.mc], k, path) / 64) * 64;
-    const rows = boundaries(m, 4, parts);
+    const rows = chunkBoundaries(m, 4, this.#pool.size + 1);
     const calls: KernelCall[][] = [];
-    for (let t = 0; t < parts; t++) {
+    for (let i = 0; i + 1 < rows.length; i++) {
       const args = [...a];
-      args[CONV.p0] = p0 + rows[t];
-      args[CONV.p1] = p0 + rows[t + 1];
-      if (t > 0) {
-        const buffer = this.#scratch(Scratch.Workers + t - 1, packedBytes + 4 * k + 16);
-        args[CONV.packed] = buffer;
-        args[CONV.rows] = buffer + packedBytes;
-      }
+      args[CONV.p0] = p0 + rows[i];
+      args[CONV.p1] = p0 + rows[i + 1];
       calls.push([{ kernel: conv.kernel, args }]);
     }
-    this.#run(calls);
+    const packed: number[] = [];
+    for (let t = 1; t <= this.#pool.size; t++) {
+      const buffer = this.#scratch(Scratch.Workers + t - 1, packedBytes + 4 * k + 16);
+      packed.push(buffer);
+    }
+    this.#run(calls, [
+      { kernel: conv.kernel, arg: CONV.packed, values: packed },
+      { kernel: conv.kernel, arg: CONV.rows, values: packed.map((b) => b + packedBytes) },
+    ]);
   }
 
   #gemm(gemm: KernelCall): void {
@@ -171,19 +204,19 @@ export class GemmSplitter {
       const rowBytes = i[IM2COL.kh] * i[IM2COL.kw] * i[IM2COL.cg];
       const unit = (pixels * 4) / gcd(pixels, 4);
       if (m >= 2 * unit && rowBytes === pack.args[PACK.lda] && i[IM2COL.batch] * pixels === m) {
-        this.#run(this.#rowParts(gemm, path, pack, im2col, boundaries(m, unit, Math.min(threads, Math.floor(m / unit)))));
+        this.#run(this.#rowParts(gemm, path, pack, im2col, chunkBoundaries(m, unit, threads)));
         return;
       }
       this.#call(im2col);
       im2col = undefined;
     }
     if (m >= 8) {
-      this.#run(this.#rowParts(gemm, path, pack, undefined, boundaries(m, 4, Math.min(threads, Math.floor(m / 4)))));
+      this.#run(this.#rowParts(gemm, path, pack, undefined, chunkBoundaries(m, 4, threads)));
       return;
     }
     if (pack) this.#call(pack);
     if (n >= 16) {
-      const cols = boundaries(n, 8, Math.min(threads, Math.floor(n / 8)));
+      const cols = chunkBoundaries(n, 8, threads);
       const panelBytes = packedRhsBytes(k, 8, path);
       const elemBytes = g[GEMM.acc32] !== 0 ? 4 : 1;
       const parts: KernelCall[][] = [];
@@ -201,7 +234,7 @@ export class GemmSplitter {
     this.#call(gemm);
   }
 
-  /** Each thread's calls for rows [r0, r1) of the output: its images' im2col, its blocks' packing, its rows' GEMM. */
+  /** Each chunk's calls for rows [r0, r1) of the output: its images' im2col, its blocks' packing, its rows' GEMM. */
   #rowParts(gemm: KernelCall, path: GemmPath, pack: KernelCall | undefined, im2col: KernelCall | undefined, rows: number[]): KernelCall[][] {
     const g = gemm.args;
     const blockBytes = packedLhsBytes(4, g[GEMM.k], path);
@@ -236,18 +269,11 @@ export class GemmSplitter {
     return parts;
   }
 
-  /** Part 0 on the main thread, the others on the workers, back when all are done. */
-  #run(parts: KernelCall[][]): void {
-    const split = KERNELS[parts[0][parts[0].length - 1].kernel];
+  /** The chunks over all threads, claimed as each thread is free; back when all are done. */
+  #run(chunks: KernelCall[][], patches: Patch[] = []): void {
+    const split = KERNELS[chunks[0][chunks[0].length - 1].kernel];
     this.splits[split] = (this.splits[split] ?? 0) + 1;
-    this.#pool.post(parts.slice(1));
-    let mainError: unknown = null;
-    try {
-      for (const c of parts[0]) this.#call(c);
-    } catch (e) {
-      mainError = e;
-    }
-    this.#pool.wait();
-    if (mainError !== null) throw mainError;
+    this.#handoffs++;
+    this.#pool.run(chunks, patches, (c) => this.#call(c));
   }
 }
