@@ -105,10 +105,12 @@ const START_TIMEOUT_MS = 30_000;
 const SPIN_MS = 0.3;
 
 // A stalled job: the main thread waited longer for the workers' last chunks than it ran chunks
-// itself (and over STALL_MS), so a worker was descheduled holding one, as when other processes take
-// the cores. Then the next jobs run on the main thread alone, FIRST_SOLO of them, twice as many
-// after each stall in a row (up to MAX_SOLO): on a busy machine threads cost about one thread's
-// time, not several time slices a run. A job that does not stall ends the backoff.
+// itself (and over STALL_MS), so a worker was paused holding one: descheduled, as when other
+// processes take the cores, or held up by its runtime (Bun's worker, now and then, on a quiet
+// machine). Two stalled jobs in a row (one is most often a hiccup) make the next FIRST_SOLO jobs run
+// on the main thread alone, twice as many after each further stall (up to MAX_SOLO): on a busy
+// machine threads cost about one thread's time, not several time slices a run. A job that does not
+// stall ends the backoff.
 const STALL_MS = 0.2;
 const FIRST_SOLO = 16;
 const MAX_SOLO = 1024;
@@ -141,9 +143,10 @@ export class WorkerPool {
   /** False where the main thread may not block (a browser's window): then it only polls. */
   #canWait = true;
   readonly #stats = { handoffs: 0, chunks: 0, mainChunks: 0, waitMs: 0, mainSleeps: 0, stalls: 0, soloJobs: 0 };
-  /** Jobs left to run on the main thread alone, and how many the last stall gave. */
+  /** Jobs left to run on the main thread alone, how many the last stall gave, and stalls in a row. */
   #solo = 0;
   #backoff = 0;
+  #stalled = 0;
 
   private constructor(workers: WorkerHandle[], ctl: Int32Array[]) {
     this.#workers = workers;
@@ -246,9 +249,12 @@ export class WorkerPool {
     this.#stats.chunks += count;
     if (waited > STALL_MS && waited > own) {
       this.#stats.stalls++;
-      this.#backoff = Math.min(MAX_SOLO, this.#backoff === 0 ? FIRST_SOLO : 2 * this.#backoff);
-      this.#solo = this.#backoff;
+      if (++this.#stalled >= 2) {
+        this.#backoff = Math.min(MAX_SOLO, this.#backoff === 0 ? FIRST_SOLO : 2 * this.#backoff);
+        this.#solo = this.#backoff;
+      }
     } else {
+      this.#stalled = 0;
       this.#backoff = 0;
     }
     if (mainError !== null) throw mainFailed(mainError);
