@@ -5,7 +5,8 @@
 // (a two-thread time that is sometimes much slower shows there, and in `tail`, never averaged away),
 // the median of the per-round ratios, and the load average at the start and the end of the row: on
 // a shared machine the second core is not free, and the ratio shows it. The two-thread row also says
-// how the work was handed over: jobs a run, the worker's share of the chunks, the main thread's wait.
+// how the work was handed over: jobs a run, the share run on the main thread alone after a stall,
+// the worker's share of the chunks, the main thread's wait.
 // The smoke run builds a small conv/dense model by hand and runs a few batches: no tfjs, no calibration.
 import { loadavg } from 'node:os';
 import { loadSession } from '@qatjs/backend-wasm';
@@ -69,7 +70,10 @@ async function rowsFor(model: string, ir: IntModel, images: Float32Array, batch:
   if (before && after) {
     const runs = t.b.length;
     const chunks = after.chunks - before.chunks;
-    handoff.jobsPerRun = round2((after.handoffs - before.handoffs) / runs);
+    const solo = after.soloJobs - before.soloJobs;
+    handoff.jobsPerRun = round2((after.handoffs - before.handoffs + solo) / runs);
+    // Jobs the main thread ran alone after a stalled one (a worker descheduled holding a chunk).
+    handoff.soloJobShare = round2(solo / Math.max(1, after.handoffs - before.handoffs + solo));
     handoff.workerChunkShare = round2(chunks === 0 ? 0 : 1 - (after.mainChunks - before.mainChunks) / chunks);
     handoff.waitMsPerRun = round3((after.waitMs - before.waitMs) / runs);
   }

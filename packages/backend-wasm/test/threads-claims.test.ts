@@ -106,8 +106,33 @@ describe('threads claim chunks', () => {
     expect(workerRan).toBe(true);
     const st = stats(two);
     expect(two.splitKernels).toEqual({ quantize_f32_s8_fp32: runs, conv2d_s8s8_nhwc_dot16: 3 * runs, add_s8s8_fp32: runs, maxpool2d_s8_nhwc: runs, gemm_s8s8_dot16: runs });
-    expect(st.handoffs).toBe(7 * runs);
+    // Each split call is a job handed over, or run alone after a stalled one (a busy machine).
+    expect(st.handoffs + st.soloJobs).toBe(7 * runs);
     expect(st.chunks).toBeGreaterThan(2 * st.handoffs);
+    one.dispose();
+    two.dispose();
+  });
+
+  it('after a stalled job the next jobs run on the main thread alone, with the same outputs, then the workers again', async () => {
+    const bytes = encodeModel(convModel());
+    const one = await loadSession(bytes, { relaxedSimd: false });
+    const two = await loadSession(bytes, { relaxedSimd: false, threads: 2 });
+    const r = new Rand(3);
+    const x = Float32Array.from({ length: 16 * 28 * 28 * 8 }, () => r.next() * 2 - 1);
+    const want = Array.from(one.run({ x }).y);
+    const before = stats(two);
+    two.runThreadsAlone(10);
+    expect(Array.from(two.run({ x }).y)).toEqual(want);
+    const alone = stats(two);
+    // 7 split calls a run: all alone; the worker ran nothing.
+    expect(alone.soloJobs - before.soloJobs).toBe(7);
+    expect(alone.handoffs).toBe(before.handoffs);
+    expect(Array.from(two.run({ x }).y)).toEqual(want);
+    const after = stats(two);
+    // The 3 alone jobs left, then hand-offs again (unless one stalls under load, which starts a backoff).
+    expect(after.soloJobs - alone.soloJobs).toBeGreaterThanOrEqual(3);
+    expect(after.handoffs + after.soloJobs - alone.handoffs - alone.soloJobs).toBe(7);
+    if (after.stalls === before.stalls) expect(after.handoffs - alone.handoffs).toBe(4);
     one.dispose();
     two.dispose();
   });

@@ -143,6 +143,11 @@ export class IntSession {
     return this.#threads.stats;
   }
 
+  /** @internal The next `jobs` split calls run on the main thread alone, as after a stalled one: the tests' way to that path. */
+  runThreadsAlone(jobs: number): void {
+    this.#threads.runAlone(jobs);
+  }
+
   /** Which kernels run: plain SIMD128, or relaxed SIMD where asked for and verified. */
   get features(): WasmKernels['features'] {
     return this.#kernels.features;

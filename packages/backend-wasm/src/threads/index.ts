@@ -40,12 +40,14 @@ export interface Threads {
   readonly splits: Readonly<Partial<Record<KernelName, number>>>;
   /** Hand-offs, chunks and waits so far (the benchmarks report them); null on one thread. */
   readonly stats: PoolStats | null;
+  /** Runs the next `jobs` split calls on the main thread alone, as after a stalled one (for the tests). */
+  runAlone(jobs: number): void;
   /** Runs what the splitter holds back; call after a run's last kernel call. */
   flush(): void;
   terminate(): void;
 }
 
-const ONE_THREAD: Threads = { count: 1, splits: {}, stats: null, flush() {}, terminate() {} };
+const ONE_THREAD: Threads = { count: 1, splits: {}, stats: null, runAlone() {}, flush() {}, terminate() {} };
 
 /**
  * Kernels for a session of `threads` threads. With 1, or where this runtime has no
@@ -75,6 +77,7 @@ export async function createSessionKernels(options: KernelsOptions, threads: num
       get stats() {
         return p.stats;
       },
+      runAlone: (jobs) => p.runAlone(jobs),
       flush: () => s.endRun(),
       terminate: () => p.terminate(),
     },

@@ -104,6 +104,17 @@ const START_TIMEOUT_MS = 30_000;
 // it have the core).
 const SPIN_MS = 0.3;
 
+// A stalled job: the main thread waited longer for the workers' last chunks than it ran chunks
+// itself (and over STALL_MS), so a worker was paused holding one: descheduled, as when other
+// processes take the cores, or held up by its runtime (Bun's worker, now and then, on a quiet
+// machine). Two stalled jobs in a row (one is most often a hiccup) make the next FIRST_SOLO jobs run
+// on the main thread alone, twice as many after each further stall (up to MAX_SOLO): on a busy
+// machine threads cost about one thread's time, not several time slices a run. A job that does not
+// stall ends the backoff.
+const STALL_MS = 0.2;
+const FIRST_SOLO = 16;
+const MAX_SOLO = 1024;
+
 /** Counters since the session started, for the benchmarks (threadStats). */
 export interface PoolStats {
   /** Jobs handed to the workers (split calls). */
@@ -116,6 +127,9 @@ export interface PoolStats {
   mainSleeps: number;
   /** Times the workers went to sleep after their spin (between jobs, runs, or when idle). */
   workerSleeps: number;
+  /** Stalled jobs, and the jobs then run on the main thread alone. */
+  stalls: number;
+  soloJobs: number;
 }
 
 export class WorkerPool {
@@ -128,7 +142,11 @@ export class WorkerPool {
   #closed = false;
   /** False where the main thread may not block (a browser's window): then it only polls. */
   #canWait = true;
-  readonly #stats = { handoffs: 0, chunks: 0, mainChunks: 0, waitMs: 0, mainSleeps: 0 };
+  readonly #stats = { handoffs: 0, chunks: 0, mainChunks: 0, waitMs: 0, mainSleeps: 0, stalls: 0, soloJobs: 0 };
+  /** Jobs left to run on the main thread alone, how many the last stall gave, and stalls in a row. */
+  #solo = 0;
+  #backoff = 0;
+  #stalled = 0;
 
   private constructor(workers: WorkerHandle[], ctl: Int32Array[]) {
     this.#workers = workers;
@@ -187,6 +205,7 @@ export class WorkerPool {
 
   /** Wakes sleeping workers to spin: a run that will hand them jobs is starting (waking takes tens of µs). */
   wake(): void {
+    if (this.#solo > 0) return;
     for (const ctl of this.#ctl) Atomics.notify(ctl, Ctl.Seq);
   }
 
@@ -200,12 +219,18 @@ export class WorkerPool {
     if (this.#failure) throw new BackendWasmError(`run(): a worker failed earlier: ${this.#failure.message}`);
     const count = chunks.length;
     if (count > MAX_CHUNKS || patches.length > MAX_PATCHES) throw new BackendWasmError('internal: a job has too many chunks or patches');
+    if (this.#solo > 0) {
+      this.#solo--;
+      this.#stats.soloJobs++;
+      return this.#runAlone(chunks, call);
+    }
     this.#publish(chunks, patches);
     for (const ctl of this.#ctl) {
       Atomics.add(ctl, Ctl.Seq, 1);
       Atomics.notify(ctl, Ctl.Seq);
     }
     let mainError: unknown = null;
+    const t0 = performance.now();
     for (let i = claim(this.#job); i >= 0; i = claim(this.#job)) {
       // After an error the rest is only claimed (and counted), so the job still ends.
       if (mainError === null) {
@@ -218,12 +243,35 @@ export class WorkerPool {
       Atomics.add(this.#job, Job.Finished, 1);
       this.#stats.mainChunks++;
     }
-    this.#waitFinished(count);
+    const own = performance.now() - t0;
+    const waited = this.#waitFinished(count);
     this.#stats.handoffs++;
     this.#stats.chunks += count;
-    // Either thread may have claimed the chunk that failed: say which, the same way for both.
-    if (mainError !== null) throw new BackendWasmError(`run(): a kernel failed on the main thread: ${(mainError as Error).message ?? String(mainError)}`);
+    if (waited > STALL_MS && waited > own) {
+      this.#stats.stalls++;
+      if (++this.#stalled >= 2) {
+        this.#backoff = Math.min(MAX_SOLO, this.#backoff === 0 ? FIRST_SOLO : 2 * this.#backoff);
+        this.#solo = this.#backoff;
+      }
+    } else {
+      this.#stalled = 0;
+      this.#backoff = 0;
+    }
+    if (mainError !== null) throw mainFailed(mainError);
     this.#throwWorkerError();
+  }
+
+  /** @internal Runs the next `jobs` jobs on the main thread alone, as after a stall (the tests' way there). */
+  runAlone(jobs: number): void {
+    this.#solo = jobs;
+  }
+
+  #runAlone(chunks: readonly (readonly KernelCall[])[], call: (c: KernelCall) => void): void {
+    try {
+      for (const calls of chunks) for (const c of calls) call(c);
+    } catch (e) {
+      throw mainFailed(e);
+    }
   }
 
   /** Writes the job: patches and chunk table first, the claim word last (workers read nothing before it). */
@@ -254,10 +302,10 @@ export class WorkerPool {
     Atomics.store(job, Job.Claim, chunks.length * 65536);
   }
 
-  /** Polls (SPIN_MS), then sleeps, until all `count` chunks are finished. */
-  #waitFinished(count: number): void {
+  /** Polls (SPIN_MS), then sleeps, until all `count` chunks are finished; returns the ms waited. */
+  #waitFinished(count: number): number {
     const job = this.#job;
-    if (Atomics.load(job, Job.Finished) === count) return;
+    if (Atomics.load(job, Job.Finished) === count) return 0;
     const t0 = performance.now();
     let spins = 0;
     for (let done = Atomics.load(job, Job.Finished); done !== count; done = Atomics.load(job, Job.Finished)) {
@@ -269,7 +317,9 @@ export class WorkerPool {
         this.#canWait = false;
       }
     }
-    this.#stats.waitMs += performance.now() - t0;
+    const waited = performance.now() - t0;
+    this.#stats.waitMs += waited;
+    return waited;
   }
 
   #throwWorkerError(): void {
@@ -292,6 +342,11 @@ export class WorkerPool {
     }
     for (const w of this.#workers) w.terminate();
   }
+}
+
+/** A kernel's failure on the main thread, named as a worker's is: either may have claimed the chunk. */
+function mainFailed(e: unknown): BackendWasmError {
+  return new BackendWasmError(`run(): a kernel failed on the main thread: ${(e as Error).message ?? String(e)}`);
 }
 
 /** The next unclaimed chunk of the job published, or -1. Shared with worker-source.ts (keep in step). */
