@@ -114,6 +114,8 @@ describe('conv2d s8s8 (im2col + gemm 4x8c2 dot16)', () => {
     { x: [1, 5, 3, 1], f: [2, 3, 1, 3], s: [1, 1], d: [3, 1], padding: [[1, 1], [0, 0]] },
     { x: [1, 3, 3, 5], f: [1, 1, 5, 4], s: [1, 1], d: [1, 1], padding: [[1, 1], [1, 1]] }, // 1x1 with pads: not pointwise
     { x: [5, 6, 6, 1], f: [2, 2, 1, 17], s: [2, 2], d: [1, 1], padding: 'valid' }, // 9 pixels an image: blocks across images
+    { x: [7, 3, 3, 16], f: [3, 3, 16, 8], s: [1, 1], d: [1, 1], padding: 'valid' }, // 1 pixel an image: a block spans 4 images
+    { x: [7, 3, 4, 3], f: [3, 3, 3, 8], s: [1, 1], d: [1, 1], padding: 'valid' }, // 2 pixels an image: blocks span 3 images
     // int4 filters (unpacked at creation; the row padding uses their zero points)
     { x: [2, 12, 12, 1], f: [5, 5, 1, 16], s: [1, 1], d: [1, 1], padding: 'valid', int4: true },
     { x: [2, 8, 8, 16], f: [3, 3, 16, 16], s: [1, 1], d: [1, 1], padding: 'same', int4: true },

@@ -1,8 +1,8 @@
 // conv2d on NHWC int8 as an indirect dot16 GEMM: no im2col, no packing of A. Each image is first
 // copied as int16 x - zp with zero pads (pad-s8-nhwc.ts's padImage) into the caller's buffer, so
 // every window lies inside its image and a window's filter row is one run of kw * c int16 values.
-// The copy is made image by image, when the pixels reach it, into one of two slots (a block of 4
-// pixels may straddle two images): it stays in L1/L2 while the pixels read it, and each thread of a
+// The copy is made image by image, when the pixels reach it, into one of four slots (a block of 4
+// pixels spans up to 4 images when a conv gives 1 or 2 pixels an image): it stays in L1/L2 while the pixels read it, and each thread of a
 // split conv copies the images of its own pixels into its own buffer (a boundary image twice, never a
 // shared write). The microkernel
 // (conv/gen/conv-s16s8-<MR>x8c2-idot16) reads each of its 4 output pixels' K pairs in place, one
@@ -38,14 +38,14 @@ import {
 }
 
 /**
- * The address of image b's padded copy: one of buf's two slots (after a 16-byte header naming the
+ * The address of image b's padded copy: one of buf's four slots (after a 16-byte header naming the
  * image each holds), written first unless the slot holds it already.
  */
 @inline function paddedImage(
   b: i32, buf: usize, imageBytes: usize, h: i32, w: i32, c: i32, padTop: i32, padBottom: i32, padLeft: i32, padRight: i32,
   x: usize, zpx: i32,
 ): usize {
-  const slot = <usize>(b & 1);
+  const slot = <usize>(b & 3);
   const base = buf + 16 + slot * imageBytes;
   if (load<i32>(buf + slot * 4) != b) {
     padImage(h, w, c, padTop, padBottom, padLeft, padRight, x + <usize>b * <usize>h * <usize>w * <usize>c, zpx, 1, base);
@@ -57,7 +57,7 @@ import {
 /**
  * Output pixels [p0, p1) of a conv over x (int8 NHWC, zero point zpx; padTop, padLeft as the window
  * geometry's). `wpk`: W panels packed over K = kh * 2 * ceil(kw * c / 2). ldc in bytes. `buf`:
- * 16 + 2 * hp * wp * c * 2 + 16 bytes of this thread's own, hp and wp the padded copy's size below.
+ * 16 + 4 * hp * wp * c * 2 + 16 bytes of this thread's own, hp and wp the padded copy's size below.
  */
 export function conv2d_s8s8_nhwc_idot16(
   p0: i32, p1: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32,
@@ -78,13 +78,15 @@ export function conv2d_s8s8_nhwc_idot16(
   const colStep = <usize>sw * pixel;
   const rowStep = <usize>sh * <usize>wp * pixel;
   const imageBytes = <usize>(padTop + h + padBottom) * <usize>wp * pixel;
-  store<i32>(buf, -1); // no image in either slot yet
-  store<i32>(buf, -1, 4);
+  v128.store(buf, i32x4.splat(-1)); // no image in any slot yet
   // (image, row, column) of the next pixel: divided out once, then stepped
   let b = p0 / (oh * ow);
   let oy = (p0 - b * oh * ow) / ow;
   let ox = p0 - (b * oh + oy) * ow;
   let rowBase = paddedImage(b, buf, imageBytes, h, w, c, padTop, padBottom, padLeft, padRight, x, zpx) + <usize>oy * rowStep;
+  // The next pixel starts a new image: copied when that pixel is reached, not before (the copy may
+  // take the slot of an image the current block still reads).
+  let nextImage = false;
   for (let p = p0; p < p1; p += 4) {
     const nr = min(4, p1 - p);
     let x0: usize = 0;
@@ -92,6 +94,10 @@ export function conv2d_s8s8_nhwc_idot16(
     let x2: usize = 0;
     let x3: usize = 0;
     for (let r = 0; r < nr; r++) {
+      if (nextImage) {
+        rowBase = paddedImage(++b, buf, imageBytes, h, w, c, padTop, padBottom, padLeft, padRight, x, zpx);
+        nextImage = false;
+      }
       const o = rowBase + <usize>ox * colStep;
       if (r == 0) x0 = o;
       else if (r == 1) x1 = o;
@@ -100,10 +106,9 @@ export function conv2d_s8s8_nhwc_idot16(
       if (++ox == ow) {
         ox = 0;
         rowBase += rowStep;
-        // the next image, copied only if a pixel of this range lies in it
-        if (++oy == oh && p + r + 1 < p1) {
+        if (++oy == oh) {
           oy = 0;
-          rowBase = paddedImage(++b, buf, imageBytes, h, w, c, padTop, padBottom, padLeft, padRight, x, zpx);
+          nextImage = true;
         }
       }
     }

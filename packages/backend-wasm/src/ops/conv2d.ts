@@ -84,7 +84,7 @@ export class Conv2dOp extends PackedWeightsOp {
       const nc = columnBlock(k, ng);
       const [acc32, zp, lo, hi, ldc] = out.dtype === 'int8' ? [0, out.zeroPoint, out.lo, out.hi, cout] : [1, 0, 0, 0, cout * 4];
       if (this.#indirect) {
-        // direct = 2: the indirect kernel, its two padded image copies in `packed`; mc is chosen so
+        // direct = 2: the indirect kernel, its four padded image copies in `packed`; mc is chosen so
         // the buffer src/threads gives a worker (packedLhsBytes(mc, k)) holds them too.
         const bytes = indirectBufferBytes(h, w, cin, kh, kw, sh, sw, dh, g.padTop, g.padLeft, g.outH, g.outW);
         const mcCopies = 4 * Math.ceil(bytes / packedLhsBytes(4, k));
@@ -125,8 +125,9 @@ function runsIndirect(p: ParsedConv): boolean {
 }
 
 /**
- * Bytes of the indirect kernel's buffer: a 16-byte header, two int16 copies of an image padded as far
- * as its last window reaches (conv2d_s8s8_nhwc_idot16), 16 bytes for the zero tap's read past them.
+ * Bytes of the indirect kernel's buffer (conv2d_s8s8_nhwc_idot16): a 16-byte header, four int16
+ * copies of an image padded as far as its last window reaches (a block of 4 pixels spans up to 4
+ * images), 16 bytes for the zero tap's read past them.
  */
 function indirectBufferBytes(
   h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, dh: number,
@@ -134,7 +135,7 @@ function indirectBufferBytes(
 ): number {
   const hp = Math.max(padTop + h, (oh - 1) * sh + (kh - 1) * dh + 1);
   const wp = Math.max(padLeft + w, (ow - 1) * sw + kw);
-  return 16 + 2 * hp * wp * c * 2 + 16;
+  return 16 + 4 * hp * wp * c * 2 + 16;
 }
 
 /** The HWIO filter with a tap of w = zp_w (w - zp_w = 0) after each filter row: [kh, kw * cin + 1, cout]. */
