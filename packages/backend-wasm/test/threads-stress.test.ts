@@ -127,4 +127,14 @@ describe('threads: GEMMs and convolutions of odd shapes, many runs, equal one th
       expect(splits[relaxed ? 'conv2d_s8s8_nhwc_rdot' : 'conv2d_s8s8_nhwc_dot16']).toBeGreaterThan(0);
     });
   }
+
+  // 1 and 2 output pixels an image: a block of 4 pixels spans up to 4 images, each copied into the
+  // indirect conv's own slots by every thread whose pixels read it.
+  it('conv2d layers on 1x1 and 1x2 images, plain SIMD128 (blocks across up to 4 images)', async () => {
+    for (const [h, w] of [[1, 1], [1, 2]] as const) {
+      const { differed, runs, splits } = await stress(convChain(300, h, w, layers, 3), h * w * 3, [5, 33], 3, false);
+      expect({ differed, runs }).toEqual({ differed: 0, runs: 2 * RUNS * 2 });
+      expect(splits.conv2d_s8s8_nhwc_dot16).toBeGreaterThan(0);
+    }
+  });
 });
