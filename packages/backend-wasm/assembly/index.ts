@@ -4,7 +4,6 @@ export { pack_lhs_s8_4xk2_s16 } from './pack/pack-lhs-s8-4xk2-s16';
 export { pack_rhs_s8_8xk2_s16, packed_rhs_panel_bytes } from './pack/pack-rhs-s8-8xk2-s16';
 export { gemm_s8s8_dot16 } from './gemm/gen/gemm-s8s8-dot16';
 export { peak_dot16_4x8_l1, peak_dot16_4x8_registers } from './gemm/peak-dot16-4x8';
-export { im2col_s8_nhwc } from './conv/im2col-s8-nhwc';
 export { pad_s8_nhwc } from './conv/pad-s8-nhwc';
 export { conv2d_s8s8_nhwc_dot16 } from './conv/conv2d-s8s8-nhwc-dot16';
 export { dwconv2d_s8s8_nhwc_fp32 } from './conv/dwconv2d-s8s8-nhwc-fp32';

@@ -2,7 +2,7 @@
 // workers on one shared memory give the one-thread outputs bit for bit, on the plain SIMD128 kernels
 // and on the relaxed-SIMD ones (where the runtime has them). threadMinMacs: 0 splits every call,
 // however small, so the random models (every op, dtype and geometry) take the row, column, pixel and
-// im2col-by-image paths. The split counts say which kernels were divided: a kernel the splitter
+// element-range paths. The split counts say which kernels were divided: a kernel the splitter
 // bypasses (runs on the main thread alone) fails these tests.
 import { describe, expect, it } from 'vitest';
 import { encodeModel, type IntModel } from '@qatjs/ir';

@@ -129,10 +129,3 @@ export function im2colPixelsAt(
     }
   }
 }
-
-export function im2col_s8_nhwc(
-  batch: i32, h: i32, w: i32, c: i32, c0: i32, cg: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32,
-  padTop: i32, padLeft: i32, oh: i32, ow: i32, x: usize, zp: i32, dst: usize,
-): void {
-  im2colPixels(h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow, x, zp, 0, batch * oh * ow, dst);
-}

@@ -12,10 +12,6 @@ export interface Simd128Exports {
   peak_dot16_4x8_l1(reps: I, ksteps: I, a: I, w: I, c: I): void;
   /** Benchmark only: steps x 128 ops of the 4x8 dot16 arithmetic on registers (assembly/gemm/peak-dot16-4x8.ts). */
   peak_dot16_4x8_registers(steps: I, src: I, out: I): void;
-  im2col_s8_nhwc(
-    batch: I, h: I, w: I, c: I, c0: I, cg: I, kh: I, kw: I, sh: I, sw: I, dh: I, dw: I,
-    padTop: I, padLeft: I, oh: I, ow: I, x: I, zp: I, dst: I,
-  ): void;
   /** A padded copy of NHWC images: int8 with zero-point pads (widen 0) or int16 x - zp with zero pads (widen 1) (assembly/conv/pad-s8-nhwc.ts). */
   pad_s8_nhwc(batch: I, h: I, w: I, c: I, padTop: I, padBottom: I, padLeft: I, padRight: I, x: I, zp: I, widen: I, dst: I): void;
   /** Output pixels [p0, p1) of the batch (assembly/conv/conv2d-s8s8-nhwc-dot16.ts). */

@@ -50,7 +50,7 @@ export const JOB_INTS = 16384;
 
 /** The exports a worker runs (split.ts), by index: the SIMD128 module's, then the relaxed module's. */
 export const KERNELS = [
-  'gemm_s8s8_dot16', 'pack_lhs_s8_4xk2_s16', 'im2col_s8_nhwc', 'conv2d_s8s8_nhwc_dot16',
+  'gemm_s8s8_dot16', 'pack_lhs_s8_4xk2_s16', 'conv2d_s8s8_nhwc_dot16',
   'gemm_s8s7_rdot', 'gemm_s8s8_rdot2', 'pack_lhs_s8_4xk4_rdot', 'conv2d_s8s8_nhwc_rdot',
   'quantize_f32_s8_fp32', 'add_s8s8_fp32', 'maxpool2d_s8_nhwc',
 ] as const;
@@ -60,15 +60,14 @@ export type KernelName = (typeof KERNELS)[number];
 export const Kernel = {
   GemmDot16: 0,
   PackLhsDot16: 1,
-  Im2col: 2,
-  ConvDot16: 3,
-  GemmRdot: 4,
-  GemmRdot2: 5,
-  PackLhsRdot: 6,
-  ConvRdot: 7,
-  Quantize: 8,
-  Add: 9,
-  MaxPool: 10,
+  ConvDot16: 2,
+  GemmRdot: 3,
+  GemmRdot2: 4,
+  PackLhsRdot: 5,
+  ConvRdot: 6,
+  Quantize: 7,
+  Add: 8,
+  MaxPool: 9,
 } as const;
 export type Kernel = (typeof Kernel)[keyof typeof Kernel];
 

@@ -7,9 +7,9 @@
 //   - The fused conv kernels (conv2d_s8s8_nhwc_dot16, conv2d_s8s8_nhwc_rdot) compute a range of output
 //     pixels: each chunk is a range, gathered and packed in the buffers of the thread that claims it
 //     (a worker's come from the scratch).
-//   - A GEMM (dot16, rdot, rdot2) arrives after the calls that feed it: a convolution's im2col and
-//     the LHS packing are held back until then, and each thread runs the three on its own rows (whole
-//     images for im2col, blocks of 4 rows for the packing), so a conv2d costs one hand-off, not three.
+//   - A GEMM (dot16, rdot, rdot2) arrives after the LHS packing that feeds it: the packing is held
+//     back until then, and each thread runs both on its own rows (blocks of 4 rows for the packing),
+//     so a dense layer costs one hand-off, not two.
 //   - quantize, add and max pool (memory-bound, between the above at a large batch) by element
 //     ranges or whole images (split-eltwise.ts).
 // A split call becomes chunks (chunks.ts) that the threads claim until none are left (pool.ts).
@@ -32,7 +32,6 @@ export const MIN_SPLIT_MACS = 1 << 18;
 type Fn = (...args: number[]) => unknown;
 
 // Argument positions of the calls split here (load/exports.ts).
-const IM2COL = { batch: 0, h: 1, w: 2, c: 3, cg: 5, kh: 6, kw: 7, oh: 14, ow: 15, x: 16, dst: 18 } as const;
 const GEMM = { m: 0, n: 1, k: 2, a: 3, w: 4, c: 5, ldc: 6, acc32: 7 } as const;
 // pack_lhs (m, k, a, lda, [zp or corrScale,] dst): dst is the last argument.
 const PACK = { m: 0, k: 1, a: 2, lda: 3 } as const;
@@ -41,8 +40,6 @@ const CONV = { p0: 0, p1: 1, cg: 6, kh: 7, kw: 8, n: 21, mc: 30, rows: 31, packe
 
 const GEMM_PATH: Partial<Record<Kernel, GemmPath>> = { [Kernel.GemmDot16]: 'dot16', [Kernel.GemmRdot]: 'rdot', [Kernel.GemmRdot2]: 'rdot2' };
 
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-
 export class GemmSplitter {
   readonly #pool: WorkerPool;
   readonly #minMacs: number;
@@ -50,8 +47,8 @@ export class GemmSplitter {
   readonly #kernels: Fn[];
   /** A scratch block of the session's kernels (slot, bytes) -> address. */
   readonly #scratch: (slot: number, bytes: number) => number;
-  /** Calls held back: [im2col?, pack?], in call order. */
-  #held: KernelCall[] = [];
+  /** A call held back: the LHS packing that the next GEMM may read. */
+  #held: KernelCall | undefined;
   /** Calls split so far, by the kernel split (a GEMM or the fused conv). */
   readonly splits: Partial<Record<KernelName, number>> = {};
 
@@ -100,10 +97,9 @@ export class GemmSplitter {
 
   /** Runs the calls held back, on the main thread. */
   flush(): void {
-    if (this.#held.length === 0) return;
     const held = this.#held;
-    this.#held = [];
-    for (const c of held) this.#call(c);
+    this.#held = undefined;
+    if (held) this.#call(held);
   }
 
   #call(c: KernelCall): void {
@@ -112,7 +108,6 @@ export class GemmSplitter {
 
   #split(c: KernelCall): void {
     switch (c.kernel) {
-      case Kernel.Im2col:
       case Kernel.PackLhsDot16:
       case Kernel.PackLhsRdot:
         return this.#hold(c);
@@ -128,12 +123,10 @@ export class GemmSplitter {
     }
   }
 
-  /** im2col starts a chain; a packing joins one whose im2col it reads, or starts its own. */
+  /** A packing waits for the GEMM that reads it (one held at a time). */
   #hold(c: KernelCall): void {
-    const last = this.#held[this.#held.length - 1];
-    const joins = c.kernel !== Kernel.Im2col && last?.kernel === Kernel.Im2col && c.args[PACK.a] === last.args[IM2COL.dst];
-    if (!joins) this.flush();
-    this.#held.push(c);
+    this.flush();
+    this.#held = c;
   }
 
   /** Memory-bound calls (split-eltwise.ts): a byte read counts as 4 multiply-adds against minMacs. */
@@ -178,40 +171,22 @@ export class GemmSplitter {
   }
 
   #gemm(gemm: KernelCall): void {
-    let held = this.#held;
-    this.#held = [];
+    const held = this.#held;
+    this.#held = undefined;
     const g = gemm.args;
     const [m, n, k] = [g[GEMM.m], g[GEMM.n], g[GEMM.k]];
     const path = GEMM_PATH[gemm.kernel] as GemmPath;
-    let pack = held[held.length - 1];
-    const packs = pack !== undefined && pack.kernel === (path === 'dot16' ? Kernel.PackLhsDot16 : Kernel.PackLhsRdot) && pack.args[pack.args.length - 1] === g[GEMM.a] && pack.args[PACK.m] === m;
-    if (!packs) {
-      for (const c of held) this.#call(c);
-      held = [];
-    }
+    const reads = held !== undefined && held.kernel === (path === 'dot16' ? Kernel.PackLhsDot16 : Kernel.PackLhsRdot) && held.args[held.args.length - 1] === g[GEMM.a] && held.args[PACK.m] === m;
+    const pack = reads ? held : undefined;
+    if (held && !reads) this.#call(held);
     const threads = this.#pool.size + 1;
     if (m * n * k < this.#minMacs) {
-      for (const c of held) this.#call(c);
+      if (pack) this.#call(pack);
       this.#call(gemm);
       return;
     }
-    let im2col: KernelCall | undefined = held.length === 2 ? held[0] : undefined;
-    pack = held[held.length - 1];
-    // im2col rows are whole images: its part boundaries fall on images and on 4-row blocks both.
-    if (im2col) {
-      const i = im2col.args;
-      const pixels = i[IM2COL.oh] * i[IM2COL.ow];
-      const rowBytes = i[IM2COL.kh] * i[IM2COL.kw] * i[IM2COL.cg];
-      const unit = (pixels * 4) / gcd(pixels, 4);
-      if (m >= 2 * unit && rowBytes === pack.args[PACK.lda] && i[IM2COL.batch] * pixels === m) {
-        this.#run(this.#rowParts(gemm, path, pack, im2col, chunkBoundaries(m, unit, threads)));
-        return;
-      }
-      this.#call(im2col);
-      im2col = undefined;
-    }
     if (m >= 8) {
-      this.#run(this.#rowParts(gemm, path, pack, undefined, chunkBoundaries(m, 4, threads)));
+      this.#run(this.#rowParts(gemm, path, pack, chunkBoundaries(m, 4, threads)));
       return;
     }
     if (pack) this.#call(pack);
@@ -234,23 +209,14 @@ export class GemmSplitter {
     this.#call(gemm);
   }
 
-  /** Each chunk's calls for rows [r0, r1) of the output: its images' im2col, its blocks' packing, its rows' GEMM. */
-  #rowParts(gemm: KernelCall, path: GemmPath, pack: KernelCall | undefined, im2col: KernelCall | undefined, rows: number[]): KernelCall[][] {
+  /** Each chunk's calls for rows [r0, r1) of the output: its blocks' packing, its rows' GEMM. */
+  #rowParts(gemm: KernelCall, path: GemmPath, pack: KernelCall | undefined, rows: number[]): KernelCall[][] {
     const g = gemm.args;
     const blockBytes = packedLhsBytes(4, g[GEMM.k], path);
     const parts: KernelCall[][] = [];
     for (let t = 0; t + 1 < rows.length; t++) {
       const [r0, r1] = [rows[t], rows[t + 1]];
       const calls: KernelCall[] = [];
-      if (im2col) {
-        const i = im2col.args;
-        const pixels = i[IM2COL.oh] * i[IM2COL.ow];
-        const args = [...i];
-        args[IM2COL.batch] = (r1 - r0) / pixels;
-        args[IM2COL.x] = i[IM2COL.x] + (r0 / pixels) * i[IM2COL.h] * i[IM2COL.w] * i[IM2COL.c];
-        args[IM2COL.dst] = i[IM2COL.dst] + r0 * pack!.args[PACK.lda];
-        calls.push({ kernel: Kernel.Im2col, args });
-      }
       if (pack) {
         const p = pack.args;
         const args = [...p];
