@@ -3,7 +3,8 @@
 
 /**
  * Where kernels stage a partial vector (the last elements or columns of a row), and SCRATCH_ACC: 256..416.
- * Only for kernels that never run on two threads at once: src/threads/split.ts divides none of them.
+ * Only for kernels that never run on two threads at once, or for the tail of a kernel split into
+ * whole cache lines (quantize, add: src/threads/split-eltwise.ts), which only the last chunk has.
  */
 export const SCRATCH: usize = 256;
 /** 32 bytes for eight int32 accumulators built one lane at a time. */
