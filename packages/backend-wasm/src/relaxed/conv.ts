@@ -63,7 +63,7 @@ export function bindRelaxedConv(ctx: KernelContext, path: RelaxedPath, r: Relaxe
   const [acc32, zp, lo, hi] = r.out.dtype === 'int8' ? [0, r.out.zeroPoint, r.out.lo, r.out.hi] : [1, 0, 0, 0];
   const ldc = cout * outBytes;
   const two = path === 'rdot2' ? 1 : 0;
-  const pad = r.pads.some((v) => v > 0) ? paddedInput('conv2d.run', [r.m / (r.oh * r.ow), r.h, r.w, r.cin], r.pads, r.zpIn, false) : null;
+  const pad = r.pads.some((v) => v > 0) ? paddedInput('conv2d.run', [r.m / (r.oh * r.ow), r.h, r.w, r.cin], r.pads, r.zpIn) : null;
   const [h, w] = pad ? [pad.paddedH, pad.paddedW] : [r.h, r.w];
   return () => {
     const packed = r.weights();
